@@ -1,0 +1,113 @@
+# stagegate -- compiled git server-side hooks for low-code solutions.
+#
+#   make            build the hooks and the CLI (build/release/bin)
+#   make test       install missing packages, then unit + real-push tests,
+#                   once plainly and once under ASan+UBSan
+#   make demo       dev -> test -> prod on a fresh bare repository
+#   make bench      the benchmark (tests/bench/)
+#   make install REPO=/srv/git/app.git    same as ./install.sh REPO
+
+CC ?= gcc
+VARIANT ?= release
+O := build/$(VARIANT)
+PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto
+
+# lazily expanded: pkg-config runs only once the packages are there
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 \
+	-Wno-missing-field-initializers
+ifeq ($(VARIANT),release)
+OPT := -O2 -g
+else ifeq ($(VARIANT),bench)
+OPT := -O2 -DNDEBUG
+else ifeq ($(VARIANT),test)
+OPT := -O1 -g -Werror
+else ifeq ($(VARIANT),asan)
+OPT := -O1 -g -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=address,undefined
+else
+$(error unknown VARIANT '$(VARIANT)': release, bench, test or asan)
+endif
+
+CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
+LDFLAGS := $(SAN_LDFLAGS)
+
+LIB_SRCS := common/approval.c common/buf.c common/check.c common/error.c \
+	common/hook.c common/identity.c common/msg.c common/oidset.c \
+	common/policy.c common/protect.c common/push.c common/regex.c \
+	common/report.c common/sha256.c common/tested.c common/trailer.c \
+	common/yaml.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB := $(O)/libstagegate.a
+
+BINS := $(O)/bin/stagegate-pre-receive $(O)/bin/stagegate-update \
+	$(O)/bin/stagegate
+
+UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
+	tests/unit/test_trailer.c tests/unit/test_yaml.c \
+	tests/unit/test_regex.c tests/unit/test_oidset.c \
+	tests/unit/test_push.c tests/unit/test_identity.c \
+	tests/unit/test_report.c
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
+
+.PHONY: all test check unit hooktest demo bench install clean deps
+
+all: $(BINS)
+
+$(O)/%.o: %.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/bin/stagegate-pre-receive: $(O)/hooks/pre-receive.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(O)/bin/stagegate-update: $(O)/hooks/update.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(O)/bin/stagegate: $(O)/hooks/stagegate.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(O)/tests/unit/runner: $(UNIT_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcriterion -lpthread
+
+deps:
+	@sh tests/deps.sh
+
+# the README's test command: both variants, every suite
+test: deps
+	$(MAKE) VARIANT=test check
+	$(MAKE) VARIANT=asan check
+
+check: unit hooktest
+
+unit: $(O)/tests/unit/runner
+	cd tests/unit && ../../$(O)/tests/unit/runner --jobs 2
+
+hooktest: $(BINS)
+	STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/hooks/run.sh
+
+demo: deps
+	$(MAKE) VARIANT=release all
+	STAGEGATE_BIN=$(CURDIR)/build/release/bin bash tests/demo/demo.sh
+
+bench: deps
+	$(MAKE) VARIANT=bench all
+	STAGEGATE_BIN=$(CURDIR)/build/bench/bin PEERS=$(PEERS) \
+		bash tests/bench/bench.sh
+
+install: all
+	./install.sh $(if $(POLICY),--policy $(POLICY)) $(REPO)
+
+clean:
+	rm -rf build

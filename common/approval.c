@@ -1,0 +1,311 @@
+/*
+ * approval.c -- the approval gate: the new tip of a gated branch must
+ * carry enough `Approved-by:` trailers from distinct members of the
+ * approvers group, none of them the author, the committer or the
+ * pusher (four eyes); plus any further required trailers.
+ *
+ * Approvals count only on the new tip: approvals on a commit followed
+ * by more commits are stale, since they approved something else.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "check.h"
+#include "error.h"
+#include "limits.h"
+#include "regex.h"
+#include "trailer.h"
+#include "banned.h"
+
+/* The address inside "Name <addr>", or the whole value; caller frees. */
+static char *approver_email(const char *value)
+{
+	const char *lt = strrchr(value, '<');
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+
+	if (lt && gt && gt > lt + 1)
+		return sg_strndup(lt + 1, (size_t)(gt - lt - 1));
+	return sg_strdup(value);
+}
+
+static const struct sg_user *user_of_email(const struct sg_policy *pol,
+					   const char *email)
+{
+	return email ? sg_policy_user_by_email(pol, email) : NULL;
+}
+
+struct tally {
+	struct sg_buf counted, refused;
+	int count;
+};
+
+static void refuse(struct tally *t, const char *who, const char *why)
+{
+	sg_buf_addf(&t->refused, "%s%s (%s)", t->refused.len ? ", " : "",
+		    who, why);
+}
+
+/* The members of `group` nobody has used yet, for the fix text. */
+static void candidates(struct sg_buf *out, const struct sg_policy *pol,
+		       const char *group, const struct sg_strlist *used)
+{
+	for (size_t i = 0; i < pol->users_nr; i++) {
+		const struct sg_user *u = &pol->users[i];
+
+		if (sg_strlist_has(&u->groups, group) &&
+		    !sg_strlist_has(used, u->login))
+			sg_buf_addf(out, "%s%s", out->len ? ", " : "",
+				    u->login);
+	}
+}
+
+/* Whether some line of `msg` starts with "key:" (case-insensitive). */
+static int mentions_key(const char *msg, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = msg; p && *p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!strncasecmp(p, key, klen) && p[klen] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+/* A commit of the update, below the tip, that carries approvals. */
+static int find_stale(struct sg_context *ctx, struct sg_update *u,
+		      const char *key, git_oid *out)
+{
+	for (size_t i = 0; i < u->commits_nr; i++) {
+		struct sg_trailers t = SG_TRAILERS_INIT;
+		git_commit *c = NULL;
+		int found = 0;
+
+		if (git_oid_equal(&u->commits[i], &u->new_commit) ||
+		    git_commit_lookup(&c, ctx->push->repo, &u->commits[i]) < 0)
+			continue;
+		sg_trailers_parse(&t, git_commit_message_raw(c));
+		found = sg_trailers_get(&t, key) != NULL;
+		sg_trailers_release(&t);
+		git_commit_free(c);
+		if (found) {
+			git_oid_cpy(out, &u->commits[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void count_approvals(struct sg_context *ctx, struct sg_update *u,
+			    const struct sg_trailers *t, git_commit *c,
+			    struct tally *tally, struct sg_report *r)
+{
+	const struct sg_env *env = u->env;
+	const struct sg_policy *pol = ctx->pol;
+	const struct sg_user *author = user_of_email(pol,
+					git_commit_author(c)->email);
+	const struct sg_user *committer = user_of_email(pol,
+					git_commit_committer(c)->email);
+	const struct sg_user *pusher = sg_policy_user(pol, ctx->pusher.login);
+
+	for (size_t i = 0; i < t->nr; i++) {
+		const char *val = t->v[i].value;
+		char *email;
+		const struct sg_user *who;
+
+		if (strcasecmp(t->v[i].key, env->approvals_key))
+			continue;
+		email = approver_email(val);
+		who = sg_policy_user_by_email(pol, email);
+		if (!who)
+			who = sg_policy_user(pol, email);	/* a bare login */
+		if (!who) {
+			refuse(tally, email, "unknown user");
+			sg_report_add(r, SG_SEV_ERROR, "approval.unknown-user",
+				      u->ref, &u->new_commit,
+				      "approvals must come from users the "
+				      "policy knows, by their registered "
+				      "e-mail address",
+				      "'%s: %s' names no user of the policy",
+				      t->v[i].key, val);
+		} else if (who == author || who == committer ||
+			   who == pusher ||
+			   !strcasecmp(email, git_commit_author(c)->email) ||
+			   !strcasecmp(email, git_commit_committer(c)->email)) {
+			const char *role =
+				who == author || !strcasecmp(email,
+					git_commit_author(c)->email)
+				? "the author" : who == pusher ? "the pusher"
+				: "the committer";
+
+			refuse(tally, who->login, role);
+			sg_report_add(r, SG_SEV_ERROR, "approval.self", u->ref,
+				      &u->new_commit,
+				      "approvals must come from someone other "
+				      "than the author, the committer and the "
+				      "pusher (four eyes)",
+				      "'%s' approved their own promotion (%s)",
+				      who->login, role);
+		} else if (!sg_strlist_has(&who->groups,
+					   env->approvals_group)) {
+			refuse(tally, who->login, "not in group");
+			sg_report_add(r, SG_SEV_ERROR, "approval.not-in-group",
+				      u->ref, &u->new_commit,
+				      "ask a member of the approvers group "
+				      "instead",
+				      "'%s' approved but is not in group '%s'",
+				      who->login, env->approvals_group);
+		} else if (sg_strlist_has(&u->approvers, who->login)) {
+			refuse(tally, who->login, "duplicate");
+		} else {
+			sg_strlist_add(&u->approvers, who->login);
+			sg_buf_addf(&tally->counted, "%s%s",
+				    tally->counted.len ? ", " : "", who->login);
+			tally->count++;
+		}
+		free(email);
+	}
+}
+
+static void check_required(const struct sg_trailer_rules *rules,
+			   const struct sg_trailers *t, const char *ref,
+			   const git_oid *at, const char *what,
+			   struct sg_report *r, int *failed)
+{
+	for (size_t i = 0; i < rules->nr; i++) {
+		const struct sg_trailer_rule *rule = &rules->v[i];
+		struct sg_buf fix = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+		int seen = 0, ok = 0;
+
+		for (size_t j = 0; j < t->nr && !ok; j++) {
+			const char *v = t->v[j].value;
+			int m;
+
+			if (strcasecmp(t->v[j].key, rule->key))
+				continue;
+			seen = 1;
+			m = sg_regex_match(rule->re, v, strlen(v), NULL, NULL,
+					   NULL);
+			if (m < 0)
+				*failed = 1;
+			ok = m == 1;
+		}
+		sg_buf_addf(&fix, "add a trailer '%s: ...' matching %s to %s",
+			    rule->key, sg_regex_source(rule->re), what);
+		if (!seen)
+			sg_report_add(r, SG_SEV_ERROR, "trailer.missing", ref, at,
+				      fix.buf, "required trailer '%s' is "
+				      "missing", rule->key);
+		else if (!ok)
+			sg_report_add(r, SG_SEV_ERROR, "trailer.pattern", ref,
+				      at, fix.buf, "trailer '%s' does not "
+				      "match %s", rule->key,
+				      sg_regex_source(rule->re));
+		sg_buf_release(&fix);
+	}
+}
+
+int sg_check_trailers(const struct sg_trailer_rules *rules, const char *msg,
+		      const char *ref, const git_oid *at, const char *what,
+		      struct sg_report *r, struct sg_buf *err)
+{
+	struct sg_trailers t = SG_TRAILERS_INIT;
+	int failed = 0;
+
+	sg_trailers_parse(&t, msg);
+	check_required(rules, &t, ref, at, what, r, &failed);
+	sg_trailers_release(&t);
+	if (failed)
+		return sg_error(err, SG_ELIMIT, "a required-trailer pattern "
+				"hit its match limit on '%s'", ref);
+	return 0;
+}
+
+static void report_missing(struct sg_context *ctx, struct sg_update *u,
+			   const struct tally *tally, const char *msg,
+			   struct sg_report *r)
+{
+	const struct sg_env *env = u->env;
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf fix = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf who = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	git_oid stale;
+	char hex[12];
+
+	sg_buf_addf(&why, "%d of %d approvals from group '%s' on the new tip; "
+		    "counted: %s", tally->count, env->approvals_min,
+		    env->approvals_group,
+		    tally->count ? tally->counted.buf : "none");
+	if (tally->refused.len)
+		sg_buf_addf(&why, "; not counted: %s", tally->refused.buf);
+	if (find_stale(ctx, u, env->approvals_key, &stale)) {
+		git_oid_tostr(hex, sizeof(hex), &stale);
+		sg_buf_addf(&why, "; approvals on %s are stale: commits follow "
+			    "it, and approvals count only on the new tip",
+			    hex);
+	} else if (!tally->count && !tally->refused.len &&
+		   mentions_key(msg, env->approvals_key)) {
+		sg_buf_addf(&why, "; '%s:' lines were found outside the "
+			    "trailer block (the last paragraph of the "
+			    "message, after a blank line)",
+			    env->approvals_key);
+	}
+	candidates(&who, ctx->pol, env->approvals_group, &u->approvers);
+	sg_buf_addf(&fix, "get %d more approval(s) from %s and add them to "
+		    "the promotion commit: git commit --amend --trailer "
+		    "\"%s: Name <email>\" (or make a promotion merge whose "
+		    "message carries them)",
+		    env->approvals_min - tally->count,
+		    who.len ? who.buf : "group members", env->approvals_key);
+	sg_report_add(r, SG_SEV_ERROR, "approval.missing", u->ref,
+		      &u->new_commit, fix.buf, "%s", why.buf);
+	sg_buf_release(&why);
+	sg_buf_release(&fix);
+	sg_buf_release(&who);
+}
+
+int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
+		     struct sg_report *r, struct sg_buf *err)
+{
+	const struct sg_env *env = u->env;
+	struct tally tally = { SG_BUF_INIT(SG_BUF_TEXT_MAX),
+			       SG_BUF_INIT(SG_BUF_TEXT_MAX), 0 };
+	struct sg_trailers t = SG_TRAILERS_INIT;
+	git_commit *c = NULL;
+	const char *msg;
+	int ret = 0;
+
+	if (!env || u->kind == SG_UPDATE_DELETE || !u->has_new_commit ||
+	    sg_is_rollback_attempt(ctx, u))
+		return 0;
+	if (env->approvals_min == 0 && env->required_trailers.nr == 0)
+		return 0;
+	if (git_commit_lookup(&c, ctx->push->repo, &u->new_commit) < 0)
+		return sg_git_error(err, "cannot read the new tip");
+	msg = git_commit_message_raw(c);
+	if (strlen(msg) > SG_MAX_MESSAGE_BYTES) {
+		git_commit_free(c);
+		return sg_error(err, SG_ELIMIT, "the message of the new tip of "
+				"'%s' is longer than %d bytes", u->ref,
+				SG_MAX_MESSAGE_BYTES);
+	}
+	sg_trailers_parse(&t, msg);
+	if (env->approvals_min > 0) {
+		count_approvals(ctx, u, &t, c, &tally, r);
+		if (tally.count < env->approvals_min)
+			report_missing(ctx, u, &tally, msg, r);
+	}
+	if (env->required_trailers.nr)
+		ret = sg_check_trailers(&env->required_trailers, msg, u->ref,
+					&u->new_commit, "the promotion commit",
+					r, err);
+	sg_trailers_release(&t);
+	sg_buf_release(&tally.counted);
+	sg_buf_release(&tally.refused);
+	git_commit_free(c);
+	return ret;
+}

@@ -1,0 +1,56 @@
+/*
+ * check.h -- the engine: run every gate on every ref update of a push
+ * and collect all their findings, so the maker sees them at once.
+ */
+#ifndef SG_CHECK_H
+#define SG_CHECK_H
+
+#include "identity.h"
+#include "policy.h"
+#include "push.h"
+#include "report.h"
+
+struct sg_context {
+	const struct sg_policy *pol;
+	struct sg_push *push;
+	struct sg_pusher pusher;
+	/* the policy's folder, for files it names (secrets.yaml) */
+	const char *policy_dir;
+	/* 1 in the update hook: per-ref re-check, no push-wide gates */
+	int single_ref;
+};
+
+/* A gate looks at one update and adds findings; < 0 only on errors. */
+typedef int (*sg_gate_fn)(struct sg_context *ctx, struct sg_update *u,
+			  struct sg_report *r, struct sg_buf *err);
+
+/* Run all gates; marks each update's `rejected`. */
+int sg_check_push(struct sg_context *ctx, struct sg_report *r,
+		  struct sg_buf *err);
+
+/* The gates, in the order they run (each in its own module). */
+int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
+		     struct sg_report *r, struct sg_buf *err);
+int sg_gate_protect(struct sg_context *ctx, struct sg_update *u,
+		    struct sg_report *r, struct sg_buf *err);
+int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
+		     struct sg_report *r, struct sg_buf *err);
+int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
+		   struct sg_report *r, struct sg_buf *err);
+int sg_gate_test_tags(struct sg_context *ctx, struct sg_update *u,
+		      struct sg_report *r, struct sg_buf *err);
+
+/*
+ * Check the required trailers `rules` against `msg`: trailer.missing and
+ * trailer.pattern findings for `ref` at commit `at`; `what` names the
+ * commit or tag in the fix text.
+ */
+int sg_check_trailers(const struct sg_trailer_rules *rules, const char *msg,
+		      const char *ref, const git_oid *at, const char *what,
+		      struct sg_report *r, struct sg_buf *err);
+
+/* Whether `u` moves a protected ref backwards or asks for a rollback. */
+int sg_is_rollback_attempt(const struct sg_context *ctx,
+			   const struct sg_update *u);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * hook.c -- the work of the pre-receive and update hooks, kept out of
+ * their mains so that the same code is tested and runs in both.
+ *
+ * Fail closed: every path that is not a finished check with no
+ * violations ends in a refusal; internal errors exit 2.
+ */
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "check.h"
+#include "error.h"
+#include "hook.h"
+#include "msg.h"
+#include "version.h"
+#include "banned.h"
+
+/* install.sh recognises our hooks by this string */
+const char sg_hook_ident[] = "@(#) stagegate-hook " SG_VERSION;
+
+static void oom_exit(void)
+{
+	static const char msg[] = "stagegate: out of memory; push REJECTED "
+				  "(fail closed)\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(SG_EXIT_INTERNAL);
+	_exit(SG_EXIT_INTERNAL);
+}
+
+int sg_hook_setup(void)
+{
+	sg_set_oom_handler(oom_exit);
+	if (git_libgit2_init() < 0)
+		return SG_ERROR;
+	/* git already trusts the repository it runs our hook in */
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	return 0;
+}
+
+static const char *git_dir(void)
+{
+	const char *d = getenv("GIT_DIR");
+
+	return d && *d ? d : ".";
+}
+
+struct run {
+	struct sg_policy *pol;
+	struct sg_push push;
+	struct sg_context ctx;
+	struct sg_report report;
+	struct sg_buf err;
+	struct sg_buf policy_path;
+	struct sg_buf policy_dir;
+};
+
+static void run_init(struct run *run)
+{
+	const char *dir = git_dir();
+
+	memset(run, 0, sizeof(*run));
+	sg_buf_init(&run->err, SG_BUF_TEXT_MAX);
+	sg_buf_init(&run->policy_path, SG_BUF_TEXT_MAX);
+	sg_buf_init(&run->policy_dir, SG_BUF_TEXT_MAX);
+	sg_buf_addf(&run->policy_path, "%s/%s", dir, SG_POLICY_FILE);
+	sg_buf_addf(&run->policy_dir, "%s/stagegate", dir);
+	run->ctx.push = &run->push;
+	run->ctx.policy_dir = run->policy_dir.buf;
+}
+
+static void run_release(struct run *run)
+{
+	sg_report_release(&run->report);
+	sg_identity_release(&run->ctx.pusher);
+	sg_push_release(&run->push);
+	sg_policy_free(run->pol);
+	sg_buf_release(&run->err);
+	sg_buf_release(&run->policy_path);
+	sg_buf_release(&run->policy_dir);
+}
+
+/* Everything after reading the updates; < 0 leaves the reason in err. */
+static int load_and_check(struct run *run)
+{
+	if (sg_policy_load(&run->pol, run->policy_path.buf, &run->err) < 0)
+		return SG_ERROR;
+	run->ctx.pol = run->pol;
+	if (sg_push_open(&run->push, git_dir(), getenv("GIT_QUARANTINE_PATH"),
+			 &run->err) < 0 ||
+	    sg_push_read_options(&run->push, &run->err) < 0 ||
+	    sg_identity_resolve(&run->ctx.pusher, &run->pol->identity_order,
+				&run->err) < 0 ||
+	    sg_push_resolve(&run->push, run->pol, &run->err) < 0 ||
+	    sg_check_push(&run->ctx, &run->report, &run->err) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
+int sg_hook_pre_receive(FILE *in, FILE *out)
+{
+	struct run run;
+	int status;
+
+	run_init(&run);
+	if (sg_push_read(&run.push, in, &run.err) < 0 ||
+	    load_and_check(&run) < 0) {
+		sg_msg_internal_error(out, run.err.buf, NULL);
+		status = SG_EXIT_INTERNAL;
+	} else {
+		sg_msg_report(out, &run.push, &run.report, NULL);
+		status = run.report.errors ? SG_EXIT_REJECT : SG_EXIT_ACCEPT;
+	}
+	fflush(out);
+	run_release(&run);
+	return status;
+}
+
+int sg_hook_update(const char *ref, const char *old_hex, const char *new_hex,
+		   FILE *out)
+{
+	struct run run;
+	int status;
+
+	run_init(&run);
+	run.ctx.single_ref = 1;
+	if (sg_push_add(&run.push, ref, old_hex, new_hex, &run.err) < 0 ||
+	    load_and_check(&run) < 0) {
+		sg_msg_internal_error(out, run.err.buf, NULL);
+		status = SG_EXIT_INTERNAL;
+	} else if (run.report.errors) {
+		/* pre-receive should have refused this already */
+		sg_msg_line(out, "update hook re-check refused %s", ref);
+		sg_msg_report(out, &run.push, &run.report, NULL);
+		status = SG_EXIT_REJECT;
+	} else {
+		status = SG_EXIT_ACCEPT;
+	}
+	fflush(out);
+	run_release(&run);
+	return status;
+}

@@ -1,0 +1,32 @@
+/*
+ * limits.h -- every bound stagegate puts on hostile input, with its reason.
+ * Reaching one is an error that refuses the push, never a silent pass.
+ */
+#ifndef SG_LIMITS_H
+#define SG_LIMITS_H
+
+/* Two oids, two spaces, a refname: git refuses refnames near 4k anyway. */
+#define SG_MAX_PUSH_LINE	4096
+/* More ref updates than this in one push is a mirror, not a promotion. */
+#define SG_MAX_PUSH_UPDATES	10000
+/* A policy is a page or two of YAML; a megabyte is already absurd. */
+#define SG_MAX_POLICY_BYTES	(1024 * 1024)
+/* libyaml 0.2.5 has no nesting limit; our loader counts depth itself. */
+#define SG_MAX_YAML_DEPTH	32
+/* Commits one ref update may bring; beyond this the push is refused. */
+#define SG_MAX_COMMITS		200000
+/* Commit and tag messages longer than this are refused, not parsed. */
+#define SG_MAX_MESSAGE_BYTES	(1024 * 1024)
+/* Violations listed per push; more are counted, not printed. */
+#define SG_MAX_SHOWN_FINDINGS	200
+/* Untested commits named in one tested.skipped message. */
+#define SG_MAX_NAMED_COMMITS	10
+/* First-parent steps searched when deciding a rollback target. */
+#define SG_MAX_ROLLBACK_WALK	100000
+/* pcre2 match and depth limits: reaching one is an error, not a pass. */
+#define SG_PCRE2_MATCH_LIMIT	1000000
+#define SG_PCRE2_DEPTH_LIMIT	10000
+/* One audit record; a record larger than this is cut, never dropped. */
+#define SG_MAX_AUDIT_RECORD	(256 * 1024)
+
+#endif

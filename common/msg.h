@@ -1,0 +1,25 @@
+/*
+ * msg.h -- all text the pusher sees. Every violation on its own line
+ * with its rule id, ref, commit, path and line, then the fix.
+ */
+#ifndef SG_MSG_H
+#define SG_MSG_H
+
+#include <stdio.h>
+
+struct sg_push;
+struct sg_report;
+
+/* Prefix for every line: "GL-HOOK-ERR: " under GitLab (GL_ID set). */
+const char *sg_msg_prefix(void);
+/* The whole decision: per ref, every finding, then a summary line. */
+void sg_msg_report(FILE *out, const struct sg_push *push,
+		   const struct sg_report *r, const char *audit_id);
+/* Fail closed: the reason, and that nothing was updated. */
+void sg_msg_internal_error(FILE *out, const char *reason,
+			   const char *audit_id);
+/* One printf-style line with the prefix. */
+void sg_msg_line(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

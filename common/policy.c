@@ -1,0 +1,757 @@
+/*
+ * policy.c -- load a policy file (YAML) into struct sg_policy.
+ *
+ * The YAML tree (yaml.c) is validated key by key against the schema
+ * below: an unknown key, a wrong type, an undeclared group or a bad
+ * pattern is an error naming FILE:LINE:COL, never ignored.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "error.h"
+#include "limits.h"
+#include "policy.h"
+#include "regex.h"
+#include "sha256.h"
+#include "yaml.h"
+#include "banned.h"
+
+struct ctx {
+	const char *file;
+	struct sg_buf *err;
+	struct sg_policy *pol;
+};
+
+static const char *const identity_sources[] = {
+	"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME", "GL_USER",
+	"REMOTE_USER", "unix", NULL
+};
+
+static int fail(struct ctx *c, const struct sg_ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct ctx *c, const struct sg_ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->err)
+		return SG_ERROR;
+	sg_buf_reset(c->err);
+	sg_buf_addf(c->err, "%s:%d:%d: ", c->file, n->line, n->col);
+	va_start(ap, fmt);
+	sg_buf_vaddf(c->err, fmt, ap);
+	va_end(ap);
+	return SG_ERROR;
+}
+
+static int want(struct ctx *c, const struct sg_ynode *n,
+		enum sg_ynode_kind kind, const char *what)
+{
+	if (n->kind == kind)
+		return 0;
+	return fail(c, n, "'%s' must be %s, not %s", what,
+		    sg_yaml_kind_name(kind), sg_yaml_kind_name(n->kind));
+}
+
+/* Every key of `map` must be in `known` (NULL-terminated), once. */
+static int check_keys(struct ctx *c, const struct sg_ynode *map,
+		      const char *const *known, const char *what)
+{
+	if (want(c, map, SG_Y_MAP, what) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < map->nr; i += 2) {
+		const struct sg_ynode *k = map->kids[i];
+		const char *const *p;
+		struct sg_buf list = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+		int ret;
+
+		if (k->kind != SG_Y_SCALAR)
+			return fail(c, k, "keys in '%s' must be strings", what);
+		for (size_t j = 0; j < i; j += 2)
+			if (!strcmp(map->kids[j]->value, k->value))
+				return fail(c, k, "duplicate key '%s' in '%s'",
+					    k->value, what);
+		if (!known)
+			continue;
+		for (p = known; *p; p++)
+			if (!strcmp(*p, k->value))
+				break;
+		if (*p)
+			continue;
+		for (p = known; *p; p++)
+			sg_buf_addf(&list, "%s%s", p == known ? "" : ", ", *p);
+		ret = fail(c, k, "unknown key '%s' in '%s' (known keys: %s)",
+			   k->value, what, list.buf);
+		sg_buf_release(&list);
+		return ret;
+	}
+	return 0;
+}
+
+static const struct sg_ynode *lookup(const struct sg_ynode *map,
+				     const char *key)
+{
+	for (size_t i = 0; map && i < map->nr; i += 2)
+		if (!strcmp(map->kids[i]->value, key))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+static int get_string(struct ctx *c, const struct sg_ynode *n,
+		      const char *what, char **out)
+{
+	if (want(c, n, SG_Y_SCALAR, what) < 0)
+		return SG_ERROR;
+	if (!*n->value)
+		return fail(c, n, "'%s' must not be empty", what);
+	free(*out);
+	*out = sg_strdup(n->value);
+	return 0;
+}
+
+static int get_bool(struct ctx *c, const struct sg_ynode *n, const char *what,
+		    int *out)
+{
+	if (want(c, n, SG_Y_SCALAR, what) < 0)
+		return SG_ERROR;
+	if (n->plain && !strcmp(n->value, "true"))
+		*out = 1;
+	else if (n->plain && !strcmp(n->value, "false"))
+		*out = 0;
+	else
+		return fail(c, n, "'%s' must be true or false, not '%s'", what,
+			    n->value);
+	return 0;
+}
+
+static int get_int(struct ctx *c, const struct sg_ynode *n, const char *what,
+		   long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (want(c, n, SG_Y_SCALAR, what) < 0)
+		return SG_ERROR;
+	v = strtol(n->value, &end, 10);
+	if (!n->plain || !*n->value || *end || v < min || v > max)
+		return fail(c, n, "'%s' must be a whole number from %ld to "
+			    "%ld, not '%s'", what, min, max, n->value);
+	*out = v;
+	return 0;
+}
+
+static int get_strlist(struct ctx *c, const struct sg_ynode *n,
+		       const char *what, struct sg_strlist *out)
+{
+	if (want(c, n, SG_Y_SEQ, what) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct sg_ynode *item = n->kids[i];
+
+		if (item->kind != SG_Y_SCALAR || !*item->value)
+			return fail(c, item, "items of '%s' must be non-empty "
+				    "strings", what);
+		sg_strlist_add(out, item->value);
+	}
+	return 0;
+}
+
+static int check_ref_pattern(struct ctx *c, const struct sg_ynode *n,
+			     const char *pattern)
+{
+	const char *p;
+
+	if (strncmp(pattern, "refs/", 5))
+		return fail(c, n, "ref pattern '%s' must start with 'refs/'",
+			    pattern);
+	if (strstr(pattern, "..") || strstr(pattern, "//"))
+		return fail(c, n, "ref pattern '%s' is not a valid ref name",
+			    pattern);
+	for (p = pattern; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '~' ||
+		    *p == '^' || *p == ':' || *p == '\\')
+			return fail(c, n, "ref pattern '%s' contains a "
+				    "character refs cannot hold", pattern);
+	return 0;
+}
+
+static int get_ref_patterns(struct ctx *c, const struct sg_ynode *n,
+			    const char *what, struct sg_strlist *out)
+{
+	if (get_strlist(c, n, what, out) < 0)
+		return SG_ERROR;
+	if (!out->nr)
+		return fail(c, n, "'%s' needs at least one ref pattern", what);
+	for (size_t i = 0; i < out->nr; i++)
+		if (check_ref_pattern(c, n->kids[i], out->v[i]) < 0)
+			return SG_ERROR;
+	return 0;
+}
+
+static int group_declared(const struct sg_policy *pol, const char *group)
+{
+	if (!strcmp(group, SG_GROUP_ANYONE))
+		return 1;
+	for (size_t i = 0; i < pol->users_nr; i++)
+		if (sg_strlist_has(&pol->users[i].groups, group))
+			return 1;
+	return 0;
+}
+
+static int get_groups(struct ctx *c, const struct sg_ynode *n,
+		      const char *what, struct sg_strlist *out)
+{
+	if (get_strlist(c, n, what, out) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < out->nr; i++)
+		if (!group_declared(c->pol, out->v[i]))
+			return fail(c, n->kids[i], "unknown group '%s' in '%s' "
+				    "(no user is in it; '%s' means everyone)",
+				    out->v[i], what, SG_GROUP_ANYONE);
+	return 0;
+}
+
+static int check_trailer_key(struct ctx *c, const struct sg_ynode *n,
+			     const char *key)
+{
+	for (const char *p = key; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return fail(c, n, "trailer key '%s' may hold only "
+				    "letters, digits and '-'", key);
+	return 0;
+}
+
+static int get_trailer_rules(struct ctx *c, const struct sg_ynode *n,
+			     const char *what, struct sg_trailer_rules *out)
+{
+	static const char *const keys[] = { "key", "pattern", NULL };
+
+	if (want(c, n, SG_Y_SEQ, what) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct sg_ynode *item = n->kids[i], *k, *p;
+		struct sg_trailer_rule *r;
+		size_t off = 0;
+		struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+		if (check_keys(c, item, keys, what) < 0)
+			return SG_ERROR;
+		k = lookup(item, "key");
+		p = lookup(item, "pattern");
+		if (!k || !p)
+			return fail(c, item, "each of '%s' needs 'key' and "
+				    "'pattern'", what);
+		SG_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		r = &out->v[out->nr];
+		memset(r, 0, sizeof(*r));
+		out->nr++;
+		if (get_string(c, k, "key", &r->key) < 0 ||
+		    check_trailer_key(c, k, r->key) < 0)
+			return SG_ERROR;
+		if (want(c, p, SG_Y_SCALAR, "pattern") < 0)
+			return SG_ERROR;
+		if (sg_regex_new(&r->re, p->value, &off, &why) < 0) {
+			fail(c, p, "%s", why.buf);
+			sg_buf_release(&why);
+			return SG_ERROR;
+		}
+	}
+	return 0;
+}
+
+static int load_identity(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = { "order", NULL };
+	const struct sg_ynode *order;
+	struct sg_strlist *l = &c->pol->identity_order;
+
+	if (check_keys(c, n, keys, "identity") < 0)
+		return SG_ERROR;
+	order = lookup(n, "order");
+	if (!order)
+		return 0;
+	sg_strlist_release(l);
+	if (get_strlist(c, order, "order", l) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *const *s;
+
+		for (s = identity_sources; *s; s++)
+			if (!strcmp(*s, l->v[i]))
+				break;
+		if (!*s)
+			return fail(c, order->kids[i], "unknown identity source "
+				    "'%s' (known: GL_USERNAME, "
+				    "GITHUB_USER_LOGIN, GITEA_PUSHER_NAME, "
+				    "GL_USER, REMOTE_USER, unix)", l->v[i]);
+	}
+	if (!l->nr)
+		return fail(c, order, "'order' needs at least one source");
+	return 0;
+}
+
+static int load_users(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = { "emails", "groups", NULL };
+	struct sg_policy *pol = c->pol;
+
+	if (check_keys(c, n, NULL, "users") < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < n->nr; i += 2) {
+		const struct sg_ynode *body = n->kids[i + 1], *v;
+		struct sg_user *u;
+
+		if (check_keys(c, body, keys, n->kids[i]->value) < 0)
+			return SG_ERROR;
+		SG_ALLOC_GROW(pol->users, pol->users_nr + 1, pol->users_alloc);
+		u = &pol->users[pol->users_nr++];
+		memset(u, 0, sizeof(*u));
+		u->login = sg_strdup(n->kids[i]->value);
+		v = lookup(body, "emails");
+		if (v && get_strlist(c, v, "emails", &u->emails) < 0)
+			return SG_ERROR;
+		for (size_t j = 0; j < u->emails.nr; j++) {
+			const struct sg_user *other =
+				sg_policy_user_by_email(pol, u->emails.v[j]);
+
+			if (!strchr(u->emails.v[j], '@'))
+				return fail(c, v->kids[j], "'%s' is not an "
+					    "e-mail address", u->emails.v[j]);
+			if (other && other != u)
+				return fail(c, v->kids[j], "e-mail '%s' is "
+					    "already used by user '%s'",
+					    u->emails.v[j], other->login);
+		}
+		v = lookup(body, "groups");
+		if (v && get_strlist(c, v, "groups", &u->groups) < 0)
+			return SG_ERROR;
+		if (sg_strlist_has(&u->groups, SG_GROUP_ANYONE))
+			return fail(c, v, "'%s' is a reserved group name",
+				    SG_GROUP_ANYONE);
+	}
+	return 0;
+}
+
+static int load_approvals(struct ctx *c, const struct sg_ynode *n,
+			  struct sg_env *env)
+{
+	static const char *const keys[] = { "min", "key", "group", NULL };
+	const struct sg_ynode *v;
+	long min = 0;
+
+	if (check_keys(c, n, keys, "approvals") < 0)
+		return SG_ERROR;
+	v = lookup(n, "min");
+	if (!v)
+		return fail(c, n, "'approvals' needs 'min'");
+	if (get_int(c, v, "min", 0, 50, &min) < 0)
+		return SG_ERROR;
+	env->approvals_min = (int)min;
+	v = lookup(n, "key");
+	if (v && (get_string(c, v, "key", &env->approvals_key) < 0 ||
+		  check_trailer_key(c, v, env->approvals_key) < 0))
+		return SG_ERROR;
+	v = lookup(n, "group");
+	if (!v)
+		return fail(c, n, "'approvals' needs 'group'");
+	if (get_string(c, v, "group", &env->approvals_group) < 0)
+		return SG_ERROR;
+	if (!group_declared(c->pol, env->approvals_group))
+		return fail(c, v, "unknown group '%s'", env->approvals_group);
+	return 0;
+}
+
+static int load_env(struct ctx *c, const char *name,
+		    const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"refs", "push", "allow_delete", "allow_force_push",
+		"approvals", "required_trailers", "tested", "rollback", NULL
+	};
+	static const char *const rollback_keys[] = { "groups", NULL };
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *v;
+	struct sg_env *env;
+
+	if (check_keys(c, n, keys, name) < 0)
+		return SG_ERROR;
+	SG_ALLOC_GROW(pol->envs, pol->envs_nr + 1, pol->envs_alloc);
+	env = &pol->envs[pol->envs_nr++];
+	memset(env, 0, sizeof(*env));
+	env->name = sg_strdup(name);
+	env->approvals_key = sg_strdup("Approved-by");
+	v = lookup(n, "refs");
+	if (!v)
+		return fail(c, n, "environment '%s' needs 'refs'", name);
+	if (get_ref_patterns(c, v, "refs", &env->refs) < 0)
+		return SG_ERROR;
+	v = lookup(n, "push");
+	if (!v)
+		return fail(c, n, "environment '%s' needs 'push' (the groups "
+			    "that may push; '%s' for everyone)", name,
+			    SG_GROUP_ANYONE);
+	if (get_groups(c, v, "push", &env->push) < 0)
+		return SG_ERROR;
+	v = lookup(n, "allow_delete");
+	if (v && get_bool(c, v, "allow_delete", &env->allow_delete) < 0)
+		return SG_ERROR;
+	v = lookup(n, "allow_force_push");
+	if (v && get_bool(c, v, "allow_force_push",
+			  &env->allow_force_push) < 0)
+		return SG_ERROR;
+	v = lookup(n, "approvals");
+	if (v && load_approvals(c, v, env) < 0)
+		return SG_ERROR;
+	v = lookup(n, "required_trailers");
+	if (v && get_trailer_rules(c, v, "required_trailers",
+				   &env->required_trailers) < 0)
+		return SG_ERROR;
+	v = lookup(n, "tested");
+	if (v && get_bool(c, v, "tested", &env->require_tested) < 0)
+		return SG_ERROR;
+	v = lookup(n, "rollback");
+	if (v) {
+		const struct sg_ynode *g;
+
+		if (check_keys(c, v, rollback_keys, "rollback") < 0)
+			return SG_ERROR;
+		g = lookup(v, "groups");
+		if (!g)
+			return fail(c, v, "'rollback' needs 'groups'");
+		if (get_groups(c, g, "groups", &env->rollback_groups) < 0)
+			return SG_ERROR;
+	}
+	return 0;
+}
+
+static int load_envs(struct ctx *c, const struct sg_ynode *n)
+{
+	if (check_keys(c, n, NULL, "environments") < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < n->nr; i += 2)
+		if (load_env(c, n->kids[i]->value, n->kids[i + 1]) < 0)
+			return SG_ERROR;
+	return 0;
+}
+
+static const struct sg_env *find_env(const struct sg_policy *pol,
+				    const char *name)
+{
+	for (size_t i = 0; i < pol->envs_nr; i++)
+		if (!strcmp(pol->envs[i].name, name))
+			return &pol->envs[i];
+	return NULL;
+}
+
+static int load_test_tags(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"refs", "create", "required_trailers", "environment", NULL
+	};
+	const struct sg_ynode *v;
+
+	if (check_keys(c, n, keys, "test_tags") < 0)
+		return SG_ERROR;
+	v = lookup(n, "refs");
+	if (v && (get_string(c, v, "refs", &c->pol->tag_pattern) < 0 ||
+		  check_ref_pattern(c, v, c->pol->tag_pattern) < 0))
+		return SG_ERROR;
+	if (strncmp(c->pol->tag_pattern, "refs/tags/", 10))
+		return fail(c, v ? v : n, "test tags must live under "
+			    "'refs/tags/'");
+	v = lookup(n, "environment");
+	if (v && get_string(c, v, "environment", &c->pol->tag_env) < 0)
+		return SG_ERROR;
+	if (v && !find_env(c->pol, c->pol->tag_env))
+		return fail(c, v, "no environment named '%s'",
+			    c->pol->tag_env);
+	v = lookup(n, "create");
+	if (v && get_groups(c, v, "create", &c->pol->tag_create) < 0)
+		return SG_ERROR;
+	v = lookup(n, "required_trailers");
+	if (v && get_trailer_rules(c, v, "required_trailers",
+				   &c->pol->tag_trailers) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
+static int load_audit(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = { "path", "syslog", NULL };
+	const struct sg_ynode *v;
+
+	if (check_keys(c, n, keys, "audit") < 0)
+		return SG_ERROR;
+	v = lookup(n, "path");
+	if (v && get_string(c, v, "path", &c->pol->audit_path) < 0)
+		return SG_ERROR;
+	if (strstr(c->pol->audit_path, ".."))
+		return fail(c, v, "audit path must not contain '..'");
+	v = lookup(n, "syslog");
+	if (v && get_bool(c, v, "syslog", &c->pol->audit_syslog) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
+static int load_secrets(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"rules", "refs", "deadline_ms", "max_blob_mb", NULL
+	};
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *v;
+	long num;
+
+	if (check_keys(c, n, keys, "secrets") < 0)
+		return SG_ERROR;
+	v = lookup(n, "rules");
+	if (v && get_string(c, v, "rules", &pol->secrets_rules) < 0)
+		return SG_ERROR;
+	v = lookup(n, "refs");
+	if (v) {
+		sg_strlist_release(&pol->secrets_refs);
+		if (get_ref_patterns(c, v, "refs", &pol->secrets_refs) < 0)
+			return SG_ERROR;
+	}
+	v = lookup(n, "deadline_ms");
+	if (v) {
+		if (get_int(c, v, "deadline_ms", 100, 600000, &num) < 0)
+			return SG_ERROR;
+		pol->secrets_deadline_ms = (int)num;
+	}
+	v = lookup(n, "max_blob_mb");
+	if (v) {
+		if (get_int(c, v, "max_blob_mb", 1, 4096, &num) < 0)
+			return SG_ERROR;
+		pol->secrets_max_blob = (size_t)num * 1024 * 1024;
+	}
+	return 0;
+}
+
+static void set_defaults(struct sg_policy *pol)
+{
+	for (const char *const *s = identity_sources; *s; s++)
+		sg_strlist_add(&pol->identity_order, *s);
+	pol->tag_pattern = sg_strdup("refs/tags/tested/*");
+	pol->tag_env = sg_strdup("test");
+	pol->audit_path = sg_strdup("stagegate/audit.log");
+	pol->secrets_rules = sg_strdup("secrets.yaml");
+	sg_strlist_add(&pol->secrets_refs, "refs/*");
+	pol->secrets_deadline_ms = 4000;
+	pol->secrets_max_blob = 100u * 1024 * 1024;
+}
+
+static int load_root(struct ctx *c, const struct sg_ynode *root)
+{
+	static const char *const keys[] = {
+		"version", "identity", "users", "environments", "test_tags",
+		"audit", "secrets", NULL
+	};
+	const struct sg_ynode *v;
+	long version = 0;
+
+	if (root->kind != SG_Y_MAP)
+		return fail(c, root, "a policy must be a mapping of sections");
+	if (check_keys(c, root, keys, "policy") < 0)
+		return SG_ERROR;
+	v = lookup(root, "version");
+	if (!v)
+		return fail(c, root, "the policy needs 'version: 1'");
+	if (get_int(c, v, "version", 1, 1, &version) < 0)
+		return SG_ERROR;
+	/* users first: the other sections refer to their groups */
+	if ((v = lookup(root, "users")) && load_users(c, v) < 0)
+		return SG_ERROR;
+	if ((v = lookup(root, "identity")) && load_identity(c, v) < 0)
+		return SG_ERROR;
+	v = lookup(root, "environments");
+	if (!v)
+		return fail(c, root, "the policy needs 'environments'");
+	if (load_envs(c, v) < 0)
+		return SG_ERROR;
+	if ((v = lookup(root, "test_tags")) && load_test_tags(c, v) < 0)
+		return SG_ERROR;
+	if ((v = lookup(root, "audit")) && load_audit(c, v) < 0)
+		return SG_ERROR;
+	if ((v = lookup(root, "secrets")) && load_secrets(c, v) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
+int sg_policy_parse(struct sg_policy **out, const char *text, size_t len,
+		    const char *path, struct sg_buf *err)
+{
+	struct sg_policy *pol = sg_calloc(1, sizeof(*pol));
+	struct ctx c = { path, err, pol };
+	struct sg_ynode *root = NULL;
+	int ret;
+
+	*out = NULL;
+	pol->path = sg_strdup(path);
+	sg_sha256_hex(pol->digest, text, len);
+	set_defaults(pol);
+	if (memchr(text, '\0', len))
+		ret = sg_error(err, SG_ERROR, "%s:1:1: the file holds a NUL "
+			       "byte; a policy is text", path);
+	else
+		ret = sg_yaml_parse(&root, text, len, path, err);
+	if (ret == 0)
+		ret = load_root(&c, root);
+	sg_yaml_free(root);
+	if (ret < 0) {
+		sg_policy_free(pol);
+		return ret;
+	}
+	*out = pol;
+	return 0;
+}
+
+int sg_policy_load(struct sg_policy **out, const char *path,
+		   struct sg_buf *err)
+{
+	struct sg_buf text = SG_BUF_INIT(SG_MAX_POLICY_BYTES);
+	int ret;
+
+	*out = NULL;
+	ret = sg_buf_read_file(&text, path, err);
+	if (ret == 0)
+		ret = sg_policy_parse(out, text.buf, text.len, path, err);
+	sg_buf_release(&text);
+	return ret;
+}
+
+static void release_rules(struct sg_trailer_rules *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		free(r->v[i].key);
+		sg_regex_free(r->v[i].re);
+	}
+	free(r->v);
+}
+
+void sg_policy_free(struct sg_policy *pol)
+{
+	if (!pol)
+		return;
+	for (size_t i = 0; i < pol->users_nr; i++) {
+		free(pol->users[i].login);
+		sg_strlist_release(&pol->users[i].emails);
+		sg_strlist_release(&pol->users[i].groups);
+	}
+	free(pol->users);
+	for (size_t i = 0; i < pol->envs_nr; i++) {
+		struct sg_env *e = &pol->envs[i];
+
+		free(e->name);
+		sg_strlist_release(&e->refs);
+		sg_strlist_release(&e->push);
+		free(e->approvals_key);
+		free(e->approvals_group);
+		release_rules(&e->required_trailers);
+		sg_strlist_release(&e->rollback_groups);
+	}
+	free(pol->envs);
+	sg_strlist_release(&pol->identity_order);
+	free(pol->tag_pattern);
+	free(pol->tag_env);
+	sg_strlist_release(&pol->tag_create);
+	release_rules(&pol->tag_trailers);
+	free(pol->audit_path);
+	free(pol->secrets_rules);
+	sg_strlist_release(&pol->secrets_refs);
+	free(pol->path);
+	free(pol);
+}
+
+int sg_ref_matches(const char *pattern, const char *ref)
+{
+	return fnmatch(pattern, ref, 0) == 0;
+}
+
+const struct sg_env *sg_policy_env_for(const struct sg_policy *pol,
+				       const char *ref)
+{
+	for (size_t i = 0; i < pol->envs_nr; i++)
+		for (size_t j = 0; j < pol->envs[i].refs.nr; j++)
+			if (sg_ref_matches(pol->envs[i].refs.v[j], ref))
+				return &pol->envs[i];
+	return NULL;
+}
+
+int sg_env_is_protected(const struct sg_env *env)
+{
+	return env && (!env->allow_delete || !env->allow_force_push);
+}
+
+const struct sg_user *sg_policy_user(const struct sg_policy *pol,
+				     const char *login)
+{
+	for (size_t i = 0; login && i < pol->users_nr; i++)
+		if (!strcmp(pol->users[i].login, login))
+			return &pol->users[i];
+	return NULL;
+}
+
+const struct sg_user *sg_policy_user_by_email(const struct sg_policy *pol,
+					      const char *email)
+{
+	for (size_t i = 0; email && i < pol->users_nr; i++)
+		for (size_t j = 0; j < pol->users[i].emails.nr; j++)
+			if (!strcasecmp(pol->users[i].emails.v[j], email))
+				return &pol->users[i];
+	return NULL;
+}
+
+int sg_policy_in_group(const struct sg_policy *pol, const char *login,
+		       const char *group)
+{
+	const struct sg_user *u;
+
+	if (!strcmp(group, SG_GROUP_ANYONE))
+		return 1;
+	u = sg_policy_user(pol, login);
+	return u && sg_strlist_has(&u->groups, group);
+}
+
+int sg_policy_in_groups(const struct sg_policy *pol, const char *login,
+			const struct sg_strlist *groups)
+{
+	for (size_t i = 0; i < groups->nr; i++)
+		if (sg_policy_in_group(pol, login, groups->v[i]))
+			return 1;
+	return 0;
+}
+
+int sg_strlist_has(const struct sg_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		if (!strcmp(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+void sg_strlist_add(struct sg_strlist *l, const char *s)
+{
+	SG_ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr++] = sg_strdup(s);
+}
+
+void sg_strlist_release(struct sg_strlist *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->nr = l->alloc = 0;
+}
+
+void sg_strlist_join(struct sg_buf *out, const struct sg_strlist *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		sg_buf_addf(out, "%s%s", i ? ", " : "", l->v[i]);
+}

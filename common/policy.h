@@ -1,0 +1,109 @@
+/*
+ * policy.h -- the server-side policy (policies/default.yaml), loaded
+ * and validated once per push. See README.md for the format.
+ */
+#ifndef SG_POLICY_H
+#define SG_POLICY_H
+
+#include <stddef.h>
+
+struct sg_buf;
+struct sg_regex;
+
+/* The group every pusher is in. */
+#define SG_GROUP_ANYONE "anyone"
+
+struct sg_strlist {
+	char **v;
+	size_t nr, alloc;
+};
+
+struct sg_user {
+	char *login;
+	struct sg_strlist emails;
+	struct sg_strlist groups;
+};
+
+/* "Key: pattern": a trailer that must be present and match. */
+struct sg_trailer_rule {
+	char *key;
+	struct sg_regex *re;
+};
+
+struct sg_trailer_rules {
+	struct sg_trailer_rule *v;
+	size_t nr, alloc;
+};
+
+struct sg_env {
+	char *name;
+	struct sg_strlist refs;		/* glob patterns, `*` spans '/' */
+	struct sg_strlist push;		/* groups allowed to update */
+	int allow_delete;
+	int allow_force_push;
+	/* approval gate: off when approvals_min == 0 */
+	int approvals_min;
+	char *approvals_key;
+	char *approvals_group;
+	struct sg_trailer_rules required_trailers;
+	/* test-tag gate */
+	int require_tested;
+	struct sg_strlist rollback_groups;
+};
+
+struct sg_policy {
+	char *path;
+	char digest[65];		/* SHA-256 of the file, hex */
+	struct sg_strlist identity_order;
+	struct sg_user *users;
+	size_t users_nr, users_alloc;
+	struct sg_env *envs;
+	size_t envs_nr, envs_alloc;
+	/* test tags */
+	char *tag_pattern;
+	char *tag_env;			/* environment a test tag must be on */
+	struct sg_strlist tag_create;
+	struct sg_trailer_rules tag_trailers;
+	/* audit trail */
+	char *audit_path;		/* relative to the repository */
+	int audit_syslog;
+	/* secret gate */
+	char *secrets_rules;		/* relative to the policy's folder */
+	struct sg_strlist secrets_refs;
+	int secrets_deadline_ms;
+	size_t secrets_max_blob;
+};
+
+/* Load and validate `path`; errors name "FILE:LINE:COL". */
+int sg_policy_load(struct sg_policy **out, const char *path,
+		   struct sg_buf *err);
+/* The same on text already in memory (tests, `policy check -`). */
+int sg_policy_parse(struct sg_policy **out, const char *text, size_t len,
+		    const char *path, struct sg_buf *err);
+void sg_policy_free(struct sg_policy *pol);
+
+/* The environment whose patterns match `ref` first, or NULL. */
+const struct sg_env *sg_policy_env_for(const struct sg_policy *pol,
+				       const char *ref);
+/* Whether an environment is protected (no delete or no force push). */
+int sg_env_is_protected(const struct sg_env *env);
+const struct sg_user *sg_policy_user(const struct sg_policy *pol,
+				     const char *login);
+/* The user with `email` (case-insensitive), or NULL. */
+const struct sg_user *sg_policy_user_by_email(const struct sg_policy *pol,
+					      const char *email);
+/* Whether `login` (maybe not in the policy) is in one of `groups`. */
+int sg_policy_in_groups(const struct sg_policy *pol, const char *login,
+			const struct sg_strlist *groups);
+int sg_policy_in_group(const struct sg_policy *pol, const char *login,
+		       const char *group);
+/* Whether `ref` matches glob `pattern` (fnmatch, `*` spans '/'). */
+int sg_ref_matches(const char *pattern, const char *ref);
+
+int sg_strlist_has(const struct sg_strlist *l, const char *s);
+void sg_strlist_add(struct sg_strlist *l, const char *s);
+void sg_strlist_release(struct sg_strlist *l);
+/* "a, b, c" into `out`. */
+void sg_strlist_join(struct sg_buf *out, const struct sg_strlist *l);
+
+#endif

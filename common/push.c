@@ -1,0 +1,517 @@
+/*
+ * push.c -- the push engine: parse the ref updates, open the repository
+ * with the quarantined objects visible, and work out what each update
+ * brings. Gates only read what this module computed.
+ *
+ * The repository is opened with git_repository_open_bare() plus the
+ * quarantine as an alternate, not libgit2's open-from-environment mode,
+ * which splits GIT_ALTERNATE_OBJECT_DIRECTORIES on ':' and so breaks on
+ * repository paths that hold one.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "limits.h"
+#include "oidset.h"
+#include "push.h"
+#include "banned.h"
+
+static int parse_oid(git_oid *out, const char **p, const char *end,
+		     int *sha256)
+{
+	size_t n = 0;
+
+	while (*p + n < end && isxdigit((unsigned char)(*p)[n]))
+		n++;
+	if (n == 64)
+		*sha256 = 1;
+	if (n != GIT_OID_HEXSZ || git_oid_fromstrn(out, *p, n) < 0)
+		return SG_ERROR;
+	*p += n;
+	return 0;
+}
+
+static int valid_refname(const char *ref)
+{
+	int valid = 0;
+
+	return git_reference_name_is_valid(&valid, ref) == 0 && valid &&
+	       !strncmp(ref, "refs/", 5);
+}
+
+static int add_update(struct sg_push *push, const char *ref,
+		      const git_oid *old_id, const git_oid *new_id,
+		      struct sg_buf *err)
+{
+	struct sg_update *u;
+	int old_zero = git_oid_is_zero(old_id);
+	int new_zero = git_oid_is_zero(new_id);
+
+	if (!valid_refname(ref))
+		return sg_error(err, SG_ERROR, "protocol error: '%s' is not a "
+				"valid ref name", ref);
+	if (old_zero && new_zero)
+		return sg_error(err, SG_ERROR, "protocol error: '%s' has two "
+				"zero ids", ref);
+	for (size_t i = 0; i < push->nr; i++)
+		if (!strcmp(push->updates[i].ref, ref))
+			return sg_error(err, SG_ERROR, "protocol error: '%s' "
+					"is updated twice", ref);
+	if (push->nr == SG_MAX_PUSH_UPDATES)
+		return sg_error(err, SG_ELIMIT, "more than %d ref updates in "
+				"one push", SG_MAX_PUSH_UPDATES);
+	SG_ALLOC_GROW(push->updates, push->nr + 1, push->alloc);
+	u = &push->updates[push->nr++];
+	memset(u, 0, sizeof(*u));
+	u->ref = sg_strdup(ref);
+	git_oid_cpy(&u->old_id, old_id);
+	git_oid_cpy(&u->new_id, new_id);
+	u->kind = old_zero ? SG_UPDATE_CREATE
+		 : new_zero ? SG_UPDATE_DELETE : SG_UPDATE_MODIFY;
+	return 0;
+}
+
+static int sha256_error(struct sg_buf *err)
+{
+	return sg_error(err, SG_ERROR, "this repository uses SHA-256 object "
+			"ids; stagegate (libgit2 1.5) supports SHA-1 "
+			"repositories only");
+}
+
+static int parse_line(struct sg_push *push, const char *line, size_t len,
+		      struct sg_buf *err)
+{
+	const char *p = line, *end = line + len;
+	git_oid old_id, new_id;
+	int sha256 = 0, ret;
+	char *ref;
+
+	if (parse_oid(&old_id, &p, end, &sha256) < 0 || p == end ||
+	    *p++ != ' ' || parse_oid(&new_id, &p, end, &sha256) < 0 ||
+	    p == end || *p++ != ' ' || p == end) {
+		if (sha256)
+			return sha256_error(err);
+		return sg_error(err, SG_ERROR, "protocol error: bad update "
+				"line '%.*s'", (int)(len > 60 ? 60 : len), line);
+	}
+	if (memchr(p, '\0', (size_t)(end - p)))
+		return sg_error(err, SG_ERROR, "protocol error: NUL byte in a "
+				"ref name");
+	ref = sg_strndup(p, (size_t)(end - p));
+	ret = add_update(push, ref, &old_id, &new_id, err);
+	free(ref);
+	return ret;
+}
+
+int sg_push_read(struct sg_push *push, FILE *in, struct sg_buf *err)
+{
+	char line[SG_MAX_PUSH_LINE + 2];
+	size_t len;
+
+	for (;;) {
+		size_t n = 0;
+		int c = 0;
+
+		/* fgets cannot tell a NUL inside a line; read bytes ourselves */
+		while (n < sizeof(line) - 1 && (c = getc(in)) != EOF) {
+			line[n++] = (char)c;
+			if (c == '\n')
+				break;
+		}
+		if (ferror(in))
+			return sg_error(err, SG_ERROR, "cannot read the ref "
+					"updates: %s", strerror(errno));
+		if (n == 0)
+			break;
+		if (line[n - 1] != '\n' && c != EOF)
+			return sg_error(err, SG_ELIMIT, "protocol error: an "
+					"update line is longer than %d bytes",
+					SG_MAX_PUSH_LINE);
+		len = n;
+		if (line[len - 1] == '\n')
+			len--;
+		if (len && parse_line(push, line, len, err) < 0)
+			return SG_ERROR;
+		if (c == EOF)
+			break;
+	}
+	return 0;
+}
+
+int sg_push_add(struct sg_push *push, const char *ref, const char *old_hex,
+		const char *new_hex, struct sg_buf *err)
+{
+	git_oid old_id, new_id;
+
+	if (strlen(old_hex) == 64 || strlen(new_hex) == 64)
+		return sha256_error(err);
+	if (strlen(old_hex) != GIT_OID_HEXSZ ||
+	    strlen(new_hex) != GIT_OID_HEXSZ ||
+	    git_oid_fromstr(&old_id, old_hex) < 0 ||
+	    git_oid_fromstr(&new_id, new_hex) < 0)
+		return sg_error(err, SG_ERROR, "bad object id for '%s'", ref);
+	return add_update(push, ref, &old_id, &new_id, err);
+}
+
+int sg_push_read_options(struct sg_push *push, struct sg_buf *err)
+{
+	const char *count = getenv("GIT_PUSH_OPTION_COUNT");
+	char *end, name[64];
+	long n;
+
+	if (!count)
+		return 0;
+	errno = 0;
+	n = strtol(count, &end, 10);
+	if (errno || *end || n < 0 || n > 1000)
+		return sg_error(err, SG_ERROR, "bad GIT_PUSH_OPTION_COUNT '%s'",
+				count);
+	for (long i = 0; i < n; i++) {
+		const char *v;
+
+		snprintf(name, sizeof(name), "GIT_PUSH_OPTION_%ld", i);
+		v = getenv(name);
+		if (!v)
+			return sg_error(err, SG_ERROR, "%s is missing", name);
+		sg_strlist_add(&push->options, v);
+	}
+	return 0;
+}
+
+const char *sg_push_option(const struct sg_push *push, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *found = NULL;
+
+	for (size_t i = 0; i < push->options.nr; i++) {
+		const char *o = push->options.v[i];
+
+		if (!strncmp(o, key, klen) && o[klen] == '=')
+			found = o + klen + 1;
+	}
+	return found;
+}
+
+static int refuse_sha256(const char *gitdir, struct sg_buf *err)
+{
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	git_config *cfg = NULL;
+	git_buf fmt = GIT_BUF_INIT;
+	int ret = 0;
+
+	sg_buf_addf(&path, "%s/config", gitdir);
+	if (git_config_open_ondisk(&cfg, path.buf) < 0)
+		ret = sg_git_error(err, "cannot read the repository's config");
+	else if (git_config_get_string_buf(&fmt, cfg,
+					   "extensions.objectformat") == 0 &&
+		 strcmp(fmt.ptr, "sha1"))
+		ret = sha256_error(err);
+	git_buf_dispose(&fmt);
+	git_config_free(cfg);
+	sg_buf_release(&path);
+	return ret;
+}
+
+int sg_push_open(struct sg_push *push, const char *gitdir,
+		 const char *quarantine, struct sg_buf *err)
+{
+	struct sg_buf objects = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	git_odb *odb = NULL;
+	int ret;
+
+	ret = refuse_sha256(gitdir, err);
+	if (ret == 0 && git_repository_open_bare(&push->repo, gitdir) < 0)
+		ret = sg_git_error(err, "cannot open the repository");
+	if (ret == 0 && git_repository_odb(&odb, push->repo) < 0)
+		ret = sg_git_error(err, "cannot open the object database");
+	if (ret == 0 && quarantine && *quarantine &&
+	    git_odb_add_disk_alternate(odb, quarantine) < 0)
+		ret = sg_git_error(err, "cannot see the pushed objects");
+	if (ret == 0) {
+		sg_buf_addf(&objects, "%s/objects", gitdir);
+		if (git_odb_open(&push->server_odb, objects.buf) < 0)
+			ret = sg_git_error(err, "cannot open the object "
+					   "database");
+	}
+	git_odb_free(odb);
+	sg_buf_release(&objects);
+	return ret;
+}
+
+int sg_push_on_server(const struct sg_push *push, const git_oid *id)
+{
+	return git_odb_exists(push->server_odb, id);
+}
+
+/* Peel `id` to a commit into *out; *has = 0 if it is no commit. */
+static int peel(git_repository *repo, const git_oid *id, const char *ref,
+		git_oid *out, int *has, git_object_t *type, struct sg_buf *err)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	*has = 0;
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY) < 0)
+		return sg_error(err, SG_ERROR, "cannot read object %s of '%s': "
+				"%s", hex, ref, git_error_last()
+				? git_error_last()->message : "missing");
+	if (type)
+		*type = git_object_type(obj);
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (rc == 0) {
+		git_oid_cpy(out, git_object_id(peeled));
+		*has = 1;
+	} else if (git_object_type(obj) == GIT_OBJECT_TAG &&
+		   rc != GIT_EINVALIDSPEC && rc != GIT_EPEEL) {
+		git_object_free(obj);
+		return sg_git_error(err, "cannot peel a pushed tag");
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	return 0;
+}
+
+/* Hide the commit tips of every existing ref that `keep` says to hide. */
+static int hide_refs(git_repository *repo, git_revwalk *walk,
+		     const struct sg_policy *pol, const char *self,
+		     int protected_only, struct sg_buf *err)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int rc, ret = 0;
+
+	if (git_reference_iterator_new(&it, repo) < 0)
+		return sg_git_error(err, "cannot list refs");
+	while (ret == 0 && (rc = git_reference_next(&ref, it)) == 0) {
+		const char *name = git_reference_name(ref);
+		git_object *obj = NULL;
+
+		if (self && !strcmp(name, self))
+			;
+		else if (protected_only &&
+			 !sg_env_is_protected(sg_policy_env_for(pol, name)))
+			;
+		else if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
+			ret = git_revwalk_hide(walk, git_object_id(obj)) < 0
+				      ? sg_git_error(err, "cannot walk history")
+				      : 0;
+		git_object_free(obj);
+		git_reference_free(ref);
+	}
+	if (ret == 0 && rc != GIT_ITEROVER)
+		ret = sg_git_error(err, "cannot list refs");
+	git_reference_iterator_free(it);
+	return ret;
+}
+
+static int list_commits(struct sg_push *push, struct sg_update *u,
+			const struct sg_policy *pol, struct sg_buf *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc, ret = 0;
+
+	if (!u->has_new_commit)
+		return 0;
+	if (git_revwalk_new(&walk, push->repo) < 0)
+		return sg_git_error(err, "cannot walk history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL);
+	if (git_revwalk_push(walk, &u->new_commit) < 0)
+		ret = sg_git_error(err, "cannot walk history");
+	else if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit)
+		ret = git_revwalk_hide(walk, &u->old_commit) < 0
+			      ? sg_git_error(err, "cannot walk history") : 0;
+	else
+		ret = hide_refs(push->repo, walk, pol, u->ref,
+				sg_env_is_protected(u->env), err);
+	while (ret == 0 && (rc = git_revwalk_next(&id, walk)) == 0) {
+		if (u->commits_nr == SG_MAX_COMMITS) {
+			ret = sg_error(err, SG_ELIMIT, "'%s' brings more than "
+				       "%d commits", u->ref, SG_MAX_COMMITS);
+			break;
+		}
+		SG_ALLOC_GROW(u->commits, u->commits_nr + 1, u->commits_alloc);
+		git_oid_cpy(&u->commits[u->commits_nr++], &id);
+	}
+	if (ret == 0 && rc != GIT_ITEROVER)
+		ret = sg_git_error(err, "cannot walk history");
+	git_revwalk_free(walk);
+	return ret;
+}
+
+int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
+		    struct sg_buf *err)
+{
+	for (size_t i = 0; i < push->nr; i++) {
+		struct sg_update *u = &push->updates[i];
+
+		u->env = sg_policy_env_for(pol, u->ref);
+		if (u->kind != SG_UPDATE_CREATE &&
+		    peel(push->repo, &u->old_id, u->ref, &u->old_commit,
+			 &u->has_old_commit, NULL, err) < 0)
+			return SG_ERROR;
+		if (u->kind != SG_UPDATE_DELETE &&
+		    peel(push->repo, &u->new_id, u->ref, &u->new_commit,
+			 &u->has_new_commit, &u->new_type, err) < 0)
+			return SG_ERROR;
+		if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit &&
+		    u->has_new_commit) {
+			int rc = git_oid_equal(&u->old_commit, &u->new_commit)
+				 ? 1 : git_graph_descendant_of(push->repo,
+					&u->new_commit, &u->old_commit);
+
+			if (rc < 0)
+				return sg_git_error(err, "cannot compare "
+						    "history");
+			u->fast_forward = rc;
+			rc = rc ? 0 : git_graph_descendant_of(push->repo,
+					&u->old_commit, &u->new_commit);
+			if (rc < 0)
+				return sg_git_error(err, "cannot compare "
+						    "history");
+			u->backwards = rc;
+		}
+		if (list_commits(push, u, pol, err) < 0)
+			return SG_ERROR;
+	}
+	return 0;
+}
+
+struct blob_walk {
+	struct sg_push *push;
+	struct sg_oidset seen;
+	sg_blob_fn fn;
+	void *payload;
+	const git_oid *commit;
+	struct sg_buf path;
+};
+
+static int walk_tree(struct blob_walk *w, git_tree *old, git_tree *tree,
+		     struct sg_buf *err)
+{
+	size_t n = git_tree_entrycount(tree), base = w->path.len;
+	int ret = 0;
+
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const git_tree_entry *was = old ? git_tree_entry_byname(old,
+					git_tree_entry_name(e)) : NULL;
+		const git_oid *id = git_tree_entry_id(e);
+		git_object_t type = git_tree_entry_type(e);
+		git_tree *sub = NULL, *oldsub = NULL;
+
+		if (was && git_oid_equal(git_tree_entry_id(was), id))
+			continue;
+		if (type != GIT_OBJECT_TREE && type != GIT_OBJECT_BLOB)
+			continue;	/* submodule commits carry no content */
+		if (!sg_oidset_insert(&w->seen, id) ||
+		    sg_push_on_server(w->push, id))
+			continue;
+		w->path.len = base;
+		if (sg_buf_adds(&w->path, git_tree_entry_name(e)) < 0)
+			return sg_error(err, SG_ELIMIT, "a path is too long");
+		if (type == GIT_OBJECT_BLOB) {
+			ret = w->fn(id, w->path.buf, git_tree_entry_filemode(e),
+				    w->commit, w->payload, err);
+			continue;
+		}
+		if (sg_buf_addch(&w->path, '/') < 0)
+			return sg_error(err, SG_ELIMIT, "a path is too long");
+		if (git_tree_lookup(&sub, w->push->repo, id) < 0)
+			return sg_git_error(err, "cannot read a pushed tree");
+		if (was && git_tree_entry_type(was) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&oldsub, w->push->repo,
+				    git_tree_entry_id(was)) < 0) {
+			git_tree_free(sub);
+			return sg_git_error(err, "cannot read a tree");
+		}
+		ret = walk_tree(w, oldsub, sub, err);
+		git_tree_free(oldsub);
+		git_tree_free(sub);
+	}
+	w->path.len = base;
+	w->path.buf[base] = '\0';
+	return ret;
+}
+
+static int walk_commit(struct blob_walk *w, const git_oid *id,
+		       struct sg_buf *err)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *tree = NULL, *old = NULL;
+	int ret = 0;
+
+	if (git_commit_lookup(&c, w->push->repo, id) < 0 ||
+	    git_commit_tree(&tree, c) < 0)
+		ret = sg_git_error(err, "cannot read a pushed commit");
+	else if (git_commit_parentcount(c) > 0 &&
+		 (git_commit_parent(&parent, c, 0) < 0 ||
+		  git_commit_tree(&old, parent) < 0))
+		ret = sg_git_error(err, "cannot read a parent commit");
+	if (ret == 0) {
+		w->commit = id;
+		sg_buf_reset(&w->path);
+		ret = walk_tree(w, old, tree, err);
+	}
+	git_tree_free(old);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(c);
+	return ret;
+}
+
+int sg_push_new_blobs(struct sg_push *push, sg_blob_fn fn, void *payload,
+		      struct sg_buf *err)
+{
+	struct blob_walk w = { push, SG_OIDSET_INIT, fn, payload, NULL,
+			       SG_BUF_INIT(64 * 1024) };
+	git_revwalk *walk = NULL;
+	size_t pushed = 0;
+	git_oid id;
+	int rc = 0, ret = 0;
+
+	if (git_revwalk_new(&walk, push->repo) < 0)
+		return sg_git_error(err, "cannot walk history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	for (size_t i = 0; i < push->nr && ret == 0; i++) {
+		if (!push->updates[i].has_new_commit)
+			continue;
+		if (git_revwalk_push(walk, &push->updates[i].new_commit) < 0)
+			ret = sg_git_error(err, "cannot walk history");
+		pushed++;
+	}
+	if (ret == 0 && pushed)
+		ret = hide_refs(push->repo, walk, NULL, NULL, 0, err);
+	while (ret == 0 && pushed && (rc = git_revwalk_next(&id, walk)) == 0)
+		ret = walk_commit(&w, &id, err);
+	if (ret == 0 && pushed && rc != GIT_ITEROVER)
+		ret = sg_git_error(err, "cannot walk history");
+	git_revwalk_free(walk);
+	sg_oidset_release(&w.seen);
+	sg_buf_release(&w.path);
+	return ret;
+}
+
+void sg_push_release(struct sg_push *push)
+{
+	for (size_t i = 0; i < push->nr; i++) {
+		struct sg_update *u = &push->updates[i];
+
+		free(u->ref);
+		free(u->commits);
+		sg_strlist_release(&u->approvers);
+		free(u->tested_tag);
+		free(u->rollback_reason);
+	}
+	free(push->updates);
+	sg_strlist_release(&push->options);
+	git_odb_free(push->server_odb);
+	git_repository_free(push->repo);
+	memset(push, 0, sizeof(*push));
+}

@@ -1,0 +1,92 @@
+/*
+ * push.h -- what a push asks for: the ref updates read from the hook's
+ * input, the repository with the push's quarantined objects visible,
+ * and what each update brings (its commits, the new blobs).
+ */
+#ifndef SG_PUSH_H
+#define SG_PUSH_H
+
+#include <git2.h>
+#include <stdio.h>
+
+#include "policy.h"
+
+struct sg_buf;
+
+enum sg_update_kind { SG_UPDATE_CREATE, SG_UPDATE_DELETE, SG_UPDATE_MODIFY };
+
+struct sg_update {
+	char *ref;
+	git_oid old_id, new_id;		/* as pushed; zero for create/delete */
+	enum sg_update_kind kind;
+	/* peeled to commits; `has_*` is 0 when the object is no commit */
+	git_oid old_commit, new_commit;
+	int has_old_commit, has_new_commit;
+	git_object_t new_type;		/* type of new_id before peeling */
+	int fast_forward;		/* old is an ancestor of new */
+	int backwards;			/* new is an ancestor of old */
+	const struct sg_env *env;	/* NULL: no environment */
+	/* the commits this update brings (see sg_push_resolve), newest first */
+	git_oid *commits;
+	size_t commits_nr, commits_alloc;
+	/* filled in by the gates, read by the audit trail */
+	struct sg_strlist approvers;
+	char *tested_tag;
+	char *rollback_reason;
+	int rejected;
+};
+
+struct sg_push {
+	git_repository *repo;		/* sees the quarantined objects too */
+	git_odb *server_odb;		/* only what the server had before */
+	struct sg_update *updates;
+	size_t nr, alloc;
+	struct sg_strlist options;	/* push options (git push -o) */
+};
+
+#define SG_PUSH_INIT { NULL, NULL, NULL, 0, 0, { NULL, 0, 0 } }
+
+/* Parse "OLD NEW REF" lines from `in` (pre-receive's standard input). */
+int sg_push_read(struct sg_push *push, FILE *in, struct sg_buf *err);
+/* Add one update from text (the update hook's arguments). */
+int sg_push_add(struct sg_push *push, const char *ref, const char *old_hex,
+		const char *new_hex, struct sg_buf *err);
+/* Read GIT_PUSH_OPTION_COUNT / GIT_PUSH_OPTION_<n> from the environment. */
+int sg_push_read_options(struct sg_push *push, struct sg_buf *err);
+/* Value of push option `key=value`, or NULL (last one wins). */
+const char *sg_push_option(const struct sg_push *push, const char *key);
+
+/*
+ * Open the bare repository `gitdir` with the objects of `quarantine`
+ * (GIT_QUARANTINE_PATH, may be NULL) visible. Refuses SHA-256
+ * repositories, which libgit2 1.5 cannot read.
+ */
+int sg_push_open(struct sg_push *push, const char *gitdir,
+		 const char *quarantine, struct sg_buf *err);
+
+/*
+ * For each update: peel, probe that its objects are readable, decide
+ * fast-forward, find its environment and the commits it brings: all of
+ * old..new for an update; for a created ref of a protected environment,
+ * every commit not on another protected ref; else every commit new to
+ * the server.
+ */
+int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
+		    struct sg_buf *err);
+
+/* Called once per new blob with the first path and commit that bring it. */
+typedef int (*sg_blob_fn)(const git_oid *blob, const char *path,
+			  git_filemode_t mode, const git_oid *commit,
+			  void *payload, struct sg_buf *err);
+/*
+ * Walk every commit new to the server (oldest first), and for each blob
+ * it adds or changes that the server did not have, call `fn` once.
+ */
+int sg_push_new_blobs(struct sg_push *push, sg_blob_fn fn, void *payload,
+		      struct sg_buf *err);
+/* Whether the server had `id` before this push. */
+int sg_push_on_server(const struct sg_push *push, const git_oid *id);
+
+void sg_push_release(struct sg_push *push);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * regex.c -- thin wrapper over pcre2 that makes every match bounded.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "limits.h"
+#include "regex.h"
+#include "banned.h"
+
+struct sg_regex {
+	pcre2_code *code;
+	pcre2_match_context *mctx;
+	char *source;
+};
+
+int sg_regex_new(struct sg_regex **out, const char *pattern, size_t *erroff,
+		 struct sg_buf *err)
+{
+	struct sg_regex *re;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off = 0;
+	int code = 0;
+	pcre2_code *c;
+
+	*out = NULL;
+	c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			  PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off,
+			  NULL);
+	if (!c) {
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		if (erroff)
+			*erroff = off;
+		return sg_error(err, SG_ERROR, "bad pattern '%s': %s at "
+				"offset %zu", pattern, (char *)msg, (size_t)off);
+	}
+	/* JIT is an optimisation: a failure to JIT still matches correctly */
+	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	re = sg_calloc(1, sizeof(*re));
+	re->code = c;
+	re->source = sg_strdup(pattern);
+	re->mctx = pcre2_match_context_create(NULL);
+	if (!re->mctx) {
+		sg_regex_free(re);
+		return sg_error(err, SG_ERROR, "out of memory");
+	}
+	pcre2_set_match_limit(re->mctx, SG_PCRE2_MATCH_LIMIT);
+	pcre2_set_depth_limit(re->mctx, SG_PCRE2_DEPTH_LIMIT);
+	*out = re;
+	return 0;
+}
+
+void sg_regex_free(struct sg_regex *re)
+{
+	if (!re)
+		return;
+	pcre2_code_free(re->code);
+	pcre2_match_context_free(re->mctx);
+	free(re->source);
+	free(re);
+}
+
+const char *sg_regex_source(const struct sg_regex *re)
+{
+	return re->source;
+}
+
+int sg_regex_match(const struct sg_regex *re, const char *s, size_t len,
+		   size_t *start, size_t *end, struct sg_buf *err)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code,
+								    NULL);
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (!md)
+		return sg_error(err, SG_ERROR, "out of memory");
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, re->mctx);
+	if (rc >= 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		if (start)
+			*start = ov[0];
+		if (end)
+			*end = ov[1];
+	}
+	pcre2_match_data_free(md);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT)
+		return sg_error(err, SG_ELIMIT, "pattern '%s' hit its match "
+				"limit", re->source);
+	return sg_error(err, SG_ERROR, "pattern '%s' failed to match (pcre2 "
+			"error %d)", re->source, rc);
+}

@@ -1,0 +1,73 @@
+/*
+ * report.c -- collect findings; printing is msg.c's job.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "report.h"
+#include "banned.h"
+
+struct sg_finding *sg_report_add(struct sg_report *r, enum sg_severity sev,
+				 const char *rule, const char *ref,
+				 const git_oid *commit, const char *fix,
+				 const char *fmt, ...)
+{
+	struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_finding *f;
+	va_list ap;
+
+	SG_ALLOC_GROW(r->v, r->nr + 1, r->alloc);
+	f = &r->v[r->nr++];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->rule = sg_strdup(rule);
+	f->ref = sg_strdup(ref ? ref : "");
+	if (commit)
+		git_oid_tostr(f->commit, sizeof(f->commit), commit);
+	f->fix = fix ? sg_strdup(fix) : NULL;
+	va_start(ap, fmt);
+	sg_buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	f->message = sg_buf_detach(&msg);
+	if (sev == SG_SEV_ERROR)
+		r->errors++;
+	else if (sev == SG_SEV_WARNING)
+		r->warnings++;
+	return f;
+}
+
+void sg_finding_set_path(struct sg_finding *f, const char *path, int line,
+			 int col)
+{
+	free(f->path);
+	f->path = path ? sg_strdup(path) : NULL;
+	f->line = line;
+	f->col = col;
+}
+
+size_t sg_report_errors_for(const struct sg_report *r, const char *ref)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->v[i].severity == SG_SEV_ERROR &&
+		    !strcmp(r->v[i].ref, ref))
+			n++;
+	return n;
+}
+
+void sg_report_release(struct sg_report *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		free(r->v[i].rule);
+		free(r->v[i].ref);
+		free(r->v[i].path);
+		free(r->v[i].message);
+		free(r->v[i].fix);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

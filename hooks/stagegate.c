@@ -1,0 +1,178 @@
+/*
+ * stagegate.c -- the admin and auditor command line. Sub-commands are
+ * dispatched from one table; each has --help; a bad command line
+ * prints usage and exits 2.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <git2.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../common/buf.h"
+#include "../common/error.h"
+#include "../common/policy.h"
+#include "../common/version.h"
+#include "../common/banned.h"
+
+#define EXIT_USAGE 2
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+static int cmd_version(int argc, char **argv);
+static int cmd_policy(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const struct cmd cmds[] = {
+	{ "policy", cmd_policy, "validate a policy file",
+	  "usage: stagegate policy check FILE\n"
+	  "\n"
+	  "Validate FILE with the same loader the hooks use. Prints a\n"
+	  "summary and exits 0 when valid; prints FILE:LINE:COL and the\n"
+	  "reason and exits 1 when not.\n" },
+	{ "version", cmd_version, "print versions",
+	  "usage: stagegate version\n" },
+	{ "help", cmd_help, "show this help",
+	  "usage: stagegate help [COMMAND]\n" },
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < SG_ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: stagegate COMMAND [ARGS]\n\n"
+	      "stagegate governs pushes of exported low-code solutions; its "
+	      "hooks\n(stagegate-pre-receive, stagegate-update) are "
+	      "installed by install.sh.\n\ncommands:\n", out);
+	for (size_t i = 0; i < SG_ARRAY_SIZE(cmds); i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\nRun 'stagegate COMMAND --help' for one command.\n", out);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+static int bad_usage(const struct cmd *c, const char *why)
+{
+	fprintf(stderr, "stagegate %s: %s\n%s", c->name, why, c->usage);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "stagegate: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	fputs(c->usage, stdout);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	int major, minor, rev;
+
+	(void)argv;
+	if (argc != 1)
+		return bad_usage(find_cmd("version"), "takes no arguments");
+	git_libgit2_version(&major, &minor, &rev);
+	printf("stagegate %s (libgit2 %d.%d.%d, pcre2 %d.%d, libyaml %s)\n",
+	       SG_VERSION, major, minor, rev, PCRE2_MAJOR, PCRE2_MINOR,
+	       yaml_get_version_string());
+	return 0;
+}
+
+static int policy_check(const char *path)
+{
+	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_policy *pol = NULL;
+	size_t gated = 0;
+
+	if (sg_policy_load(&pol, path, &err) < 0) {
+		fprintf(stderr, "stagegate: invalid policy: %s\n", err.buf);
+		sg_buf_release(&err);
+		return 1;
+	}
+	for (size_t i = 0; i < pol->envs_nr; i++)
+		gated += pol->envs[i].approvals_min > 0 ||
+			 pol->envs[i].require_tested;
+	printf("policy '%s' is valid: %zu environment(s), %zu gated, "
+	       "%zu user(s); sha256 %s\n", path, pol->envs_nr, gated,
+	       pol->users_nr, pol->digest);
+	sg_policy_free(pol);
+	sg_buf_release(&err);
+	return 0;
+}
+
+static int cmd_policy(int argc, char **argv)
+{
+	const struct cmd *c = find_cmd("policy");
+
+	if (wants_help(argc, argv)) {
+		fputs(c->usage, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return bad_usage(c, "missing sub-command");
+	if (strcmp(argv[1], "check"))
+		return bad_usage(c, "unknown sub-command");
+	if (argc != 3)
+		return bad_usage(c, "'check' takes exactly one FILE");
+	return policy_check(argv[2]);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = "version";
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "stagegate: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (c->fn != cmd_policy && wants_help(argc - 1, argv + 1)) {
+		fputs(c->usage, stdout);
+		return 0;
+	}
+	git_libgit2_init();
+	ret = c->fn(argc - 1, argv + 1);
+	git_libgit2_shutdown();
+	return ret;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# demo.sh -- stagegate's main job on the shipped defaults: install the
+# hooks on a fresh bare repository and push an exported Power Platform
+# solution through dev -> test -> prod as several users, showing what
+# each of them sees.
+set -euo pipefail
+: "${STAGEGATE_BIN:?run through: make demo}"
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+DEMO=$(mktemp -d "${TMPDIR:-/tmp}/stagegate-demo.XXXXXX")
+REPO="$DEMO/server/contoso-expenses.git"
+W="$DEMO/maker"
+export GIT_CONFIG_NOSYSTEM=1
+unset GL_ID GL_USERNAME GL_USER GITHUB_USER_LOGIN GITEA_PUSHER_NAME
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# push USER ARGS...: show the command, run it, show what the pusher sees
+push() {
+	local user=$1; shift
+	printf '\n$ REMOTE_USER=%s git push' "$user"; printf ' %q' "$@"; echo
+	if REMOTE_USER=$user git -C "$W" push "$@" 2>&1 | sed 's/^/  /'; then :; fi
+	if [ "${PIPESTATUS[0]}" -eq 0 ]; then echo "  => accepted"; else echo "  => REJECTED"; fi
+}
+mc() { git -C "$W" "$@"; }
+
+say "An admin installs stagegate on a bare repository (shipped default policy)"
+mkdir -p "$DEMO/server"
+git init -q --bare "$REPO"
+"$TOP/install.sh" --bin "$STAGEGATE_BIN" "$REPO"
+"$TOP/install.sh" --bin "$STAGEGATE_BIN" --check "$REPO"
+
+say "The maker exports the Contoso Expenses solution and pushes it to a feature branch (dev)"
+git init -q "$W"
+mc config user.name "Maya Maker"; mc config user.email maker@example.com
+mc config advice.ignoredHook false
+mc remote add origin "$REPO"
+mkdir -p "$W/solutions"
+cp -r "$TOP/tests/data/solutions/ContosoExpenses" "$W/solutions/"
+mc add -A; mc commit -q -m "Export Contoso Expenses 1.4.0.2"
+push maker origin HEAD:refs/heads/feature/expenses HEAD:refs/heads/dev
+
+say "The maker pushes to test; an approver may not (not in the makers group)"
+push approver1 origin HEAD:refs/heads/test
+push maker origin HEAD:refs/heads/test
+tested=$(mc rev-parse HEAD)
+
+say "The maker tries to go straight to prod: no approvals, no test tag"
+push maker origin HEAD:refs/heads/main
+
+say "The maker tries to tag the commit as tested; only the pipeline may"
+mc tag -a -m "tested by me" tested/1.4.0.2 "$tested"
+push maker origin refs/tags/tested/1.4.0.2
+mc tag -d tested/1.4.0.2 >/dev/null
+
+say "The test pipeline (user ci) tags what passed"
+git -C "$W" -c user.name=CI -c user.email=ci@example.com \
+	tag -a -m "Contoso Expenses 1.4.0.2 passed test" -m "Test-run: 4711
+Result: passed" tested/1.4.0.2 "$tested"
+push ci origin refs/tags/tested/1.4.0.2
+
+say "A promotion with one approval, and one by the maker herself"
+bad=$(mc commit-tree "$tested^{tree}" -p "$tested" -m "Promote Contoso Expenses 1.4.0.2 to prod
+
+Ticket: CHG004211
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Maya Maker <maker@example.com>")
+push maker origin "$bad:refs/heads/main"
+
+say "The governed promotion: two approvals from the approvers group, on the tested artifact"
+good=$(mc commit-tree "$tested^{tree}" -p "$tested" -m "Promote Contoso Expenses 1.4.0.2 to prod
+
+Ticket: CHG004211
+Rollback: redeploy tested/1.4.0.1
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Approver Two <approver2@example.com>")
+push maker origin "$good:refs/heads/main"
+
+say "Someone edits the solution on the way to prod, skipping test"
+mc checkout -q -b hotfix "$good"
+sed -i 's/1.4.0.2/1.4.0.3/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
+mc commit -q -am "Quick fix straight to prod
+
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Approver Two <approver2@example.com>"
+push maker origin HEAD:refs/heads/main
+
+say "Force-pushing and deleting prod are refused"
+push maker origin "+$tested:refs/heads/main"
+push admin origin :refs/heads/main
+
+say "A release manager rolls prod back to a tested commit it held, with a reason"
+push admin -o "rollback=1.4.0.2 breaks expense totals" origin "+$tested:refs/heads/main" || true
+
+say "Where prod stands"
+git --git-dir="$REPO" for-each-ref --format='  %(refname) %(objectname:short)'
+echo
+echo "Demo repository kept in $DEMO"
