@@ -35,7 +35,7 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/buf.c common/check.c common/error.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/error.c \
 	common/hook.c common/identity.c common/msg.c common/oidset.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/sha256.c common/tested.c common/trailer.c \
@@ -50,7 +50,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_trailer.c tests/unit/test_yaml.c \
 	tests/unit/test_regex.c tests/unit/test_oidset.c \
 	tests/unit/test_push.c tests/unit/test_identity.c \
-	tests/unit/test_report.c
+	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
+	tests/unit/test_msg.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 .PHONY: all test check unit hooktest demo bench install clean deps

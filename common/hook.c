@@ -6,10 +6,14 @@
  * violations ends in a refusal; internal errors exit 2.
  */
 #include <git2.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "check.h"
 #include "error.h"
@@ -34,6 +38,8 @@ static void oom_exit(void)
 int sg_hook_setup(void)
 {
 	sg_set_oom_handler(oom_exit);
+	/* a file size limit must fail a write (and so the push), not kill us */
+	signal(SIGXFSZ, SIG_IGN);
 	if (git_libgit2_init() < 0)
 		return SG_ERROR;
 	/* git already trusts the repository it runs our hook in */
@@ -56,6 +62,8 @@ struct run {
 	struct sg_buf err;
 	struct sg_buf policy_path;
 	struct sg_buf policy_dir;
+	struct timespec start;
+	char push_id[SG_PUSH_ID_LEN + 1];
 };
 
 static void run_init(struct run *run)
@@ -70,6 +78,85 @@ static void run_init(struct run *run)
 	sg_buf_addf(&run->policy_dir, "%s/stagegate", dir);
 	run->ctx.push = &run->push;
 	run->ctx.policy_dir = run->policy_dir.buf;
+	clock_gettime(CLOCK_MONOTONIC, &run->start);
+	sg_audit_new_push_id(run->push_id);
+}
+
+static long elapsed_ms(const struct run *run)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - run->start.tv_sec) * 1000 +
+	       (now.tv_nsec - run->start.tv_nsec) / 1000000;
+}
+
+/*
+ * Record the decision. The policy may not have loaded (that may be the
+ * very error being recorded): then the default log path is used.
+ */
+static int record(struct run *run, const char *hook, const char *error,
+		  struct sg_buf *err)
+{
+	const struct sg_policy *pol = run->pol;
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char repo[PATH_MAX];
+	struct sg_audit_options opt;
+	struct sg_audit_entry e;
+	int ret;
+
+	if (!realpath(git_dir(), repo))
+		snprintf(repo, sizeof(repo), "%s", git_dir());
+	sg_buf_addf(&path, "%s/%s", git_dir(),
+		    pol ? pol->audit_path : SG_AUDIT_DEFAULT_PATH);
+	opt.path = path.buf;
+	opt.rotate_bytes = pol ? pol->audit_rotate_bytes : 0;
+	opt.syslog_socket = pol && pol->audit_syslog ?
+			    pol->audit_syslog_socket : NULL;
+	memset(&e, 0, sizeof(e));
+	e.repo = repo;
+	e.hook = hook;
+	e.policy_digest = pol ? pol->digest : NULL;
+	e.push = &run->push;
+	e.report = error ? NULL : &run->report;
+	e.pusher = run->ctx.pusher.login;
+	e.pusher_source = run->ctx.pusher.source;
+	e.error = error;
+	e.duration_ms = elapsed_ms(run);
+	ret = sg_audit_append(&opt, &e, run->push_id, err);
+	sg_buf_release(&path);
+	return ret;
+}
+
+/* Tell the pusher, record, and return the exit status (fail closed). */
+static int finish(struct run *run, const char *hook, int checked, FILE *out)
+{
+	struct sg_buf audit_err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	int status;
+
+	if (!checked) {
+		if (record(run, hook, run->err.buf, &audit_err) < 0)
+			sg_msg_line(out, "also: %s", audit_err.buf);
+		sg_msg_internal_error(out, run->err.buf, audit_err.len ? NULL
+				      : run->push_id);
+		status = SG_EXIT_INTERNAL;
+	} else if ((run->push.nr || run->report.nr) &&
+		   (!run->ctx.single_ref || run->report.errors) &&
+		   record(run, hook, NULL, &audit_err) < 0) {
+		sg_msg_internal_error(out, audit_err.buf, NULL);
+		status = SG_EXIT_INTERNAL;
+	} else {
+		if (run->ctx.single_ref && run->report.errors)
+			sg_msg_line(out, "update hook re-check refused %s",
+				    run->push.updates[0].ref);
+		if (!run->ctx.single_ref || run->report.errors)
+			sg_msg_report(out, &run->push, &run->report,
+				      run->push_id);
+		status = run->report.errors ? SG_EXIT_REJECT : SG_EXIT_ACCEPT;
+	}
+	fflush(out);
+	sg_buf_release(&audit_err);
+	return status;
 }
 
 static void run_release(struct run *run)
@@ -103,18 +190,12 @@ static int load_and_check(struct run *run)
 int sg_hook_pre_receive(FILE *in, FILE *out)
 {
 	struct run run;
-	int status;
+	int checked, status;
 
 	run_init(&run);
-	if (sg_push_read(&run.push, in, &run.err) < 0 ||
-	    load_and_check(&run) < 0) {
-		sg_msg_internal_error(out, run.err.buf, NULL);
-		status = SG_EXIT_INTERNAL;
-	} else {
-		sg_msg_report(out, &run.push, &run.report, NULL);
-		status = run.report.errors ? SG_EXIT_REJECT : SG_EXIT_ACCEPT;
-	}
-	fflush(out);
+	checked = sg_push_read(&run.push, in, &run.err) == 0 &&
+		  load_and_check(&run) == 0;
+	status = finish(&run, "pre-receive", checked, out);
 	run_release(&run);
 	return status;
 }
@@ -123,23 +204,13 @@ int sg_hook_update(const char *ref, const char *old_hex, const char *new_hex,
 		   FILE *out)
 {
 	struct run run;
-	int status;
+	int checked, status;
 
 	run_init(&run);
 	run.ctx.single_ref = 1;
-	if (sg_push_add(&run.push, ref, old_hex, new_hex, &run.err) < 0 ||
-	    load_and_check(&run) < 0) {
-		sg_msg_internal_error(out, run.err.buf, NULL);
-		status = SG_EXIT_INTERNAL;
-	} else if (run.report.errors) {
-		/* pre-receive should have refused this already */
-		sg_msg_line(out, "update hook re-check refused %s", ref);
-		sg_msg_report(out, &run.push, &run.report, NULL);
-		status = SG_EXIT_REJECT;
-	} else {
-		status = SG_EXIT_ACCEPT;
-	}
-	fflush(out);
+	checked = sg_push_add(&run.push, ref, old_hex, new_hex, &run.err) == 0 &&
+		  load_and_check(&run) == 0;
+	status = finish(&run, "update", checked, out);
 	run_release(&run);
 	return status;
 }

@@ -67,8 +67,13 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 		const struct sg_update *u = &push->updates[i];
 
 		bad_refs += u->rejected != 0;
-		sg_msg_line(out, "%s: %s", u->ref,
-			    u->rejected ? "REJECTED" : "ok");
+		if (audit_id)
+			sg_msg_line(out, "%s: %s [audit %s.%zu]", u->ref,
+				    u->rejected ? "REJECTED" : "ok", audit_id,
+				    i + 1);
+		else
+			sg_msg_line(out, "%s: %s", u->ref,
+				    u->rejected ? "REJECTED" : "ok");
 		for (size_t j = 0; j < r->nr; j++) {
 			if (strcmp(r->v[j].ref, u->ref))
 				continue;
@@ -87,13 +92,13 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 	if (r->errors)
 		sg_msg_line(out, "push REJECTED: %zu violation(s) on %zu of "
 			    "%zu ref(s); no ref was updated%s%s%s", r->errors,
-			    bad_refs, push->nr, audit_id ? " (audit record "
-			    : "", audit_id ? audit_id : "",
-			    audit_id ? ")" : "");
+			    bad_refs, push->nr, audit_id ? " (audit: "
+			    "stagegate audit show " : "",
+			    audit_id ? audit_id : "", audit_id ? ")" : "");
 	else if (push->nr)
 		sg_msg_line(out, "push accepted: %zu ref(s)%s%s%s%s", push->nr,
 			    r->warnings ? ", with warnings" : "",
-			    audit_id ? " (audit record " : "",
+			    audit_id ? " (audit " : "",
 			    audit_id ? audit_id : "", audit_id ? ")" : "");
 }
 
@@ -102,6 +107,6 @@ void sg_msg_internal_error(FILE *out, const char *reason,
 {
 	sg_msg_line(out, "internal error: %s", reason);
 	sg_msg_line(out, "push REJECTED (fail closed): no ref was updated; "
-		    "tell your admin%s%s%s", audit_id ? " (audit record " : "",
+		    "tell your admin%s%s%s", audit_id ? " (audit " : "",
 		    audit_id ? audit_id : "", audit_id ? ")" : "");
 }

@@ -482,8 +482,11 @@ static int load_test_tags(struct ctx *c, const struct sg_ynode *n)
 
 static int load_audit(struct ctx *c, const struct sg_ynode *n)
 {
-	static const char *const keys[] = { "path", "syslog", NULL };
+	static const char *const keys[] = {
+		"path", "syslog", "syslog_socket", "rotate_mb", NULL
+	};
 	const struct sg_ynode *v;
+	long mb;
 
 	if (check_keys(c, n, keys, "audit") < 0)
 		return SG_ERROR;
@@ -495,6 +498,16 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 	v = lookup(n, "syslog");
 	if (v && get_bool(c, v, "syslog", &c->pol->audit_syslog) < 0)
 		return SG_ERROR;
+	v = lookup(n, "syslog_socket");
+	if (v && get_string(c, v, "syslog_socket",
+			    &c->pol->audit_syslog_socket) < 0)
+		return SG_ERROR;
+	v = lookup(n, "rotate_mb");
+	if (v) {
+		if (get_int(c, v, "rotate_mb", 0, 100000, &mb) < 0)
+			return SG_ERROR;
+		c->pol->audit_rotate_bytes = (size_t)mb * 1024 * 1024;
+	}
 	return 0;
 }
 
@@ -540,6 +553,8 @@ static void set_defaults(struct sg_policy *pol)
 	pol->tag_pattern = sg_strdup("refs/tags/tested/*");
 	pol->tag_env = sg_strdup("test");
 	pol->audit_path = sg_strdup("stagegate/audit.log");
+	pol->audit_syslog_socket = sg_strdup("/dev/log");
+	pol->audit_rotate_bytes = 256u * 1024 * 1024;
 	pol->secrets_rules = sg_strdup("secrets.yaml");
 	sg_strlist_add(&pol->secrets_refs, "refs/*");
 	pol->secrets_deadline_ms = 4000;
@@ -662,6 +677,7 @@ void sg_policy_free(struct sg_policy *pol)
 	sg_strlist_release(&pol->tag_create);
 	release_rules(&pol->tag_trailers);
 	free(pol->audit_path);
+	free(pol->audit_syslog_socket);
 	free(pol->secrets_rules);
 	sg_strlist_release(&pol->secrets_refs);
 	free(pol->path);

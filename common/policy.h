@@ -67,6 +67,8 @@ struct sg_policy {
 	/* audit trail */
 	char *audit_path;		/* relative to the repository */
 	int audit_syslog;
+	char *audit_syslog_socket;
+	size_t audit_rotate_bytes;	/* 0: never */
 	/* secret gate */
 	char *secrets_rules;		/* relative to the policy's folder */
 	struct sg_strlist secrets_refs;

@@ -4,12 +4,15 @@
  * prints usage and exits 2.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <getopt.h>
 #include <git2.h>
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "../common/audit_read.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/policy.h"
@@ -28,6 +31,7 @@ struct cmd {
 static int cmd_version(int argc, char **argv);
 static int cmd_policy(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_audit(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "policy", cmd_policy, "validate a policy file",
@@ -36,6 +40,28 @@ static const struct cmd cmds[] = {
 	  "Validate FILE with the same loader the hooks use. Prints a\n"
 	  "summary and exits 0 when valid; prints FILE:LINE:COL and the\n"
 	  "reason and exits 1 when not.\n" },
+	{ "audit", cmd_audit, "read and verify the audit log",
+	  "usage: stagegate audit list   [FILTERS] [LOG]\n"
+	  "       stagegate audit show   ID [LOG]\n"
+	  "       stagegate audit verify [LOG...]\n"
+	  "       stagegate audit export --format json|csv [FILTERS] [LOG]\n"
+	  "       stagegate audit stats  [FILTERS] [LOG]\n"
+	  "\n"
+	  "LOG defaults to stagegate/audit.log of the repository (run it in\n"
+	  "the bare repository, or set GIT_DIR); give a copy's path to read\n"
+	  "it away from the server. verify takes rotated files oldest first.\n"
+	  "\n"
+	  "filters:\n"
+	  "  --since WHEN     records at or after WHEN (2026-11-01 or\n"
+	  "                   2026-11-01T08:00:00), UTC\n"
+	  "  --until WHEN     records up to WHEN, inclusive (UTC)\n"
+	  "  --user LOGIN     pusher (a glob)\n"
+	  "  --ref REF        ref (a glob: 'refs/heads/*')\n"
+	  "  --rule RULE      records with a violation of RULE (a glob)\n"
+	  "  --decision D     accepted, rejected or error\n"
+	  "\n"
+	  "verify exits 1 and names the first broken record when the hash\n"
+	  "chain is broken, 0 when intact.\n" },
 	{ "version", cmd_version, "print versions",
 	  "usage: stagegate version\n" },
 	{ "help", cmd_help, "show this help",
@@ -146,6 +172,101 @@ static int cmd_policy(int argc, char **argv)
 	return policy_check(argv[2]);
 }
 
+static const char *default_log(struct sg_buf *b)
+{
+	const char *dir = getenv("GIT_DIR");
+
+	sg_buf_addf(b, "%s/stagegate/audit.log", dir && *dir ? dir : ".");
+	return b->buf;
+}
+
+static int audit_fail(struct sg_buf *err)
+{
+	fprintf(stderr, "stagegate audit: %s\n", err->buf);
+	return 1;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "rule", required_argument, NULL, 'R' },
+		{ "decision", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c = find_cmd("audit");
+	struct sg_audit_filter f = { 0 };
+	struct sg_buf err = SG_BUF_INIT(4096), def = SG_BUF_INIT(4096);
+	enum sg_audit_format fmt = SG_AUDIT_TABLE;
+	const char *sub, *log, *format = NULL;
+	int opt, ret;
+
+	if (argc < 2)
+		return bad_usage(c, "missing sub-command");
+	sub = argv[1];
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': f.since = optarg; break;
+		case 'u': f.until = optarg; break;
+		case 'U': f.user = optarg; break;
+		case 'r': f.ref = optarg; break;
+		case 'R': f.rule = optarg; break;
+		case 'd': f.decision = optarg; break;
+		case 'f': format = optarg; break;
+		case 'h': fputs(c->usage, stdout); return 0;
+		default: return bad_usage(c, "unknown or incomplete option");
+		}
+	}
+	argc -= optind + 1;
+	argv += optind + 1;
+	if (f.decision && strcmp(f.decision, "accepted") &&
+	    strcmp(f.decision, "rejected") && strcmp(f.decision, "error"))
+		return bad_usage(c, "--decision is accepted, rejected or error");
+	if (!strcmp(sub, "verify")) {
+		const char *one = default_log(&def);
+
+		ret = sg_audit_verify_files(argc ? (const char *const *)argv
+					    : &one, argc ? (size_t)argc : 1,
+					    stdout, &err);
+		sg_buf_release(&def);
+		if (ret < 0)
+			return audit_fail(&err);
+		return ret;
+	}
+	if (!strcmp(sub, "show")) {
+		if (argc < 1 || argc > 2)
+			return bad_usage(c, "show takes an ID and maybe a LOG");
+		log = argc == 2 ? argv[1] : default_log(&def);
+		ret = sg_audit_show(log, argv[0], stdout, &err);
+		sg_buf_release(&def);
+		return ret < 0 ? audit_fail(&err) : 0;
+	}
+	if (argc > 1)
+		return bad_usage(c, "one LOG at a time");
+	log = argc ? argv[0] : default_log(&def);
+	if (!strcmp(sub, "list")) {
+		ret = sg_audit_list(log, &f, stdout, &err);
+	} else if (!strcmp(sub, "stats")) {
+		ret = sg_audit_stats(log, &f, stdout, &err);
+	} else if (!strcmp(sub, "export")) {
+		if (!format || (strcmp(format, "json") && strcmp(format, "csv")))
+			return bad_usage(c, "export needs --format json or csv");
+		fmt = !strcmp(format, "json") ? SG_AUDIT_JSON : SG_AUDIT_CSV;
+		ret = sg_audit_export(log, &f, fmt, stdout, &err);
+	} else {
+		return bad_usage(c, "unknown sub-command");
+	}
+	sg_buf_release(&def);
+	return ret < 0 ? audit_fail(&err) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
@@ -167,7 +288,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (c->fn != cmd_policy && wants_help(argc - 1, argv + 1)) {
+	if (c->fn != cmd_policy && c->fn != cmd_audit &&
+	    wants_help(argc - 1, argv + 1)) {
 		fputs(c->usage, stdout);
 		return 0;
 	}

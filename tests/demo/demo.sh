@@ -90,6 +90,17 @@ push admin origin :refs/heads/main
 say "A release manager rolls prod back to a tested commit it held, with a reason"
 push admin -o "rollback=1.4.0.2 breaks expense totals" origin "+$tested:refs/heads/main" || true
 
+say "An auditor reads and verifies the log (a copy works just as well)"
+SG="$STAGEGATE_BIN/stagegate"
+LOG="$REPO/stagegate/audit.log"
+printf '\n$ stagegate audit list --ref refs/heads/main\n'; "$SG" audit list --ref refs/heads/main "$LOG"
+printf '\n$ stagegate audit stats\n'; "$SG" audit stats "$LOG" | sed -n '1,12p'
+printf '\n$ stagegate audit verify\n'; "$SG" audit verify "$LOG"
+cp "$LOG" "$DEMO/tampered.log"; cp "$LOG.head" "$DEMO/tampered.log.head"
+sed -i '5s/"pusher":"maker"/"pusher":"admin"/' "$DEMO/tampered.log"
+printf '\n$ stagegate audit verify tampered.log   # line 5 edited\n'
+"$SG" audit verify "$DEMO/tampered.log" || echo "  => exit $?: tampering detected"
+
 say "Where prod stands"
 git --git-dir="$REPO" for-each-ref --format='  %(refname) %(objectname:short)'
 echo

@@ -1,0 +1,527 @@
+/*
+ * audit_read.c -- read the audit log for auditors, away from the server.
+ *
+ * A line that is not a well-formed record is reported on stderr with its
+ * line number, and the rest of the log stays readable.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_read.h"
+#include "buf.h"
+#include "error.h"
+#include "json.h"
+#include "sha256.h"
+#include "banned.h"
+
+typedef int (*record_fn)(const struct sg_json *rec, const char *line,
+			 size_t len, void *payload);
+
+/* Call `fn` on every decision record of `path` that passes `f`. */
+static int each_record(const char *path, const struct sg_audit_filter *f,
+		       record_fn fn, void *payload, struct sg_buf *err);
+
+static int glob_or_equal(const char *pattern, const char *s)
+{
+	return s && (!strcmp(pattern, s) || fnmatch(pattern, s, 0) == 0);
+}
+
+static int has_rule(const struct sg_json *rec, const char *pattern)
+{
+	const struct sg_json *v = sg_json_get(rec, "violations");
+
+	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++)
+		if (glob_or_equal(pattern, sg_json_str(&v->kids[i], "rule",
+						       NULL)))
+			return 1;
+	return 0;
+}
+
+static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
+{
+	const char *time = sg_json_str(rec, "time", "");
+
+	if (!f)
+		return 1;
+	if (f->since && strcmp(time, f->since) < 0)
+		return 0;
+	/* --until 2026-11-21 includes that whole day */
+	if (f->until && strncmp(time, f->until, strlen(f->until)) > 0)
+		return 0;
+	if (f->user && !glob_or_equal(f->user, sg_json_str(rec, "pusher",
+							   NULL)))
+		return 0;
+	if (f->ref && !glob_or_equal(f->ref, sg_json_str(rec, "ref", NULL)))
+		return 0;
+	if (f->decision && strcmp(f->decision, sg_json_str(rec, "decision",
+							    "")))
+		return 0;
+	if (f->rule && !has_rule(rec, f->rule))
+		return 0;
+	return 1;
+}
+
+static int each_record(const char *path, const struct sg_audit_filter *f,
+		       record_fn fn, void *payload, struct sg_buf *err)
+{
+	FILE *in = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	int ret = 0;
+
+	if (!in)
+		return sg_error(err, errno == ENOENT ? SG_ENOTFOUND : SG_ERROR,
+				"cannot open audit log '%s': %s", path,
+				strerror(errno));
+	while (ret == 0 && (len = getline(&line, &cap, in)) >= 0) {
+		struct sg_json rec;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (sg_json_parse(&rec, line, (size_t)len, NULL) < 0 ||
+		    rec.kind != SG_JSON_OBJECT) {
+			fprintf(stderr, "stagegate: %s:%zu: not a well-formed "
+				"audit record (skipped)\n", path, lineno);
+			sg_json_release(&rec);
+			continue;
+		}
+		if (!strcmp(sg_json_str(&rec, "type", ""), "decision") &&
+		    passes(&rec, f))
+			ret = fn(&rec, line, (size_t)len, payload);
+		sg_json_release(&rec);
+	}
+	free(line);
+	fclose(in);
+	return ret;
+}
+
+/* "approval.missing,tested.untagged" (errors only) into `out`. */
+static void rules_of(const struct sg_json *rec, struct sg_buf *out)
+{
+	const struct sg_json *v = sg_json_get(rec, "violations");
+
+	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++) {
+		const char *r = sg_json_str(&v->kids[i], "rule", "?");
+
+		if (strcmp(sg_json_str(&v->kids[i], "severity", ""), "error"))
+			continue;
+		if (out->len)
+			sg_buf_addch(out, ',');
+		sg_buf_adds(out, r);
+	}
+}
+
+static int print_row(const struct sg_json *rec, const char *line, size_t len,
+		     void *payload)
+{
+	struct sg_buf rules = SG_BUF_INIT(64 * 1024);
+	const char *time = sg_json_str(rec, "time", "");
+	FILE *out = payload;
+
+	(void)line; (void)len;
+	rules_of(rec, &rules);
+	fprintf(out, "%-16s %.10s %.8s  %-9s %-12s %-24s %s\n",
+		sg_json_str(rec, "id", "-"), time, strlen(time) > 11
+		? time + 11 : "", sg_json_str(rec, "decision", "-"),
+		sg_json_str(rec, "pusher", "-"), sg_json_str(rec, "ref", "-"),
+		rules.len ? rules.buf : sg_json_str(rec, "error", "-"));
+	sg_buf_release(&rules);
+	return 0;
+}
+
+int sg_audit_list(const char *path, const struct sg_audit_filter *f,
+		  FILE *out, struct sg_buf *err)
+{
+	fprintf(out, "%-16s %-19s %-9s %-12s %-24s %s\n", "ID", "TIME (UTC)",
+		"DECISION", "USER", "REF", "RULES");
+	return each_record(path, f, print_row, out, err);
+}
+
+struct export_state {
+	FILE *out;
+	enum sg_audit_format fmt;
+	size_t n;
+};
+
+static void csv_field(FILE *out, const char *s, int last)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+	fputc(last ? '\n' : ',', out);
+}
+
+static void join_strings(const struct sg_json *arr, struct sg_buf *out)
+{
+	for (size_t i = 0; arr && arr->kind == SG_JSON_ARRAY && i < arr->nr;
+	     i++)
+		if (arr->kids[i].kind == SG_JSON_STRING)
+			sg_buf_addf(out, "%s%s", out->len ? "," : "",
+				    arr->kids[i].string);
+}
+
+static int export_one(const struct sg_json *rec, const char *line,
+		      size_t len, void *payload)
+{
+	static const char *const cols[] = {
+		"id", "time", "repository", "pusher", "pusher_source",
+		"transport", "ref", "old", "new", "decision", "error",
+		"tested_tag", "rollback_reason", "policy_sha256", "version",
+	};
+	struct export_state *st = payload;
+	struct sg_buf b = SG_BUF_INIT(1 << 20);
+	char num[32];
+
+	if (st->fmt == SG_AUDIT_JSON) {
+		fputs(st->n ? ",\n" : "", st->out);
+		fwrite(line, 1, len, st->out);
+		st->n++;
+		return 0;
+	}
+	for (size_t i = 0; i < SG_ARRAY_SIZE(cols); i++)
+		csv_field(st->out, sg_json_str(rec, cols[i], ""), 0);
+	rules_of(rec, &b);
+	csv_field(st->out, b.buf, 0);
+	sg_buf_reset(&b);
+	join_strings(sg_json_get(rec, "approvers"), &b);
+	csv_field(st->out, b.buf, 0);
+	snprintf(num, sizeof(num), "%.0f", sg_json_num(rec, "duration_ms", 0));
+	csv_field(st->out, num, 1);
+	sg_buf_release(&b);
+	st->n++;
+	return 0;
+}
+
+int sg_audit_export(const char *path, const struct sg_audit_filter *f,
+		    enum sg_audit_format fmt, FILE *out, struct sg_buf *err)
+{
+	struct export_state st = { out, fmt, 0 };
+	int ret;
+
+	if (fmt == SG_AUDIT_JSON)
+		fputs("[\n", out);
+	else
+		fputs("id,time,repository,pusher,pusher_source,transport,ref,"
+		      "old,new,decision,error,tested_tag,rollback_reason,"
+		      "policy_sha256,version,rules,approvers,duration_ms\n",
+		      out);
+	ret = each_record(path, f, export_one, &st, err);
+	if (fmt == SG_AUDIT_JSON)
+		fputs(st.n ? "\n]\n" : "]\n", out);
+	return ret;
+}
+
+struct counter {
+	char *key;
+	size_t n;
+};
+
+struct counts {
+	struct counter *v;
+	size_t nr, alloc;
+};
+
+static void count(struct counts *c, const char *key)
+{
+	for (size_t i = 0; i < c->nr; i++)
+		if (!strcmp(c->v[i].key, key)) {
+			c->v[i].n++;
+			return;
+		}
+	SG_ALLOC_GROW(c->v, c->nr + 1, c->alloc);
+	c->v[c->nr].key = sg_strdup(key);
+	c->v[c->nr++].n = 1;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct counter *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+struct stats {
+	struct counts decision, rule, user, ref, day;
+	size_t total;
+};
+
+static int stat_one(const struct sg_json *rec, const char *line, size_t len,
+		    void *payload)
+{
+	struct stats *s = payload;
+	const struct sg_json *v = sg_json_get(rec, "violations");
+	char day[11];
+
+	(void)line; (void)len;
+	s->total++;
+	count(&s->decision, sg_json_str(rec, "decision", "-"));
+	count(&s->user, sg_json_str(rec, "pusher", "-"));
+	count(&s->ref, sg_json_str(rec, "ref", "-"));
+	snprintf(day, sizeof(day), "%s", sg_json_str(rec, "time", "-"));
+	count(&s->day, day);
+	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++)
+		count(&s->rule, sg_json_str(&v->kids[i], "rule", "?"));
+	return 0;
+}
+
+static void print_counts(FILE *out, const char *title, struct counts *c,
+			 int sort_by_count)
+{
+	fprintf(out, "\n%s\n", title);
+	if (sort_by_count && c->nr)
+		qsort(c->v, c->nr, sizeof(*c->v), by_count);
+	for (size_t i = 0; i < c->nr; i++) {
+		fprintf(out, "  %8zu  %s\n", c->v[i].n, c->v[i].key);
+		free(c->v[i].key);
+	}
+	free(c->v);
+}
+
+int sg_audit_stats(const char *path, const struct sg_audit_filter *f,
+		   FILE *out, struct sg_buf *err)
+{
+	struct stats s;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	ret = each_record(path, f, stat_one, &s, err);
+	fprintf(out, "%zu decision record(s)\n", s.total);
+	print_counts(out, "per decision:", &s.decision, 1);
+	print_counts(out, "per rule (violations):", &s.rule, 1);
+	print_counts(out, "per user:", &s.user, 1);
+	print_counts(out, "per ref:", &s.ref, 1);
+	print_counts(out, "per day (UTC):", &s.day, 0);
+	return ret;
+}
+
+struct show_state {
+	const char *id;
+	FILE *out;
+	size_t found;
+};
+
+static void show_value(FILE *out, const struct sg_json *v)
+{
+	switch (v->kind) {
+	case SG_JSON_NULL: fputs("-", out); break;
+	case SG_JSON_BOOL: fputs(v->number ? "true" : "false", out); break;
+	case SG_JSON_NUMBER: fprintf(out, "%.0f", v->number); break;
+	case SG_JSON_STRING: fputs(v->string, out); break;
+	case SG_JSON_ARRAY:
+		for (size_t i = 0; i < v->nr; i++) {
+			if (i)
+				fputs(", ", out);
+			show_value(out, &v->kids[i]);
+		}
+		break;
+	case SG_JSON_OBJECT:
+		for (size_t i = 0; i < v->nr; i++) {
+			fprintf(out, "%s%s=", i ? ", " : "", v->kids[i].key);
+			show_value(out, &v->kids[i]);
+		}
+		break;
+	}
+}
+
+static int show_one(const struct sg_json *rec, const char *line, size_t len,
+		    void *payload)
+{
+	struct show_state *st = payload;
+	const char *id = sg_json_str(rec, "id", "");
+	size_t n = strlen(st->id);
+
+	(void)line; (void)len;
+	if (strcmp(id, st->id) && (strncmp(id, st->id, n) || id[n] != '.'))
+		return 0;
+	if (st->found++)
+		fputc('\n', st->out);
+	for (size_t i = 0; i < rec->nr; i++) {
+		const struct sg_json *v = &rec->kids[i];
+
+		if (!strcmp(v->key, "violations")) {
+			fprintf(st->out, "%-16s %zu\n", "violations:", v->nr);
+			for (size_t j = 0; j < v->nr; j++) {
+				const struct sg_json *f = &v->kids[j];
+				const char *commit = sg_json_str(f, "commit",
+								 NULL);
+				const char *p = sg_json_str(f, "path", NULL);
+
+				fprintf(st->out, "  %s [%s]",
+					sg_json_str(f, "severity", "?"),
+					sg_json_str(f, "rule", "?"));
+				if (commit)
+					fprintf(st->out, " commit %.10s",
+						commit);
+				if (p)
+					fprintf(st->out, " %s:%.0f", p,
+						sg_json_num(f, "line", 0));
+				fprintf(st->out, ": %s\n",
+					sg_json_str(f, "message", ""));
+			}
+			continue;
+		}
+		fprintf(st->out, "%-16s ", v->key);
+		show_value(st->out, v);
+		fputc('\n', st->out);
+	}
+	return 0;
+}
+
+int sg_audit_show(const char *path, const char *id, FILE *out,
+		  struct sg_buf *err)
+{
+	struct show_state st = { id, out, 0 };
+	int ret = each_record(path, NULL, show_one, &st, err);
+
+	if (ret == 0 && !st.found)
+		return sg_error(err, SG_ENOTFOUND, "no record '%s' in '%s'", id,
+				path);
+	return ret;
+}
+
+struct chain {
+	long long seq;		/* expected next sequence number */
+	char hash[65];		/* of the previous line */
+	size_t records;
+	int broken;
+};
+
+static int broken(FILE *out, struct chain *c, const char *path, size_t lineno,
+		  const char *why)
+{
+	fprintf(out, "BROKEN: %s:%zu: %s\n", path, lineno, why);
+	c->broken = 1;
+	return 1;
+}
+
+static int verify_line(struct chain *c, const char *path, size_t lineno,
+		       const char *line, size_t len, int first_of_all,
+		       FILE *out)
+{
+	struct sg_json rec;
+	const char *prev, *type;
+	char msg[256];
+	long long seq;
+
+	if (sg_json_parse(&rec, line, len, NULL) < 0 ||
+	    rec.kind != SG_JSON_OBJECT || !sg_json_get(&rec, "seq")) {
+		sg_json_release(&rec);
+		return broken(out, c, path, lineno, "not a well-formed audit "
+			      "record (edited or truncated)");
+	}
+	seq = (long long)sg_json_num(&rec, "seq", -1);
+	prev = sg_json_str(&rec, "prev", NULL);
+	type = sg_json_str(&rec, "type", "");
+	if (first_of_all && lineno == 1) {
+		/* the anchor: a seed, or the start of a rotated file */
+		if (!strcmp(type, "seed") && (seq != 0 || prev)) {
+			sg_json_release(&rec);
+			return broken(out, c, path, lineno, "the seed record "
+				      "is not the first of its log");
+		}
+		if (strcmp(type, "seed") && strcmp(type, "rotate")) {
+			sg_json_release(&rec);
+			return broken(out, c, path, lineno, "the log does not "
+				      "start with its seed record (records "
+				      "were deleted from the start)");
+		}
+		c->seq = seq;
+	} else if (seq != c->seq) {
+		snprintf(msg, sizeof(msg), "record seq %lld where %lld was "
+			 "expected: records were deleted, reordered or "
+			 "inserted", seq, c->seq);
+		sg_json_release(&rec);
+		return broken(out, c, path, lineno, msg);
+	} else if (!prev || strcmp(prev, c->hash)) {
+		sg_json_release(&rec);
+		return broken(out, c, path, lineno, "its 'prev' is not the "
+			      "SHA-256 of the record before it: that record "
+			      "was edited, or records were reordered");
+	}
+	sg_json_release(&rec);
+	sg_sha256_hex(c->hash, line, len);
+	c->seq = seq + 1;
+	c->records++;
+	return 0;
+}
+
+static int verify_head(struct chain *c, const char *path, FILE *out)
+{
+	struct sg_buf head = SG_BUF_INIT(4096), name = SG_BUF_INIT(4096);
+	struct sg_json rec;
+	char msg[256];
+	int ret = 0;
+
+	sg_buf_addf(&name, "%s.head", path);
+	if (sg_buf_read_file(&head, name.buf, NULL) < 0) {
+		fprintf(out, "note: no '%s' beside the log: truncation at a "
+			"record boundary cannot be detected\n", name.buf);
+	} else if (sg_json_parse(&rec, head.buf, head.len, NULL) < 0) {
+		ret = broken(out, c, name.buf, 1, "the head file is damaged");
+	} else {
+		long long seq = (long long)sg_json_num(&rec, "seq", -1);
+
+		if (seq != c->seq - 1 ||
+		    strcmp(sg_json_str(&rec, "hash", ""), c->hash)) {
+			snprintf(msg, sizeof(msg), "the log ends at seq %lld "
+				 "but its head records seq %lld: the log was "
+				 "truncated or its end was edited",
+				 c->seq - 1, seq);
+			ret = broken(out, c, path, 0, msg);
+		}
+		sg_json_release(&rec);
+	}
+	sg_buf_release(&head);
+	sg_buf_release(&name);
+	return ret;
+}
+
+int sg_audit_verify_files(const char *const *paths, size_t n, FILE *out,
+			  struct sg_buf *err)
+{
+	struct chain c = { 0, "", 0, 0 };
+
+	for (size_t i = 0; i < n && !c.broken; i++) {
+		FILE *in = fopen(paths[i], "r");
+		char *line = NULL;
+		size_t cap = 0, lineno = 0;
+		ssize_t len;
+
+		if (!in)
+			return sg_error(err, SG_ERROR, "cannot open audit log "
+					"'%s': %s", paths[i], strerror(errno));
+		while (!c.broken && (len = getline(&line, &cap, in)) >= 0) {
+			lineno++;
+			if (line[len - 1] != '\n') {
+				broken(out, &c, paths[i], lineno, "the last "
+				       "record is cut off (the file was "
+				       "truncated)");
+				break;
+			}
+			line[--len] = '\0';
+			verify_line(&c, paths[i], lineno, line, (size_t)len,
+				    i == 0, out);
+		}
+		free(line);
+		fclose(in);
+		if (!c.broken && lineno == 0)
+			broken(out, &c, paths[i], 0, "the log is empty");
+	}
+	if (!c.broken)
+		verify_head(&c, paths[n - 1], out);
+	if (c.broken)
+		return 1;
+	fprintf(out, "OK: %zu record(s), seq up to %lld, hash chain intact\n",
+		c.records, c.seq - 1);
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * audit_read.h -- the auditor's side of the log: read, filter, verify,
+ * list, show, export and count records (stagegate audit ...).
+ */
+#ifndef SG_AUDIT_READ_H
+#define SG_AUDIT_READ_H
+
+#include <stdio.h>
+
+struct sg_buf;
+
+struct sg_audit_filter {
+	const char *since, *until;	/* ISO dates or times, UTC */
+	const char *user, *ref, *rule, *decision;	/* ref, rule: globs */
+};
+
+enum sg_audit_format { SG_AUDIT_TABLE, SG_AUDIT_JSON, SG_AUDIT_CSV };
+
+/* Each returns 0, or < 0 with the reason in err (a missing file...). */
+int sg_audit_list(const char *path, const struct sg_audit_filter *f,
+		  FILE *out, struct sg_buf *err);
+int sg_audit_export(const char *path, const struct sg_audit_filter *f,
+		    enum sg_audit_format fmt, FILE *out, struct sg_buf *err);
+int sg_audit_stats(const char *path, const struct sg_audit_filter *f,
+		   FILE *out, struct sg_buf *err);
+/* The record `id`, or every record of push `id`; SG_ENOTFOUND if none. */
+int sg_audit_show(const char *path, const char *id, FILE *out,
+		  struct sg_buf *err);
+/*
+ * Check the hash chain across `paths` (oldest first) and against the
+ * last file's ".head"; 1 if broken (the first break is printed), 0 if
+ * intact, < 0 if the files cannot be read.
+ */
+int sg_audit_verify_files(const char *const *paths, size_t n, FILE *out,
+			  struct sg_buf *err);
+
+#endif
