@@ -10,7 +10,7 @@
 CC ?= gcc
 VARIANT ?= release
 O := build/$(VARIANT)
-PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto
+PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto libzip
 
 # lazily expanded: pkg-config runs only once the packages are there
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -35,10 +35,12 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/error.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/error.c \
 	common/hook.c common/identity.c common/msg.c common/oidset.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
-	common/report.c common/sha256.c common/tested.c common/trailer.c \
+	common/report.c common/rules.c common/scanfiles.c common/secret.c \
+	common/sha256.c \
+	common/tested.c common/trailer.c \
 	common/yaml.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a
@@ -68,19 +70,19 @@ $(LIB): $(LIB_OBJS)
 
 $(O)/bin/stagegate-pre-receive: $(O)/hooks/pre-receive.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 $(O)/bin/stagegate-update: $(O)/hooks/update.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 $(O)/bin/stagegate: $(O)/hooks/stagegate.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 $(O)/tests/unit/runner: $(UNIT_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcriterion -lpthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lcriterion -lpthread
 
 deps:
 	@sh tests/deps.sh

@@ -143,6 +143,8 @@ static void add_findings(struct sg_buf *b, const struct sg_report *r,
 		add_str(b, "path", f->path);
 		sg_buf_addf(b, ",\"line\":%d,\"column\":%d", f->line, f->col);
 		add_str(b, "message", f->message);
+		if (*f->fingerprint)
+			add_str(b, "fingerprint", f->fingerprint);
 		sg_buf_addch(b, '}');
 		if (b->len == before)
 			dropped++;

@@ -27,6 +27,9 @@ int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		for (size_t g = 0; g < SG_ARRAY_SIZE(gates); g++)
 			if (gates[g].fn(ctx, &push->updates[i], r, err) < 0)
 				return SG_ERROR;
+	/* objects of the update hook's push already left quarantine */
+	if (!ctx->single_ref && sg_gate_secrets(ctx, r, err) < 0)
+		return SG_ERROR;
 	for (size_t i = 0; i < push->nr; i++)
 		push->updates[i].rejected =
 			sg_report_errors_for(r, push->updates[i].ref) > 0;

@@ -49,6 +49,10 @@ int sg_check_trailers(const struct sg_trailer_rules *rules, const char *msg,
 		      const char *ref, const git_oid *at, const char *what,
 		      struct sg_report *r, struct sg_buf *err);
 
+/* The push-wide secret gate (not run by the update hook). */
+int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
+		    struct sg_buf *err);
+
 /* Whether `u` moves a protected ref backwards or asks for a rollback. */
 int sg_is_rollback_attempt(const struct sg_context *ctx,
 			   const struct sg_update *u);

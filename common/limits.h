@@ -29,4 +29,12 @@
 /* One audit record; a record larger than this is cut, never dropped. */
 #define SG_MAX_AUDIT_RECORD	(256 * 1024)
 
+/* Archives inside blobs: entries, total inflated bytes, ratio, nesting. */
+#define SG_ZIP_MAX_ENTRIES	20000
+#define SG_ZIP_MAX_TOTAL	(512u * 1024 * 1024)
+#define SG_ZIP_MAX_RATIO	200
+#define SG_ZIP_MAX_DEPTH	4
+/* Findings of one push beyond which scanning stops (all refused). */
+#define SG_MAX_SECRET_FINDINGS	1000
+
 #endif

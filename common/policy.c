@@ -511,10 +511,73 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 	return 0;
 }
 
+static int load_allow(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"fingerprint", "path", "value", "reason", NULL
+	};
+	struct sg_policy *pol = c->pol;
+
+	if (want(c, n, SG_Y_SEQ, "allow") < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct sg_ynode *item = n->kids[i], *v;
+		struct sg_secret_allow *a;
+		int kinds = 0;
+
+		if (check_keys(c, item, keys, "allow") < 0)
+			return SG_ERROR;
+		SG_ALLOC_GROW(pol->secrets_allow, pol->secrets_allow_nr + 1,
+			      pol->secrets_allow_alloc);
+		a = &pol->secrets_allow[pol->secrets_allow_nr++];
+		memset(a, 0, sizeof(*a));
+		if ((v = lookup(item, "fingerprint"))) {
+			size_t len;
+
+			if (get_string(c, v, "fingerprint", &a->fingerprint) < 0)
+				return SG_ERROR;
+			len = strlen(a->fingerprint);
+			if (len < 16 || len > 64 ||
+			    strspn(a->fingerprint, "0123456789abcdef") != len)
+				return fail(c, v, "a fingerprint is 16 to 64 "
+					    "lowercase hex digits");
+			kinds++;
+		}
+		if ((v = lookup(item, "path"))) {
+			if (get_string(c, v, "path", &a->path) < 0)
+				return SG_ERROR;
+			kinds++;
+		}
+		if ((v = lookup(item, "value"))) {
+			struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+			if (want(c, v, SG_Y_SCALAR, "value") < 0)
+				return SG_ERROR;
+			if (sg_regex_new(&a->value, v->value, NULL, &why) < 0) {
+				fail(c, v, "%s", why.buf);
+				sg_buf_release(&why);
+				return SG_ERROR;
+			}
+			kinds++;
+		}
+		if (kinds != 1)
+			return fail(c, item, "each allow entry names exactly "
+				    "one of fingerprint, path or value");
+		v = lookup(item, "reason");
+		if (!v)
+			return fail(c, item, "each allow entry needs a 'reason' "
+				    "(it is recorded in the audit log)");
+		if (get_string(c, v, "reason", &a->reason) < 0)
+			return SG_ERROR;
+	}
+	return 0;
+}
+
 static int load_secrets(struct ctx *c, const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
-		"rules", "refs", "deadline_ms", "max_blob_mb", NULL
+		"rules", "refs", "deadline_ms", "max_blob_mb", "allow",
+		"inline_allow", NULL
 	};
 	struct sg_policy *pol = c->pol;
 	const struct sg_ynode *v;
@@ -543,6 +606,12 @@ static int load_secrets(struct ctx *c, const struct sg_ynode *n)
 			return SG_ERROR;
 		pol->secrets_max_blob = (size_t)num * 1024 * 1024;
 	}
+	v = lookup(n, "inline_allow");
+	if (v && get_bool(c, v, "inline_allow", &pol->secrets_inline_allow) < 0)
+		return SG_ERROR;
+	v = lookup(n, "allow");
+	if (v && load_allow(c, v) < 0)
+		return SG_ERROR;
 	return 0;
 }
 
@@ -679,6 +748,13 @@ void sg_policy_free(struct sg_policy *pol)
 	free(pol->audit_path);
 	free(pol->audit_syslog_socket);
 	free(pol->secrets_rules);
+	for (size_t i = 0; i < pol->secrets_allow_nr; i++) {
+		free(pol->secrets_allow[i].fingerprint);
+		free(pol->secrets_allow[i].path);
+		sg_regex_free(pol->secrets_allow[i].value);
+		free(pol->secrets_allow[i].reason);
+	}
+	free(pol->secrets_allow);
 	sg_strlist_release(&pol->secrets_refs);
 	free(pol->path);
 	free(pol);

@@ -35,6 +35,14 @@ struct sg_trailer_rules {
 	size_t nr, alloc;
 };
 
+/* A finding admins allow: by fingerprint, path glob or value pattern. */
+struct sg_secret_allow {
+	char *fingerprint;		/* hex, 16 to 64 digits */
+	char *path;			/* glob on the path */
+	struct sg_regex *value;		/* pattern on the secret value */
+	char *reason;
+};
+
 struct sg_env {
 	char *name;
 	struct sg_strlist refs;		/* glob patterns, `*` spans '/' */
@@ -74,6 +82,9 @@ struct sg_policy {
 	struct sg_strlist secrets_refs;
 	int secrets_deadline_ms;
 	size_t secrets_max_blob;
+	struct sg_secret_allow *secrets_allow;
+	size_t secrets_allow_nr, secrets_allow_alloc;
+	int secrets_inline_allow;	/* honour "stagegate:allow" markers */
 };
 
 /* Load and validate `path`; errors name "FILE:LINE:COL". */

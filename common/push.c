@@ -386,6 +386,7 @@ int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 struct blob_walk {
 	struct sg_push *push;
 	struct sg_oidset seen;
+	sg_commit_fn on_commit;
 	sg_blob_fn fn;
 	void *payload;
 	const git_oid *commit;
@@ -418,7 +419,9 @@ static int walk_tree(struct blob_walk *w, git_tree *old, git_tree *tree,
 			return sg_error(err, SG_ELIMIT, "a path is too long");
 		if (type == GIT_OBJECT_BLOB) {
 			ret = w->fn(id, w->path.buf, git_tree_entry_filemode(e),
-				    w->commit, w->payload, err);
+				    w->commit, was && git_tree_entry_type(was) ==
+				    GIT_OBJECT_BLOB ? git_tree_entry_id(was)
+				    : NULL, w->payload, err);
 			continue;
 		}
 		if (sg_buf_addch(&w->path, '/') < 0)
@@ -454,6 +457,8 @@ static int walk_commit(struct blob_walk *w, const git_oid *id,
 		 (git_commit_parent(&parent, c, 0) < 0 ||
 		  git_commit_tree(&old, parent) < 0))
 		ret = sg_git_error(err, "cannot read a parent commit");
+	if (ret == 0 && w->on_commit)
+		ret = w->on_commit(c, w->payload, err);
 	if (ret == 0) {
 		w->commit = id;
 		sg_buf_reset(&w->path);
@@ -466,11 +471,11 @@ static int walk_commit(struct blob_walk *w, const git_oid *id,
 	return ret;
 }
 
-int sg_push_new_blobs(struct sg_push *push, sg_blob_fn fn, void *payload,
-		      struct sg_buf *err)
+int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
+		      sg_blob_fn fn, void *payload, struct sg_buf *err)
 {
-	struct blob_walk w = { push, SG_OIDSET_INIT, fn, payload, NULL,
-			       SG_BUF_INIT(64 * 1024) };
+	struct blob_walk w = { push, SG_OIDSET_INIT, on_commit, fn, payload,
+			       NULL, SG_BUF_INIT(64 * 1024) };
 	git_revwalk *walk = NULL;
 	size_t pushed = 0;
 	git_oid id;
@@ -480,7 +485,8 @@ int sg_push_new_blobs(struct sg_push *push, sg_blob_fn fn, void *payload,
 		return sg_git_error(err, "cannot walk history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	for (size_t i = 0; i < push->nr && ret == 0; i++) {
-		if (!push->updates[i].has_new_commit)
+		if (!push->updates[i].has_new_commit ||
+		    !push->updates[i].in_scope)
 			continue;
 		if (git_revwalk_push(walk, &push->updates[i].new_commit) < 0)
 			ret = sg_git_error(err, "cannot walk history");

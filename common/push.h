@@ -34,6 +34,7 @@ struct sg_update {
 	char *tested_tag;
 	char *rollback_reason;
 	int rejected;
+	int in_scope;			/* the secret gate covers this ref */
 };
 
 struct sg_push {
@@ -74,16 +75,24 @@ int sg_push_open(struct sg_push *push, const char *gitdir,
 int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 		    struct sg_buf *err);
 
-/* Called once per new blob with the first path and commit that bring it. */
+/*
+ * Called once per new blob with the first path and commit that bring
+ * it; `old_blob` is the blob at that path in the first parent, or NULL.
+ */
 typedef int (*sg_blob_fn)(const git_oid *blob, const char *path,
 			  git_filemode_t mode, const git_oid *commit,
-			  void *payload, struct sg_buf *err);
+			  const git_oid *old_blob, void *payload,
+			  struct sg_buf *err);
+/* Called once per commit new to the server, oldest first. */
+typedef int (*sg_commit_fn)(git_commit *commit, void *payload,
+			    struct sg_buf *err);
 /*
- * Walk every commit new to the server (oldest first), and for each blob
- * it adds or changes that the server did not have, call `fn` once.
+ * Walk every commit new to the server (oldest first) that the updates
+ * with `in_scope` set bring, and for each blob it adds or changes that
+ * the server did not have, call `fn` once. `on_commit` may be NULL.
  */
-int sg_push_new_blobs(struct sg_push *push, sg_blob_fn fn, void *payload,
-		      struct sg_buf *err);
+int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
+		      sg_blob_fn fn, void *payload, struct sg_buf *err);
 /* Whether the server had `id` before this push. */
 int sg_push_on_server(const struct sg_push *push, const git_oid *id);
 

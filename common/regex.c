@@ -3,6 +3,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,45 @@ int sg_regex_match(const struct sg_regex *re, const char *s, size_t len,
 			*start = ov[0];
 		if (end)
 			*end = ov[1];
+	}
+	pcre2_match_data_free(md);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT)
+		return sg_error(err, SG_ELIMIT, "pattern '%s' hit its match "
+				"limit", re->source);
+	return sg_error(err, SG_ERROR, "pattern '%s' failed to match (pcre2 "
+			"error %d)", re->source, rc);
+}
+
+int sg_regex_groups(const struct sg_regex *re)
+{
+	uint32_t n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
+	return (int)n;
+}
+
+int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
+		  size_t from, size_t *ov, size_t ovn, struct sg_buf *err)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code,
+								    NULL);
+	PCRE2_SIZE *v;
+	uint32_t pairs;
+	int rc;
+
+	if (!md)
+		return sg_error(err, SG_ERROR, "out of memory");
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, 0, md, re->mctx);
+	if (rc >= 0) {
+		v = pcre2_get_ovector_pointer(md);
+		pairs = pcre2_get_ovector_count(md);
+		for (size_t i = 0; i < ovn; i++)
+			ov[i] = i / 2 < pairs ? v[i] : SIZE_MAX;
 	}
 	pcre2_match_data_free(md);
 	if (rc >= 0)

@@ -21,5 +21,14 @@ void sg_regex_free(struct sg_regex *re);
 int sg_regex_match(const struct sg_regex *re, const char *s, size_t len,
 		   size_t *start, size_t *end, struct sg_buf *err);
 const char *sg_regex_source(const struct sg_regex *re);
+/* Capture groups of `re` (not counting the whole match). */
+int sg_regex_groups(const struct sg_regex *re);
+/*
+ * Find the next match in [s, s+len) at or after `from`; `ov` receives
+ * 2 * (groups + 1) offsets (unset groups: SIZE_MAX). 1 match, 0 none,
+ * < 0 error or limit (as sg_regex_match).
+ */
+int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
+		  size_t from, size_t *ov, size_t ovn, struct sg_buf *err);
 
 #endif

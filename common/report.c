@@ -67,6 +67,7 @@ void sg_report_release(struct sg_report *r)
 		free(r->v[i].path);
 		free(r->v[i].message);
 		free(r->v[i].fix);
+		free(r->v[i].redacted);
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));

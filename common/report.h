@@ -23,6 +23,9 @@ struct sg_finding {
 	int line, col;		/* 0 when unknown */
 	char *message;		/* what was found and what is needed */
 	char *fix;		/* what to do next; NULL for notes */
+	/* secrets only: never the value itself */
+	char *redacted;		/* "AKIA...(20 chars)" */
+	char fingerprint[65];	/* sha256 of rule id and value, hex */
 };
 
 struct sg_report {

@@ -10,12 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "../common/audit_read.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/policy.h"
+#include "../common/report.h"
+#include "../common/rules.h"
+#include "../common/scanfiles.h"
 #include "../common/version.h"
 #include "../common/banned.h"
 
@@ -32,6 +37,7 @@ static int cmd_version(int argc, char **argv);
 static int cmd_policy(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_audit(int argc, char **argv);
+static int cmd_scan(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "policy", cmd_policy, "validate a policy file",
@@ -62,6 +68,21 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "verify exits 1 and names the first broken record when the hash\n"
 	  "chain is broken, 0 when intact.\n" },
+	{ "scan", cmd_scan, "find secrets in files and directories",
+	  "usage: stagegate scan [--format text|json|sarif] [--rules FILE]\n"
+	  "                      [--policy FILE] PATH...\n"
+	  "\n"
+	  "Scan files and directories (recursively, .git skipped) with the\n"
+	  "secret gate's engine: the same rules, decoding (UTF-16, BOMs,\n"
+	  "base64, zip/msapp archives) and redaction. Exits 1 when a secret\n"
+	  "is found, 0 when none is, 2 on a bad command line.\n"
+	  "\n"
+	  "  --rules FILE   secret rules (default: stagegate/secrets.yaml of\n"
+	  "                 the repository, else policies/secrets.yaml of the\n"
+	  "                 stagegate checkout the binary was built in)\n"
+	  "  --policy FILE  a policy whose secrets.allow entries apply\n"
+	  "  --format F     text (default), json (one object per finding) or\n"
+	  "                 sarif (SARIF 2.1.0 for code-scanning dashboards)\n" },
 	{ "version", cmd_version, "print versions",
 	  "usage: stagegate version\n" },
 	{ "help", cmd_help, "show this help",
@@ -267,6 +288,101 @@ static int cmd_audit(int argc, char **argv)
 	return ret < 0 ? audit_fail(&err) : 0;
 }
 
+/* The rules of the checkout this binary was built in (build/X/bin/..). */
+static void default_rules(struct sg_buf *out)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	sg_buf_reset(out);
+	if (stat("stagegate/secrets.yaml", &st) == 0) {
+		sg_buf_adds(out, "stagegate/secrets.yaml");
+		return;
+	}
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 4; up++) {
+			char *slash = strrchr(exe, '/');
+
+			if (slash)
+				*slash = '\0';
+		}
+		sg_buf_addf(out, "%s/policies/secrets.yaml", exe);
+	}
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c = find_cmd("scan");
+	struct sg_buf err = SG_BUF_INIT(4096), rules_path = SG_BUF_INIT(4096);
+	struct sg_report r = SG_REPORT_INIT;
+	struct sg_rules *rules = NULL;
+	struct sg_policy *pol = NULL;
+	enum sg_scan_format fmt = SG_SCAN_TEXT;
+	const char *policy = NULL;
+	int opt, ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = SG_SCAN_TEXT;
+			else if (!strcmp(optarg, "json"))
+				fmt = SG_SCAN_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				fmt = SG_SCAN_SARIF;
+			else
+				return bad_usage(c, "--format is text, json "
+						 "or sarif");
+			break;
+		case 'r':
+			sg_buf_reset(&rules_path);
+			sg_buf_adds(&rules_path, optarg);
+			break;
+		case 'p': policy = optarg; break;
+		case 'h': fputs(c->usage, stdout); return 0;
+		default: return bad_usage(c, "unknown or incomplete option");
+		}
+	}
+	if (optind >= argc)
+		return bad_usage(c, "nothing to scan: give files or "
+				 "directories");
+	if (!rules_path.len)
+		default_rules(&rules_path);
+	if (sg_rules_load(&rules, rules_path.buf, &err) < 0 ||
+	    (policy && sg_policy_load(&pol, policy, &err) < 0)) {
+		fprintf(stderr, "stagegate scan: %s\n", err.buf);
+		ret = 2;
+		goto out;
+	}
+	ret = sg_scan_paths(rules, pol, argv + optind, (size_t)(argc - optind),
+			    &r, &err);
+	if (ret < 0) {
+		fprintf(stderr, "stagegate scan: %s\n", err.buf);
+		ret = 2;
+		goto out;
+	}
+	sg_scan_print(stdout, &r, fmt, rules);
+	ret = r.errors ? 1 : 0;
+out:
+	sg_report_release(&r);
+	sg_rules_free(rules);
+	sg_policy_free(pol);
+	sg_buf_release(&err);
+	sg_buf_release(&rules_path);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
@@ -288,7 +404,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (c->fn != cmd_policy && c->fn != cmd_audit &&
+	if (c->fn != cmd_policy && c->fn != cmd_audit && c->fn != cmd_scan &&
 	    wants_help(argc - 1, argv + 1)) {
 		fputs(c->usage, stdout);
 		return 0;

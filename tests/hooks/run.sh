@@ -17,7 +17,7 @@ for file in "$here"/t_*.sh; do
 			source "$here/lib.sh"
 			source "$file"
 			"$t"
-		) || echo fail >>"$RESULTS"
+		) || { echo "    FAIL: $t ended with an error"; echo fail >>"$RESULTS"; }
 	done
 done
 passed=$(grep -c '^pass$' "$RESULTS")

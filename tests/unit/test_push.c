@@ -104,11 +104,12 @@ Test(push, options_from_environment)
 
 /* A real repository made by git: new blobs are listed once each. */
 static int count_blob(const git_oid *blob, const char *path, git_filemode_t mode,
-		      const git_oid *commit, void *payload, struct sg_buf *err)
+		      const git_oid *commit, const git_oid *old_blob,
+		      void *payload, struct sg_buf *err)
 {
 	struct sg_buf *seen = payload;
 
-	(void)blob; (void)mode; (void)commit; (void)err;
+	(void)blob; (void)mode; (void)commit; (void)err; (void)old_blob;
 	sg_buf_addf(seen, "%s;", path);
 	return 0;
 }
@@ -141,7 +142,8 @@ Test(push, new_blobs_each_once_with_first_path)
 		     0, "%s", err.buf);
 	cr_assert_eq(sg_push_resolve(&push, pol, &err), 0, "%s", err.buf);
 	cr_assert_eq(push.updates[0].commits_nr, 3);
-	cr_assert_eq(sg_push_new_blobs(&push, count_blob, &seen, &err), 0, "%s", err.buf);
+	push.updates[0].in_scope = 1;
+	cr_assert_eq(sg_push_new_blobs(&push, NULL, count_blob, &seen, &err), 0, "%s", err.buf);
 	/* "one" listed once (as a), "two" as d/b, "three" as a */
 	cr_assert_str_eq(seen.buf, "a;d/b;a;", "%s", seen.buf);
 	sg_push_release(&push);

@@ -1,0 +1,486 @@
+/*
+ * rules.c -- load secret rules and scan text with them.
+ *
+ * The prefilter is an Aho-Corasick automaton compiled to a full DFA over
+ * lowercased bytes: one pass over the text marks the rules whose
+ * keywords occur, and only those rules' patterns run.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "regex.h"
+#include "rules.h"
+#include "sha256.h"
+#include "yaml.h"
+#include "banned.h"
+
+#define MAX_RULES_BYTES (4 * 1024 * 1024)
+
+struct sg_prefilter {
+	int32_t (*next)[256];	/* DFA transitions */
+	int32_t *out_start;	/* per state: index into outs, -1: none */
+	int32_t *outs;		/* rule indices, each list ended by -1 */
+	size_t states;
+	char *always;		/* rules without keywords */
+};
+
+/* ---- the prefilter ---------------------------------------------------- */
+
+struct trie {
+	int32_t (*next)[256];
+	int32_t *fail;
+	struct { int32_t *v; size_t nr, alloc; } *out;
+	size_t nr, alloc;
+};
+
+static int32_t trie_node(struct trie *t)
+{
+	if (t->nr == t->alloc) {
+		t->alloc = t->alloc ? t->alloc * 2 : 256;
+		t->next = sg_realloc(t->next, t->alloc * sizeof(*t->next));
+		t->fail = sg_realloc(t->fail, t->alloc * sizeof(*t->fail));
+		t->out = sg_realloc(t->out, t->alloc * sizeof(*t->out));
+	}
+	memset(t->next[t->nr], 0xff, sizeof(t->next[t->nr]));	/* -1 */
+	t->fail[t->nr] = 0;
+	memset(&t->out[t->nr], 0, sizeof(t->out[t->nr]));
+	return (int32_t)t->nr++;
+}
+
+static void out_add(struct trie *t, int32_t state, int32_t rule)
+{
+	for (size_t i = 0; i < t->out[state].nr; i++)
+		if (t->out[state].v[i] == rule)
+			return;
+	SG_ALLOC_GROW(t->out[state].v, t->out[state].nr + 1,
+		      t->out[state].alloc);
+	t->out[state].v[t->out[state].nr++] = rule;
+}
+
+static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
+{
+	struct sg_prefilter *pf = sg_calloc(1, sizeof(*pf));
+	struct trie t = { 0 };
+	int32_t *queue;
+	size_t head = 0, tail = 0, nouts = 0;
+
+	pf->always = sg_calloc(rules->nr ? rules->nr : 1, 1);
+	trie_node(&t);
+	for (size_t r = 0; r < rules->nr; r++) {
+		const struct sg_strlist *kw = &rules->v[r].keywords;
+
+		if (!kw->nr)
+			pf->always[r] = 1;
+		for (size_t k = 0; k < kw->nr; k++) {
+			int32_t s = 0;
+
+			for (const unsigned char *p = (unsigned char *)kw->v[k];
+			     *p; p++) {
+				if (t.next[s][*p] < 0) {
+					int32_t n = trie_node(&t);
+
+					t.next[s][*p] = n;
+				}
+				s = t.next[s][*p];
+			}
+			out_add(&t, s, (int32_t)r);
+		}
+	}
+	/* breadth first: fail links, then complete the DFA */
+	queue = sg_malloc(t.nr * sizeof(*queue));
+	for (int c = 0; c < 256; c++) {
+		if (t.next[0][c] < 0) {
+			t.next[0][c] = 0;
+		} else {
+			t.fail[t.next[0][c]] = 0;
+			queue[tail++] = t.next[0][c];
+		}
+	}
+	while (head < tail) {
+		int32_t s = queue[head++];
+
+		for (size_t i = 0; i < t.out[t.fail[s]].nr; i++)
+			out_add(&t, s, t.out[t.fail[s]].v[i]);
+		for (int c = 0; c < 256; c++) {
+			int32_t n = t.next[s][c];
+
+			if (n < 0) {
+				t.next[s][c] = t.next[t.fail[s]][c];
+				continue;
+			}
+			t.fail[n] = t.next[t.fail[s]][c];
+			queue[tail++] = n;
+		}
+	}
+	free(queue);
+	pf->states = t.nr;
+	pf->next = t.next;
+	pf->out_start = sg_malloc(t.nr * sizeof(int32_t));
+	for (size_t s = 0; s < t.nr; s++)
+		nouts += t.out[s].nr ? t.out[s].nr + 1 : 0;
+	pf->outs = sg_malloc((nouts ? nouts : 1) * sizeof(int32_t));
+	nouts = 0;
+	for (size_t s = 0; s < t.nr; s++) {
+		if (!t.out[s].nr) {
+			pf->out_start[s] = -1;
+			continue;
+		}
+		pf->out_start[s] = (int32_t)nouts;
+		for (size_t i = 0; i < t.out[s].nr; i++)
+			pf->outs[nouts++] = t.out[s].v[i];
+		pf->outs[nouts++] = -1;
+		free(t.out[s].v);
+	}
+	free(t.out);
+	free(t.fail);
+	return pf;
+}
+
+static void free_prefilter(struct sg_prefilter *pf)
+{
+	if (!pf)
+		return;
+	free(pf->next);
+	free(pf->out_start);
+	free(pf->outs);
+	free(pf->always);
+	free(pf);
+}
+
+/* Mark in `hit` every rule with a keyword in the text. */
+static void prefilter(const struct sg_prefilter *pf, size_t nrules,
+		      const char *text, size_t len, char *hit)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int32_t s = 0;
+
+	memcpy(hit, pf->always, nrules);
+	for (size_t i = 0; i < len; i++) {
+		s = pf->next[s][tolower(p[i])];
+		if (pf->out_start[s] >= 0)
+			for (const int32_t *o = pf->outs + pf->out_start[s];
+			     *o >= 0; o++)
+				hit[*o] = 1;
+	}
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static int fail_at(struct sg_buf *err, const char *file,
+		   const struct sg_ynode *n, const char *what)
+{
+	return sg_error(err, SG_ERROR, "%s:%d:%d: %s", file, n->line, n->col,
+			what);
+}
+
+static const struct sg_ynode *get(const struct sg_ynode *map, const char *k)
+{
+	for (size_t i = 0; i + 1 < map->nr; i += 2)
+		if (!strcmp(map->kids[i]->value, k))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+static int known_keys(const struct sg_ynode *map, const char *const *keys,
+		      const char *file, struct sg_buf *err)
+{
+	if (map->kind != SG_Y_MAP)
+		return fail_at(err, file, map, "expected a mapping");
+	for (size_t i = 0; i < map->nr; i += 2) {
+		const char *const *k;
+
+		for (k = keys; *k; k++)
+			if (map->kids[i]->kind == SG_Y_SCALAR &&
+			    !strcmp(*k, map->kids[i]->value))
+				break;
+		if (!*k) {
+			sg_error(err, SG_ERROR, "%s:%d:%d: unknown key '%s'",
+				 file, map->kids[i]->line, map->kids[i]->col,
+				 map->kids[i]->value ? map->kids[i]->value
+						     : "?");
+			return SG_ERROR;
+		}
+	}
+	return 0;
+}
+
+static int compile(struct sg_regex **out, const struct sg_ynode *n,
+		   const char *file, struct sg_buf *err)
+{
+	struct sg_buf why = SG_BUF_INIT(4096);
+	int ret;
+
+	if (n->kind != SG_Y_SCALAR)
+		return fail_at(err, file, n, "a pattern must be a string");
+	ret = sg_regex_new(out, n->value, NULL, &why);
+	if (ret < 0)
+		sg_error(err, SG_ERROR, "%s:%d:%d: %s", file, n->line, n->col,
+			 why.buf);
+	sg_buf_release(&why);
+	return ret;
+}
+
+static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
+		     const char *file, struct sg_buf *err)
+{
+	static const char *const keys[] = {
+		"id", "description", "pattern", "group", "keywords",
+		"entropy", "allow", "generic", NULL
+	};
+	struct sg_secret_rule *r;
+	const struct sg_ynode *v;
+
+	if (known_keys(n, keys, file, err) < 0)
+		return SG_ERROR;
+	SG_ALLOC_GROW(rules->v, rules->nr + 1, rules->alloc);
+	r = &rules->v[rules->nr++];
+	memset(r, 0, sizeof(*r));
+	if (!(v = get(n, "id")) || v->kind != SG_Y_SCALAR || !*v->value)
+		return fail_at(err, file, n, "each rule needs an 'id'");
+	r->id = sg_strdup(v->value);
+	for (const char *p = r->id; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return fail_at(err, file, v, "rule ids hold letters, "
+				       "digits and '-' only");
+	for (size_t i = 0; i + 1 < rules->nr; i++)
+		if (!strcmp(rules->v[i].id, r->id))
+			return fail_at(err, file, v, "duplicate rule id");
+	v = get(n, "description");
+	r->description = sg_strdup(v && v->kind == SG_Y_SCALAR ? v->value
+							       : r->id);
+	if (!(v = get(n, "pattern")))
+		return fail_at(err, file, n, "each rule needs a 'pattern'");
+	if (compile(&r->re, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "group"))) {
+		char *end;
+		long g = strtol(v->value ? v->value : "", &end, 10);
+
+		if (!v->value || *end || g < 0 || g > sg_regex_groups(r->re))
+			return fail_at(err, file, v, "'group' must name a "
+				       "capture group of the pattern");
+		r->group = (int)g;
+	}
+	if ((v = get(n, "entropy"))) {
+		char *end;
+
+		r->entropy = strtod(v->value ? v->value : "", &end);
+		if (!v->value || *end || r->entropy < 0 || r->entropy > 8)
+			return fail_at(err, file, v, "'entropy' is a number "
+				       "from 0 to 8");
+	}
+	if ((v = get(n, "allow")) && compile(&r->allow, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "generic")))
+		r->generic = v->value && !strcmp(v->value, "true");
+	if ((v = get(n, "keywords"))) {
+		if (v->kind != SG_Y_SEQ)
+			return fail_at(err, file, v, "'keywords' is a list");
+		for (size_t i = 0; i < v->nr; i++) {
+			char *kw;
+
+			if (v->kids[i]->kind != SG_Y_SCALAR ||
+			    strlen(v->kids[i]->value) < 2)
+				return fail_at(err, file, v->kids[i],
+					       "keywords are strings of 2 or "
+					       "more characters");
+			kw = sg_strdup(v->kids[i]->value);
+			for (char *p = kw; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			sg_strlist_add(&r->keywords, kw);
+			free(kw);
+		}
+	}
+	return 0;
+}
+
+int sg_rules_parse(struct sg_rules **out, const char *text, size_t len,
+		   const char *path, struct sg_buf *err)
+{
+	static const char *const keys[] = {
+		"version", "rules", "files", "placeholders", NULL
+	};
+	struct sg_rules *rules = sg_calloc(1, sizeof(*rules));
+	struct sg_ynode *root = NULL;
+	const struct sg_ynode *v = NULL;
+	int ret;
+
+	*out = NULL;
+	ret = sg_yaml_parse(&root, text, len, path, err);
+	if (ret == 0)
+		ret = known_keys(root, keys, path, err);
+	if (ret == 0 && (!(v = get(root, "rules")) || v->kind != SG_Y_SEQ))
+		ret = fail_at(err, path, root, "'rules' must be a list");
+	for (size_t i = 0; ret == 0 && i < v->nr; i++)
+		ret = load_rule(rules, v->kids[i], path, err);
+	if (ret == 0 && (v = get(root, "files"))) {
+		for (size_t i = 0; i < v->nr; i++)
+			if (v->kids[i]->kind == SG_Y_SCALAR)
+				sg_strlist_add(&rules->files, v->kids[i]->value);
+	}
+	if (ret == 0 && (v = get(root, "placeholders")))
+		ret = compile(&rules->placeholder, v, path, err);
+	sg_yaml_free(root);
+	if (ret < 0) {
+		sg_rules_free(rules);
+		return ret;
+	}
+	rules->pre = build_prefilter(rules);
+	*out = rules;
+	return 0;
+}
+
+int sg_rules_load(struct sg_rules **out, const char *path, struct sg_buf *err)
+{
+	struct sg_buf text = SG_BUF_INIT(MAX_RULES_BYTES);
+	int ret;
+
+	*out = NULL;
+	ret = sg_buf_read_file(&text, path, err);
+	if (ret == 0)
+		ret = sg_rules_parse(out, text.buf, text.len, path, err);
+	sg_buf_release(&text);
+	return ret;
+}
+
+void sg_rules_free(struct sg_rules *rules)
+{
+	if (!rules)
+		return;
+	for (size_t i = 0; i < rules->nr; i++) {
+		struct sg_secret_rule *r = &rules->v[i];
+
+		free(r->id);
+		free(r->description);
+		sg_regex_free(r->re);
+		sg_regex_free(r->allow);
+		sg_strlist_release(&r->keywords);
+	}
+	free(rules->v);
+	sg_strlist_release(&rules->files);
+	sg_regex_free(rules->placeholder);
+	free_prefilter(rules->pre);
+	free(rules);
+}
+
+/* ---- scanning ----------------------------------------------------------- */
+
+double sg_entropy(const char *s, size_t len)
+{
+	size_t counts[256] = { 0 };
+	double h = 0;
+
+	for (size_t i = 0; i < len; i++)
+		counts[(unsigned char)s[i]]++;
+	for (int c = 0; c < 256; c++) {
+		double p;
+
+		if (!counts[c])
+			continue;
+		p = (double)counts[c] / (double)len;
+		h -= p * log2(p);
+	}
+	return h;
+}
+
+void sg_redact(struct sg_buf *out, const char *s, size_t len)
+{
+	size_t shown = len >= 16 ? 4 : len >= 8 ? 2 : 0;
+
+	for (size_t i = 0; i < shown; i++)
+		sg_buf_addch(out, isprint((unsigned char)s[i]) ? s[i] : '?');
+	sg_buf_addf(out, "...(%zu chars)", len);
+}
+
+void sg_fingerprint(char hex[65], const char *rule_id, const char *s,
+		    size_t len)
+{
+	struct sg_sha256 h;
+
+	sg_sha256_init(&h);
+	sg_sha256_update(&h, rule_id, strlen(rule_id));
+	sg_sha256_update(&h, ":", 1);
+	sg_sha256_update(&h, s, len);
+	sg_sha256_final(&h, hex);
+}
+
+/* A value a generic key = value rule must not report. */
+static int not_a_secret(const struct sg_rules *rules, const char *s,
+			size_t len, struct sg_buf *err, int *failed)
+{
+	int m;
+
+	if (!rules->placeholder)
+		return 0;
+	m = sg_regex_match(rules->placeholder, s, len, NULL, NULL, err);
+	if (m < 0)
+		*failed = m;
+	return m == 1;
+}
+
+int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
+		  sg_hit_fn fn, void *payload, struct sg_buf *err)
+{
+	char *hit = sg_malloc(rules->nr ? rules->nr : 1);
+	size_t ov[20];
+	int ret = 0;
+
+	prefilter(rules->pre, rules->nr, text, len, hit);
+	for (size_t i = 0; i < rules->nr && ret == 0; i++) {
+		const struct sg_secret_rule *r = &rules->v[i];
+		size_t from = 0;
+
+		if (!hit[i])
+			continue;
+		while (ret == 0 && from <= len) {
+			size_t s, e;
+			int m = sg_regex_exec(r->re, text, len, from, ov,
+					      SG_ARRAY_SIZE(ov), err), failed = 0;
+
+			if (m <= 0) {
+				ret = m;
+				break;
+			}
+			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+			s = ov[2 * r->group];
+			e = ov[2 * r->group + 1];
+			if (s == SIZE_MAX || e <= s)
+				continue;
+			if (r->entropy > 0 && sg_entropy(text + s, e - s) <
+						      r->entropy)
+				continue;
+			if (r->allow && sg_regex_match(r->allow, text + s,
+						       e - s, NULL, NULL,
+						       NULL) == 1)
+				continue;
+			if (r->generic && not_a_secret(rules, text + s, e - s,
+						       err, &failed))
+				continue;
+			if (failed) {
+				ret = failed;
+				break;
+			}
+			ret = fn(r, text, len, s, e, payload, err);
+		}
+	}
+	free(hit);
+	return ret;
+}
+
+const char *sg_rules_credential_file(const struct sg_rules *rules,
+				     const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < rules->files.nr; i++)
+		if (fnmatch(rules->files.v[i], base, 0) == 0)
+			return rules->files.v[i];
+	return NULL;
+}

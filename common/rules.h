@@ -1,0 +1,62 @@
+/*
+ * rules.h -- the secret rules (policies/secrets.yaml) and the scanner
+ * that applies them to one text: a single pass of a multi-keyword
+ * prefilter (Aho-Corasick over lowercased bytes), then only the rules
+ * whose keywords occur, each a pcre2 pattern under match limits.
+ */
+#ifndef SG_RULES_H
+#define SG_RULES_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+struct sg_buf;
+struct sg_regex;
+struct sg_prefilter;
+
+struct sg_secret_rule {
+	char *id;			/* "aws-access-key"; findings: secret.<id> */
+	char *description;
+	struct sg_regex *re;
+	int group;			/* capture group of the secret; 0: all */
+	double entropy;			/* minimum Shannon entropy, bits/byte */
+	struct sg_regex *allow;		/* secrets matching this are not */
+	int generic;			/* key = value rule: skip placeholders */
+	struct sg_strlist keywords;	/* lowercase; none: always run */
+};
+
+struct sg_rules {
+	struct sg_secret_rule *v;
+	size_t nr, alloc;
+	struct sg_strlist files;	/* credential file names (globs) */
+	struct sg_regex *placeholder;	/* values that are never secrets */
+	struct sg_prefilter *pre;
+};
+
+int sg_rules_load(struct sg_rules **out, const char *path, struct sg_buf *err);
+int sg_rules_parse(struct sg_rules **out, const char *text, size_t len,
+		   const char *path, struct sg_buf *err);
+void sg_rules_free(struct sg_rules *rules);
+
+/* Called for each secret found: [start, end) of `text` is the secret. */
+typedef int (*sg_hit_fn)(const struct sg_secret_rule *rule, const char *text,
+			 size_t len, size_t start, size_t end, void *payload,
+			 struct sg_buf *err);
+
+/* Scan one (decoded) text with every rule its keywords call for. */
+int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
+		  sg_hit_fn fn, void *payload, struct sg_buf *err);
+/* The credential-file glob `path`'s base name matches, or NULL. */
+const char *sg_rules_credential_file(const struct sg_rules *rules,
+				     const char *path);
+
+/* Shannon entropy of [s, s+len) in bits per byte. */
+double sg_entropy(const char *s, size_t len);
+/* "AKIA…(20 chars)": never more than a few leading characters. */
+void sg_redact(struct sg_buf *out, const char *s, size_t len);
+/* sha256("<rule id>:<value>") in hex: stable across moves and commits. */
+void sg_fingerprint(char hex[65], const char *rule_id, const char *s,
+		    size_t len);
+
+#endif

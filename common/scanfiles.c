@@ -1,0 +1,192 @@
+/*
+ * scanfiles.c -- walk files for stagegate scan and print what it found.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "error.h"
+#include "report.h"
+#include "rules.h"
+#include "scanfiles.h"
+#include "secret.h"
+#include "version.h"
+#include "banned.h"
+
+#define MAX_FILE (256u * 1024 * 1024)
+
+static int scan_path(struct sg_scan *s, const char *path, int depth,
+		     struct sg_buf *err)
+{
+	struct stat st;
+	int ret = 0;
+
+	if (lstat(path, &st) < 0)
+		return sg_error(err, SG_ERROR, "cannot read '%s': %s", path,
+				strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+
+		if (!d)
+			return sg_error(err, SG_ERROR, "cannot read '%s': %s",
+					path, strerror(errno));
+		if (depth > 64) {
+			closedir(d);
+			return sg_error(err, SG_ELIMIT, "'%s' is nested too "
+					"deep", path);
+		}
+		while (ret == 0 && (e = readdir(d))) {
+			struct sg_buf sub = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")
+			    || !strcmp(e->d_name, ".git"))
+				continue;
+			sg_buf_addf(&sub, "%s/%s", path, e->d_name);
+			ret = scan_path(s, sub.buf, depth + 1, err);
+			sg_buf_release(&sub);
+		}
+		closedir(d);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	sg_scan_file_name(s, path);
+	{
+		struct sg_buf data = SG_BUF_INIT(MAX_FILE);
+
+		ret = sg_buf_read_file(&data, path, err);
+		if (ret == 0)
+			ret = sg_scan_bytes(s, path, data.buf, data.len, err);
+		sg_buf_release(&data);
+	}
+	return ret;
+}
+
+int sg_scan_paths(const struct sg_rules *rules, const struct sg_policy *pol,
+		  char *const *paths, size_t n, struct sg_report *r,
+		  struct sg_buf *err)
+{
+	struct sg_scan s;
+	int ret = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.rules = rules;
+	s.pol = pol;
+	s.report = r;
+	s.ref = "";
+	s.max_blob = MAX_FILE;
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		s.zip_total = 0;
+		ret = scan_path(&s, paths[i], 0, err);
+	}
+	return ret;
+}
+
+static const char *level_of(enum sg_severity sev)
+{
+	return sev == SG_SEV_ERROR ? "error" : sev == SG_SEV_WARNING
+	       ? "warning" : "note";
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_buf_add_json(&b, s ? s : "");
+	fputs(b.buf, out);
+	sg_buf_release(&b);
+}
+
+static void print_json(FILE *out, const struct sg_report *r)
+{
+	fputs("[", out);
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct sg_finding *f = &r->v[i];
+
+		fputs(i ? ",\n {" : "\n {", out);
+		fputs("\"rule\":", out);
+		json_str(out, f->rule);
+		fputs(",\"severity\":", out);
+		json_str(out, level_of(f->severity));
+		fputs(",\"path\":", out);
+		json_str(out, f->path);
+		fprintf(out, ",\"line\":%d,\"column\":%d,\"fingerprint\":",
+			f->line, f->col);
+		json_str(out, f->fingerprint);
+		fputs(",\"redacted\":", out);
+		json_str(out, f->redacted);
+		fputs(",\"message\":", out);
+		json_str(out, f->message);
+		fputs("}", out);
+	}
+	fputs(r->nr ? "\n]\n" : "]\n", out);
+}
+
+static void print_sarif(FILE *out, const struct sg_report *r,
+			const struct sg_rules *rules)
+{
+	fputs("{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore"
+	      ".org/sarif-2.1.0.json\",\"runs\":[{\"tool\":{\"driver\":{"
+	      "\"name\":\"stagegate\",\"version\":\"" SG_VERSION "\","
+	      "\"rules\":[", out);
+	for (size_t i = 0; i < rules->nr; i++) {
+		fprintf(out, "%s{\"id\":\"secret.%s\",\"shortDescription\":{"
+			"\"text\":", i ? "," : "", rules->v[i].id);
+		json_str(out, rules->v[i].description);
+		fputs("}}", out);
+	}
+	fputs("]}},\"results\":[", out);
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct sg_finding *f = &r->v[i];
+
+		fprintf(out, "%s{\"ruleId\":", i ? "," : "");
+		json_str(out, f->rule);
+		fprintf(out, ",\"level\":\"%s\",\"message\":{\"text\":",
+			level_of(f->severity));
+		json_str(out, f->message);
+		fputs("},\"locations\":[{\"physicalLocation\":{"
+		      "\"artifactLocation\":{\"uri\":", out);
+		json_str(out, f->path);
+		fputs("}", out);
+		if (f->line)
+			fprintf(out, ",\"region\":{\"startLine\":%d,"
+				"\"startColumn\":%d}", f->line,
+				f->col ? f->col : 1);
+		fputs("}}]", out);
+		if (*f->fingerprint)
+			fprintf(out, ",\"partialFingerprints\":{"
+				"\"stagegate/v1\":\"%s\"}", f->fingerprint);
+		fputs("}", out);
+	}
+	fputs("]}]}\n", out);
+}
+
+void sg_scan_print(FILE *out, const struct sg_report *r,
+		   enum sg_scan_format fmt, const struct sg_rules *rules)
+{
+	if (fmt == SG_SCAN_JSON) {
+		print_json(out, r);
+		return;
+	}
+	if (fmt == SG_SCAN_SARIF) {
+		print_sarif(out, r, rules);
+		return;
+	}
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct sg_finding *f = &r->v[i];
+
+		fprintf(out, "%s:%d:%d: %s [%s] %s\n", f->path ? f->path : "-",
+			f->line, f->col, level_of(f->severity), f->rule,
+			f->message);
+	}
+	if (r->errors)
+		fprintf(out, "%zu secret(s) found. Move each value into an "
+			"environment variable of type Secret (Key Vault) or a "
+			"connection reference, and rotate any that were "
+			"shared.\n", r->errors);
+	else
+		fprintf(out, "no secrets found\n");
+}

@@ -1,0 +1,48 @@
+/*
+ * secret.h -- the secret gate, and the same scanner for files outside
+ * any push (stagegate scan).
+ */
+#ifndef SG_SECRET_H
+#define SG_SECRET_H
+
+#include <git2.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "report.h"
+
+struct sg_buf;
+struct sg_rules;
+struct sg_policy;
+
+/* One scan: where the findings go and what the content is. */
+struct sg_scan {
+	const struct sg_rules *rules;
+	const struct sg_policy *pol;	/* allowlists; may be NULL */
+	struct sg_report *report;
+	const char *ref;		/* "" outside a push */
+	const git_oid *commit;		/* NULL outside a push */
+	struct timespec deadline;	/* tv_sec 0: none */
+	size_t max_blob;
+	/* the previous version of the file, for "already on the server" */
+	const char *old_text;
+	size_t old_len;
+	int stopped;			/* a deadline or finding limit hit */
+	size_t zip_total;
+};
+
+/*
+ * Scan one file's bytes (decoding BOMs, UTF-16, base64, and zip
+ * archives inside) and add findings for `path`. < 0 only on errors;
+ * content that cannot be scanned (a zip bomb, a match limit) becomes a
+ * finding that refuses, never a pass.
+ */
+int sg_scan_bytes(struct sg_scan *s, const char *path, const char *data,
+		  size_t len, struct sg_buf *err);
+/* Scan a message (commit or tag); `what` is "commit message"... */
+int sg_scan_message(struct sg_scan *s, const char *what, const char *msg,
+		    struct sg_buf *err);
+/* A credential file name (id_rsa, *.pfx, .env...) is itself a finding. */
+void sg_scan_file_name(struct sg_scan *s, const char *path);
+
+#endif

@@ -1,0 +1,199 @@
+# t_secret.sh -- the secret gate with real pushes (issue 4). Every planted
+# value is fake but has its provider's documented shape; no output, audit
+# record or JSON may ever hold one in full.
+
+GH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3EeWq')"
+GH=${GH:0:40}
+STORAGE="Jm3uXb0Jf0kZr8mYg1wQe7cV4nT9sA2dF5hK8lP1oI6uY3tR0eW7qZ4xC9vB2nM5aS8dG1hJ4kL7pO0iU3yTwQ=="
+AWS="AKIAQ4RZ7NWLXP2KD5GM"
+SLACK="xoxb-2837465019-5839201746-Qw8Er7Ty6Ui5Op4As3Df2Gh"
+SENDGRID="SG.aBcDeFgHiJkLmNoPqRsTuV.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcDeFg"
+PLANTED=("$GH" "$STORAGE" "$AWS" "$SLACK" "$SENDGRID")
+
+no_leak() { # every output and the audit log hold no planted value
+	local v
+	for v in "${PLANTED[@]}"; do
+		if grep -rqF -- "$v" "$T/out" "${REPO:-$T/none}/stagegate/audit.log" 2>/dev/null; then
+			fail "a planted secret leaked"; return
+		fi
+	done
+	pass
+}
+
+test_secret_added_then_deleted() {
+	new_repo || return
+	commit flows/flow.json "{\"token\": \"$GH\"}" >/dev/null
+	git -C "$W" rm -q flows/flow.json; git -C "$W" commit -q -m "remove it"
+	expect_reject "added then deleted" maker secret.github-token origin HEAD:refs/heads/dev
+	check "names the file and line" out_has "flows/flow.json:1:"
+	check "shows it redacted" out_has "ghp_...(40 chars)"
+	check "gives the fix" out_has "Key Vault"
+	no_leak
+}
+
+test_secret_in_intermediate_commit_of_merged_branch() {
+	new_repo || return
+	local base; base=$(commit a.txt base)
+	git -C "$W" checkout -q -b side
+	commit cfg.yaml "apiKey: $SENDGRID" >/dev/null
+	commit cfg.yaml "apiKey: =Environment.ApiKey" >/dev/null
+	git -C "$W" checkout -q -
+	commit b.txt other >/dev/null
+	git -C "$W" merge -q --no-edit side
+	expect_reject "merged branch" maker secret.sendgrid-api-key origin HEAD:refs/heads/dev
+	no_leak
+}
+
+test_secret_formats() {
+	new_repo || return
+	printf 'sendgrid_key = %s\n' "$SENDGRID" | iconv -t UTF-16 >"$W/settings.ini"
+	git -C "$W" add settings.ini; git -C "$W" commit -q -m utf16
+	expect_reject "UTF-16" maker secret.sendgrid-api-key origin HEAD:refs/heads/dev
+	git -C "$W" reset -q --hard HEAD~1 2>/dev/null || git -C "$W" update-ref -d HEAD
+	new_repo_again
+	printf '{"note":"%s"}\n' "$(printf 'AWS_ACCESS_KEY_ID=%s\n' "$AWS" | base64 -w0)" >"$W/b64.json"
+	git -C "$W" add b64.json; git -C "$W" commit -q -m b64
+	expect_reject "base64" maker secret.aws-access-key-id origin HEAD:refs/heads/dev
+	check "says base64" out_has "base64-encoded"
+	no_leak
+}
+
+new_repo_again() { rm -rf "$T/work" "$REPO"; new_repo; }
+
+test_secret_in_msapp_in_solution_zip() {
+	new_repo || return
+	mkdir -p "$T/app/Src" "$T/sol/CanvasApps"
+	printf 'App:\n  Properties:\n    OnStart: =Set(gKey, "%s")\n' "$GH" >"$T/app/Src/App.pa.yaml"
+	(cd "$T/app" && zip -qr "$T/sol/CanvasApps/contoso_app.msapp" Src)
+	(cd "$T/sol" && zip -qr "$W/ContosoExpenses_1_4_0_2.zip" CanvasApps)
+	git -C "$W" add -A; git -C "$W" commit -q -m "solution zip"
+	expect_reject "msapp in zip" maker secret.github-token origin HEAD:refs/heads/dev
+	check "path inside the archives" out_has "ContosoExpenses_1_4_0_2.zip!CanvasApps/contoso_app.msapp!Src/App.pa.yaml:3:"
+	no_leak
+}
+
+test_secret_in_commit_message_and_tag() {
+	new_repo || return
+	local c; c=$(commit a.txt one "deploy with $SLACK")
+	expect_reject "commit message" maker secret.slack-token origin "$c:refs/heads/dev"
+	check "names the message" out_has "(commit message)"
+	git -C "$W" commit -q --amend -m clean
+	git -C "$W" tag -a -m "token $SLACK" v1
+	expect_reject "tag message" maker secret.slack-token origin refs/tags/v1
+	check "names the tag message" out_has "(tag message)"
+	no_leak
+}
+
+test_secret_in_env_variable_and_xml() {
+	new_repo || return
+	commit environmentvariabledefinitions/contoso_Key/environmentvariabledefinition.xml \
+		"<environmentvariabledefinition schemaname=\"contoso_Key\"><defaultvalue>$STORAGE</defaultvalue><type>100000000</type></environmentvariabledefinition>" >/dev/null
+	expect_reject "env var default value" maker secret.azure-storage-key-bare origin HEAD:refs/heads/dev
+	new_repo_again
+	commit Other/Customizations.xml "<connector><apikey>$SENDGRID</apikey><value>$GH</value></connector>" >/dev/null
+	expect_reject "XML element text" maker secret.github-token origin HEAD:refs/heads/dev
+	check "token before '<' found" out_has "\[secret.sendgrid-api-key\]"
+	no_leak
+}
+
+test_credential_file_name() {
+	new_repo || return
+	commit deploy/id_rsa "not even a key" >/dev/null
+	expect_reject "id_rsa" maker secret.credential-file origin HEAD:refs/heads/dev
+	check "names it" out_has "deploy/id_rsa' is a credential file"
+}
+
+test_decoys_are_not_secrets() {
+	new_repo || return
+	mkdir -p "$W/s"
+	cp -r "$TOP/tests/data/solutions/ContosoExpenses" "$W/s/"
+	cat >"$W/s/decoys.json" <<-'JSON'
+	{"clientSecret": "@parameters('ClientSecret (contoso_ClientSecret)')",
+	 "password": "@{body('Get_secret')?['value']}",
+	 "apiKey": "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/k/)",
+	 "token": "<your-token-here>", "secret": "${CLIENT_SECRET}",
+	 "accountKey": "{{ACCOUNT_KEY}}", "tokenEndpoint": "https://login.microsoftonline.com/t/oauth2/token",
+	 "secretName": "contoso-api-key", "id": "5f3c2b1a-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
+	 "sha": "3f786850e387550fdab836ed7e6dc881de23001b",
+	 "icon": "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAGXRFWHRTb2Z0d2FyZQBBZG9iZSBJbWFnZVJlYWR5ccllPAAAAyJpVFh0WE1M"}
+	JSON
+	git -C "$W" add -A; git -C "$W" commit -q -m decoys
+	expect_accept "decoys" maker origin HEAD:refs/heads/dev
+	check "no finding at all" out_lacks "secret\."
+}
+
+test_legacy_secret_warns_not_blocks() {
+	# the secret reached the server before stagegate was installed
+	REPO="$T/legacy.git"; git init -q --bare "$REPO"
+	git init -q "$T/work"; W="$T/work"
+	git -C "$W" config user.name M; git -C "$W" config user.email maker@example.com
+	git -C "$W" remote add origin "$REPO"
+	commit app/settings.yaml "$(printf 'apiKey: %s\nname: one' "$SENDGRID")" >/dev/null
+	git -C "$W" push -q origin HEAD:refs/heads/dev
+	"$TOP/install.sh" --bin "$STAGEGATE_BIN" "$REPO" >/dev/null
+	commit app/settings.yaml "$(printf 'apiKey: %s\nname: two' "$SENDGRID")" >/dev/null
+	expect_accept "edit another line" maker origin HEAD:refs/heads/dev
+	check "warns about it" out_has "warning \[secret.sendgrid-api-key\]"
+	check "says not new" out_has "already on the server"
+	expect_accept "branch at an existing commit" maker origin HEAD:refs/heads/feature/same
+	no_leak
+}
+
+test_allow_by_fingerprint() {
+	new_repo || return
+	commit cfg.yaml "apiKey: $SENDGRID" >/dev/null
+	expect_reject "first" maker secret.sendgrid-api-key origin HEAD:refs/heads/dev
+	local fp; fp=$(grep -o 'fingerprint [0-9a-f]*' "$T/out" | head -1 | cut -d' ' -f2)
+	check "fingerprint shown" [ ${#fp} -eq 16 ]
+	cat "$TOP/policies/default.yaml" >"$T/p.yaml"
+	printf 'secrets:\n  allow:\n    - fingerprint: %s\n      reason: "test key of the sandbox tenant, CHG000123"\n' "$fp" >>"$T/p.yaml"
+	"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$T/p.yaml" "$REPO" >/dev/null
+	expect_accept "allowed by fingerprint" maker origin HEAD:refs/heads/dev
+	check "noted with its reason" out_has "note \[secret.allowed\].*sandbox tenant"
+	check "recorded in the audit log" grep -q '"rule":"secret.allowed".*CHG000123' "$REPO/stagegate/audit.log"
+	no_leak
+}
+
+test_zip_bomb_refused() {
+	new_repo || return
+	head -c 60000000 /dev/zero >"$T/zeros.xml"
+	(cd "$T" && zip -q "$W/bomb.zip" zeros.xml)
+	git -C "$W" add bomb.zip; git -C "$W" commit -q -m bomb
+	expect_reject "zip bomb" maker secret.archive origin HEAD:refs/heads/dev
+	check "says zip bomb" out_has "zip bomb"
+}
+
+test_huge_blob_refused() {
+	new_repo || return
+	head -c 200000000 /dev/zero | tr '\0' 'a' >"$W/huge.json"
+	git -C "$W" add huge.json; git -C "$W" commit -q -m huge
+	expect_reject "200 MB blob" maker secret.too-large origin HEAD:refs/heads/dev
+	check "says split or ask" out_has "ask an admin"
+}
+
+test_catastrophic_backtracking_refused() {
+	printf 'version: 1\nrules:\n  - id: evil\n    pattern: "(a+)+$"\n' >"$T/evil.yaml"
+	REPO="$T/e.git"; git init -q --bare "$REPO"
+	"$TOP/install.sh" --bin "$STAGEGATE_BIN" --secrets "$T/evil.yaml" "$REPO" >/dev/null
+	git init -q "$T/work"; W="$T/work"
+	git -C "$W" config user.name M; git -C "$W" config user.email maker@example.com
+	git -C "$W" remote add origin "$REPO"
+	commit a.txt "$(head -c 5000 /dev/zero | tr '\0' a)!" >/dev/null
+	expect_reject "backtracking" maker secret.match-limit origin HEAD:refs/heads/dev
+}
+
+test_scan_cli_json_and_sarif() {
+	mkdir -p "$T/files"
+	printf '{"clientSecret": "%s"}\n' "$STORAGE" >"$T/files/flow.json"
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format json "$T/files" >"$T/out"
+	check "exit 1 when found" [ $? -eq 1 ]
+	check "json has the fields" out_has '"rule":"secret.azure-storage-key-bare","severity":"error","path":".*flow.json","line":1,"column":[0-9]*,"fingerprint":"[0-9a-f]\{64\}","redacted":"Jm3u'
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format sarif "$T/files" >"$T/out"
+	check "sarif 2.1.0" out_has '"version":"2.1.0"'
+	check "sarif result" out_has '"ruleId":"secret.azure-storage-key-bare"'
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" "$TOP/tests/data/solutions" >"$T/out"
+	check "clean solution: exit 0" [ $? -eq 0 ]
+	"$STAGEGATE_BIN/stagegate" scan --format yaml x >"$T/out" 2>&1
+	check "bad format: exit 2" [ $? -eq 2 ]
+	no_leak
+}
