@@ -38,6 +38,25 @@ cp -r "$TOP/tests/data/solutions/ContosoExpenses" "$W/solutions/"
 mc add -A; mc commit -q -m "Export Contoso Expenses 1.4.0.2"
 push maker origin HEAD:refs/heads/feature/expenses HEAD:refs/heads/dev
 
+say "A maker pastes a client secret into a flow and an access key into an environment variable: refused on any branch, shown redacted"
+mc checkout -q -b leak
+cat >"$W/solutions/ContosoExpenses/Workflows/SyncLedger.json" <<'JSON'
+{"properties":{"definition":{"actions":{"Get_token":{"type":"Http","inputs":{
+  "method":"POST","uri":"https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+  "body":"grant_type=client_credentials","authentication":{"type":"ActiveDirectoryOAuth",
+  "clientId":"5f3c2b1a-9d8e-4f7a-b6c5-d4e3f2a1b0c9","clientSecret":"Kq8Wm3Xr7Tz2Lk9Np4Vb1Yc6Hd0Jf5Gs"}}}}}}}
+JSON
+mkdir -p "$W/solutions/ContosoExpenses/environmentvariabledefinitions/contoso_LedgerKey"
+cat >"$W/solutions/ContosoExpenses/environmentvariabledefinitions/contoso_LedgerKey/environmentvariabledefinition.xml" <<'XML'
+<environmentvariabledefinition schemaname="contoso_LedgerKey">
+  <defaultvalue>Jm3uXb0Jf0kZr8mYg1wQe7cV4nT9sA2dF5hK8lP1oI6uY3tR0eW7qZ4xC9vB2nM5aS8dG1hJ4kL7pO0iU3yTwQ==</defaultvalue>
+  <type>100000000</type>
+</environmentvariabledefinition>
+XML
+mc add -A; mc commit -q -m "Add ledger sync flow"
+push maker origin HEAD:refs/heads/feature/ledger
+mc checkout -q -; mc branch -q -D leak
+
 say "The maker pushes to test; an approver may not (not in the makers group)"
 push approver1 origin HEAD:refs/heads/test
 push maker origin HEAD:refs/heads/test

@@ -1,0 +1,186 @@
+/*
+ * test_rules.c -- the shipped secret rules on tokens and decoys, the
+ * prefilter, redaction, and content decoding.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../common/buf.h"
+#include "../../common/content.h"
+#include "../../common/error.h"
+#include "../../common/rules.h"
+
+static struct sg_rules *shipped(void)
+{
+	struct sg_rules *r;
+	struct sg_buf err = SG_BUF_INIT(4096);
+
+	cr_assert_eq(sg_rules_load(&r, "../../policies/secrets.yaml", &err), 0,
+		     "%s", err.buf);
+	sg_buf_release(&err);
+	return r;
+}
+
+struct first_hit { char rule[64]; size_t n; };
+
+static int record(const struct sg_secret_rule *rule, const char *text,
+		  size_t len, size_t start, size_t end, void *payload,
+		  struct sg_buf *err)
+{
+	struct first_hit *h = payload;
+
+	(void)text; (void)len; (void)start; (void)end; (void)err;
+	if (!h->n++)
+		snprintf(h->rule, sizeof(h->rule), "%s", rule->id);
+	return 0;
+}
+
+static const struct { const char *text, *rule; } secrets[] = {
+	{ "key: AKIAQ4RZ7NWLXP2KD5GM", "aws-access-key-id" },
+	{ "x=ghp_Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3E", "github-token" },
+	{ "<value>glpat-Zq7Xw3Vb9Nm2Lk5Jh8Gf</value>", "gitlab-token" },
+	{ "\"t\":\"xoxb-2837465019-5839201746-Qw8Er7Ty6Ui5Op4As3Df2Gh\"", "slack-token" },
+	{ "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Xq", "stripe-key" },
+	{ "SG.aBcDeFgHiJkLmNoPqRsTuV.aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcDeFg", "sendgrid-api-key" },
+	{ "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", "gcp-api-key" },
+	{ "npm_Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3E", "npm-token" },
+	{ "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA", "private-key" },
+	{ "Endpoint=sb://c.servicebus.windows.net/;SharedAccessKeyName=R;SharedAccessKey=q7Wm2Xr9Tz4Lk8Np3Vb6Yc1Hd5Jf0Gs2Ka7Mw9Qe4Ru8=", "azure-shared-access-key" },
+	{ "https://a.blob.core.windows.net/c?sv=2022-11-02&sig=q7Wm2Xr9Tz4Lk8Np3Vb6Yc1Hd5Jf0Gs2Ka7Mw9Qe4Ru8%3D", "azure-sas-signature" },
+	{ "Server=tcp:x;Password=Wint3r!Sunshine42;", "azure-connection-password" },
+	{ "secret = abc8Q~Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr", "azure-ad-client-secret" },
+	{ "https://user:hunter2pass@example.com/x", "basic-auth-url" },
+	{ "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "jwt" },
+	{ "{\"clientSecret\": \"Zq7Xw3Vb9Nm2Lk5Jh8Gf4\"}", "generic-json" },
+	{ "<ClientSecret>Zq7Xw3Vb9Nm2Lk5Jh8Gf4</ClientSecret>", "generic-xml-element" },
+	{ "DB_PASSWORD=Zq7Xw3Vb9Nm2Lk", "generic-assignment" },
+};
+
+static const char *const decoys[] = {
+	"{\"clientSecret\": \"@parameters('ClientSecret (contoso_ClientSecret)')\"}",
+	"{\"password\": \"@{body('Get_secret')?['value']}\"}",
+	"{\"apiKey\": \"@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/k/)\"}",
+	"{\"token\": \"<your-token-here>\"}",
+	"{\"secret\": \"${CLIENT_SECRET}\"}",
+	"{\"tokenEndpoint\": \"https://login.microsoftonline.com/t/oauth2/token\"}",
+	"{\"secretName\": \"contoso-api-key\"}",
+	"{\"clientId\": \"5f3c2b1a-9d8e-4f7a-b6c5-d4e3f2a1b0c9\"}",
+	"commit 3f786850e387550fdab836ed7e6dc881de23001b",
+	"{\"apiKey\": \"{7a4c2b1e-5d3f-4e8a-9b6c-0f1e2d3c4b5a}\"}",
+	"password: changeme",
+	"apiKey: =Environment.ApiKey",
+	"<defaultvalue>https://api.contoso.example/v1/approvals</defaultvalue>",
+	"AKIAIOSFODNN7EXAMPLE",
+};
+
+Test(rules, shipped_rules_find_each_token_format)
+{
+	struct sg_rules *r = shipped();
+
+	cr_assert_gt(r->nr, 80);
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(*secrets); i++) {
+		struct first_hit h = { "", 0 };
+
+		cr_assert_eq(sg_rules_scan(r, secrets[i].text, strlen(secrets[i].text),
+					   record, &h, NULL), 0);
+		cr_assert(h.n, "%zu: nothing found in %s", i, secrets[i].rule);
+		cr_assert_str_eq(h.rule, secrets[i].rule, "%zu", i);
+	}
+	sg_rules_free(r);
+}
+
+Test(rules, decoys_are_not_secrets)
+{
+	struct sg_rules *r = shipped();
+
+	for (size_t i = 0; i < sizeof(decoys) / sizeof(*decoys); i++) {
+		struct first_hit h = { "", 0 };
+
+		cr_assert_eq(sg_rules_scan(r, decoys[i], strlen(decoys[i]), record,
+					   &h, NULL), 0);
+		cr_assert_eq(h.n, 0, "decoy %zu reported as %s", i, h.rule);
+	}
+	sg_rules_free(r);
+}
+
+Test(rules, bad_rules_files)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "version: 1\nrules:\n  - id: x\n    pattern: 'a('\n", "r.yaml:4:14:" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    colour: red\n", "unknown key 'colour'" },
+		{ "version: 1\nrules:\n  - pattern: a\n", "needs an 'id'" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    group: 3\n", "capture group" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n  - id: x\n    pattern: b\n", "duplicate" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct sg_rules *r;
+		struct sg_buf err = SG_BUF_INIT(4096);
+
+		cr_assert_lt(sg_rules_parse(&r, cases[i].text, strlen(cases[i].text),
+					    "r.yaml", &err), 0, "%zu", i);
+		cr_assert(strstr(err.buf, cases[i].want), "%zu: %s", i, err.buf);
+		sg_buf_release(&err);
+	}
+}
+
+Test(rules, redaction_and_fingerprint)
+{
+	struct sg_buf b = SG_BUF_INIT(256);
+	char a[65], c[65];
+
+	sg_redact(&b, "AKIAQ4RZ7NWLXP2KD5GM", 20);
+	cr_assert_str_eq(b.buf, "AKIA...(20 chars)");
+	sg_buf_reset(&b);
+	sg_redact(&b, "short", 5);
+	cr_assert_str_eq(b.buf, "...(5 chars)");
+	sg_fingerprint(a, "x", "v", 1);
+	sg_fingerprint(c, "y", "v", 1);
+	cr_assert_str_neq(a, c);
+	cr_assert_gt(sg_entropy("abcdefgh", 8), 2.9);
+	cr_assert_lt(sg_entropy("aaaaaaaa", 8), 0.1);
+	sg_buf_release(&b);
+}
+
+Test(content, utf16_bom_and_binary)
+{
+	struct sg_buf conv = SG_BUF_INIT(1 << 20);
+	const char le[] = "\xff\xfek\0e\0y\0=\0\xe9\0";
+	const char be[] = "\xfe\xff\0k\0e";
+	const char *t;
+	size_t n;
+
+	cr_assert_eq(sg_content_text(le, sizeof(le) - 1, &conv, &t, &n), 1);
+	cr_assert_eq(n, 6);
+	cr_assert(!memcmp(t, "key=\xc3\xa9", 6));
+	cr_assert_eq(sg_content_text(be, sizeof(be) - 1, &conv, &t, &n), 1);
+	cr_assert(!memcmp(t, "ke", 2));
+	cr_assert_eq(sg_content_text("\xef\xbb\xbfhi", 5, &conv, &t, &n), 1);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(sg_content_text("\x89PNG\0\0", 6, &conv, &t, &n), 0);
+	cr_assert(sg_content_is_zip("PK\x03\x04rest", 8));
+	cr_assert_not(sg_content_is_zip("PKx", 3));
+	sg_buf_release(&conv);
+}
+
+static int b64_seen(size_t start, const char *d, size_t len, void *payload,
+		    struct sg_buf *err)
+{
+	struct sg_buf *out = payload;
+
+	(void)start; (void)err;
+	return sg_buf_add(out, d, len);
+}
+
+Test(content, base64_runs_that_decode_to_text)
+{
+	struct sg_buf out = SG_BUF_INIT(4096);
+	/* "password=hunter2 is the secret" and a binary run */
+	const char *text = "x cGFzc3dvcmQ9aHVudGVyMiBpcyB0aGUgc2VjcmV0 y "
+			   "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9h";
+
+	cr_assert_eq(sg_content_base64(text, strlen(text), b64_seen, &out, NULL), 0);
+	cr_assert_str_eq(out.buf, "password=hunter2 is the secret");
+	sg_buf_release(&out);
+}
