@@ -119,6 +119,10 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 		}
 	}
 	free(queue);
+	/* fold case into the DFA: the scan needs no tolower() per byte */
+	for (size_t st = 0; st < t.nr; st++)
+		for (int c = 'A'; c <= 'Z'; c++)
+			t.next[st][c] = t.next[st][c + ('a' - 'A')];
 	pf->states = t.nr;
 	pf->next = t.next;
 	pf->out_start = sg_malloc(t.nr * sizeof(int32_t));
@@ -162,7 +166,7 @@ static void prefilter(const struct sg_prefilter *pf, size_t nrules,
 
 	memcpy(hit, pf->always, nrules);
 	for (size_t i = 0; i < len; i++) {
-		s = pf->next[s][tolower(p[i])];
+		s = pf->next[s][p[i]];
 		if (pf->out_start[s] >= 0)
 			for (const int32_t *o = pf->outs + pf->out_start[s];
 			     *o >= 0; o++)
