@@ -105,7 +105,7 @@ demo: deps
 	STAGEGATE_BIN=$(CURDIR)/build/release/bin bash tests/demo/demo.sh
 
 bench: deps
-	$(MAKE) VARIANT=bench all
+	$(MAKE) VARIANT=bench all build/bench/libstagegate.a
 	STAGEGATE_BIN=$(CURDIR)/build/bench/bin PEERS=$(PEERS) \
 		bash tests/bench/bench.sh
 

@@ -224,21 +224,56 @@ struct counter {
 	size_t n;
 };
 
+/* key -> count, open addressing: 100,000 distinct refs stay linear */
 struct counts {
 	struct counter *v;
-	size_t nr, alloc;
+	size_t nr, cap;
 };
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
 
 static void count(struct counts *c, const char *key)
 {
-	for (size_t i = 0; i < c->nr; i++)
-		if (!strcmp(c->v[i].key, key)) {
-			c->v[i].n++;
-			return;
+	size_t i;
+
+	if ((c->nr + 1) * 2 > c->cap) {
+		struct counts bigger = { NULL, 0, c->cap ? c->cap * 2 : 64 };
+
+		bigger.v = sg_calloc(bigger.cap, sizeof(*bigger.v));
+		for (size_t j = 0; j < c->cap; j++) {
+			if (!c->v[j].key)
+				continue;
+			i = hash_str(c->v[j].key) & (bigger.cap - 1);
+			while (bigger.v[i].key)
+				i = (i + 1) & (bigger.cap - 1);
+			bigger.v[i] = c->v[j];
+			bigger.nr++;
 		}
-	SG_ALLOC_GROW(c->v, c->nr + 1, c->alloc);
-	c->v[c->nr].key = sg_strdup(key);
-	c->v[c->nr++].n = 1;
+		free(c->v);
+		*c = bigger;
+	}
+	i = hash_str(key) & (c->cap - 1);
+	while (c->v[i].key && strcmp(c->v[i].key, key))
+		i = (i + 1) & (c->cap - 1);
+	if (!c->v[i].key) {
+		c->v[i].key = sg_strdup(key);
+		c->nr++;
+	}
+	c->v[i].n++;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct counter *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
 }
 
 static int by_count(const void *a, const void *b)
@@ -274,13 +309,21 @@ static int stat_one(const struct sg_json *rec, const char *line, size_t len,
 	return 0;
 }
 
+/* Print and free; by count (highest first) or by key. */
 static void print_counts(FILE *out, const char *title, struct counts *c,
 			 int sort_by_count)
 {
+	size_t n = 0;
+
+	/* pack the used slots to the front, then sort them */
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->v[i].key)
+			c->v[n++] = c->v[i];
 	fprintf(out, "\n%s\n", title);
-	if (sort_by_count && c->nr)
-		qsort(c->v, c->nr, sizeof(*c->v), by_count);
-	for (size_t i = 0; i < c->nr; i++) {
+	if (n)
+		qsort(c->v, n, sizeof(*c->v), sort_by_count ? by_count
+							    : by_key);
+	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "  %8zu  %s\n", c->v[i].n, c->v[i].key);
 		free(c->v[i].key);
 	}

@@ -2,7 +2,7 @@
 # Install the Debian packages stagegate builds and tests with, when missing.
 set -eu
 pkgs="gcc make pkg-config git libgit2-dev libpcre2-dev libyaml-dev
-libcriterion-dev libssl-dev libzip-dev zip unzip"
+libcriterion-dev libssl-dev libzip-dev zip unzip time"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# bench.sh -- the hooks' cost on real push shapes, beside the no-hook push,
+# the floor (a hook that only reads every new blob) and, with PEERS=1,
+# git-secrets and secretlint. Run through `make bench`.
+#
+#   BENCH_SIZES="small medium large"   scenarios to run (default: all)
+#   PEERS=1                            install and time the peer scanners
+set -uo pipefail
+: "${STAGEGATE_BIN:?run through: make bench}"
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT="$TOP/build/bench/work"
+SIZES=${BENCH_SIZES:-small medium large}
+PEERS=${PEERS:-}
+export GIT_CONFIG_NOSYSTEM=1 REMOTE_USER=maker
+unset GL_ID GL_USERNAME GL_USER GITHUB_USER_LOGIN GITEA_PUSHER_NAME
+ZERO=0000000000000000000000000000000000000000
+mkdir -p "$OUT"
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)"; exit 1; }
+
+cc -O2 -std=c17 -o "$OUT/gen" "$TOP/tests/bench/gen.c" || exit 1
+
+if [ -n "$PEERS" ]; then
+	command -v git-secrets >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-secrets >/dev/null; }
+	if [ ! -x "$OUT/peers/node_modules/.bin/secretlint" ]; then
+		mkdir -p "$OUT/peers"
+		(cd "$OUT/peers" && npm init -y >/dev/null 2>&1 &&
+		 npm install --silent secretlint @secretlint/secretlint-rule-preset-recommend >/dev/null 2>&1)
+		printf '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}\n' >"$OUT/peers/.secretlintrc.json"
+	fi
+fi
+
+# source repositories, generated once per size (fixed seed: fixed bytes)
+source_repo() { # NAME COMMITS FILES_PER_COMMIT MB
+	local src="$OUT/$1.git"
+	if [ ! -d "$src" ]; then
+		git init -q --bare "$src"
+		"$OUT/gen" 42 "$2" "$3" "$4" 2>"$OUT/$1.gen" | git --git-dir="$src" fast-import --quiet
+	fi
+	echo "$src"
+}
+
+# the hook under test, wrapped so that GNU time measures it alone
+install_mode() { # MODE REPO
+	local mode=$1 repo=$2 hook
+	git init -q --bare "$repo"
+	case "$mode" in
+	nohook) return ;;
+	stagegate)
+		sed 's/^  syslog: false$/  syslog: false\nsecrets:\n  deadline_ms: 600000\n  max_blob_mb: 200/' \
+			"$TOP/policies/default.yaml" >"$OUT/bench-policy.yaml"
+		"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$OUT/bench-policy.yaml" "$repo" >/dev/null || exit 1
+		mv "$repo/hooks/pre-receive" "$repo/hooks/measured" ;;
+	floor)
+		cat >"$repo/hooks/measured" <<-'FLOOR'
+		#!/bin/sh
+		while read old new ref; do
+			[ "$new" = 0000000000000000000000000000000000000000 ] && continue
+			git rev-list --objects --no-object-names "$new" --not --all
+		done | git cat-file --batch >/dev/null
+		FLOOR
+		chmod +x "$repo/hooks/measured" ;;
+	git-secrets)
+		cat >"$repo/hooks/measured" <<-'GS'
+		#!/bin/sh
+		# git-secrets' documented use is a scan of content; on the server
+		# that is every new blob of the push
+		git secrets --register-aws >/dev/null 2>&1
+		while read old new ref; do
+			[ "$new" = 0000000000000000000000000000000000000000 ] && continue
+			git rev-list --objects --no-object-names "$new" --not --all
+		done | git cat-file --batch | git secrets --scan - >/dev/null 2>&1
+		exit 0
+		GS
+		chmod +x "$repo/hooks/measured" ;;
+	secretlint)
+		cat >"$repo/hooks/measured" <<-SL
+		#!/bin/sh
+		# secretlint scans files: check the new blobs out to a scratch dir
+		d=\$(mktemp -d)
+		while read old new ref; do
+			[ "\$new" = $ZERO ] && continue
+			git archive "\$new" | tar -x -C "\$d"
+		done
+		(cd "\$d" && $OUT/peers/node_modules/.bin/secretlint --secretlintrc $OUT/peers/.secretlintrc.json "**/*" >/dev/null 2>&1)
+		rm -rf "\$d"
+		exit 0
+		SL
+		chmod +x "$repo/hooks/measured" ;;
+	esac
+	printf '#!/bin/sh\nexec /usr/bin/time -f "%%e %%U %%S %%M" -o "$GIT_DIR/../hook.time" "$GIT_DIR/hooks/measured"\n' \
+		>"$repo/hooks/pre-receive"
+	sed -i 's|\$GIT_DIR/\.\./hook.time|'"$repo"'.time|; s|"\$GIT_DIR/hooks/measured"|"'"$repo"'/hooks/measured"|' "$repo/hooks/pre-receive"
+	chmod +x "$repo/hooks/pre-receive"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# run MODE SRC REF RUNS: prints "push_ms hook_wall_ms hook_cpu_ms rss_kb"
+run_mode() {
+	local mode=$1 src=$2 ref=$3 runs=$4 i
+	local pushes=() walls=() cpus=() rsss=()
+	for i in $(seq "$runs"); do
+		local repo="$OUT/run-$mode" t0 t1
+		rm -rf "$repo" "$repo.time"
+		install_mode "$mode" "$repo"
+		t0=$(now_ms)
+		git --git-dir="$src" push -q "$repo" "$ref:refs/heads/dev" >/dev/null 2>&1
+		t1=$(now_ms)
+		pushes+=($((t1 - t0)))
+		if [ -f "$repo.time" ]; then
+			read -r w u s m <"$repo.time"
+			walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
+			cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%d", (u+s)*1000}')")
+			rsss+=("$m")
+		fi
+	done
+	printf '%s %s %s %s\n' \
+		"$(printf '%s\n' "${pushes[@]}" | median)" \
+		"$(printf '%s\n' "${walls[@]:-}" | grep . | median)" \
+		"$(printf '%s\n' "${cpus[@]:-}" | grep . | median)" \
+		"$(printf '%s\n' "${rsss[@]:-}" | grep . | median)"
+}
+
+ROWS=()
+row() { ROWS+=("$1"); printf '%s\n' "$1"; }
+
+scenario() { # NAME COMMITS FILES MB RUNS
+	local name=$1 src mb modes m
+	src=$(source_repo "$1" "$2" "$3" "$4")
+	mb=$(grep -o '[0-9.]* MB' "$OUT/$1.gen" | cut -d' ' -f1)
+	modes="nohook floor stagegate"
+	[ -n "$PEERS" ] && modes="$modes git-secrets secretlint"
+	local floor_wall=""
+	for m in $modes; do
+		read -r push wall cpu rss <<<"$(run_mode "$m" "$src" refs/heads/bench "$5")"
+		[ "$m" = floor ] && floor_wall=$wall
+		local ratio="-" rate="-"
+		if [ "$m" != nohook ] && [ "$wall" != "-" ] && [ -n "$floor_wall" ] && [ "$floor_wall" -gt 0 ]; then
+			ratio=$(awk -v a="$wall" -v b="$floor_wall" 'BEGIN{printf "%.2f", a/b}')
+		fi
+		if [ "$wall" != "-" ] && [ "$wall" -gt 0 ]; then
+			rate=$(awk -v mb="$mb" -v w="$wall" 'BEGIN{printf "%.0f", mb/(w/1000)}')
+		fi
+		row "| $name ($2 commits, $(( $2 * $3 )) files, ${mb} MB) | $m | $push | $wall | $cpu | $rate | $([ "$rss" = - ] && echo - || echo $((rss / 1024))) | $ratio |"
+	done
+}
+
+replay() { # history pushed one commit at a time
+	local src repo="$OUT/run-replay" walls=() c
+	src=$(source_repo replay 120 3 6)
+	rm -rf "$repo" "$repo.time"
+	install_mode stagegate "$repo"
+	for c in $(git --git-dir="$src" rev-list --reverse refs/heads/bench); do
+		rm -f "$repo.time"
+		git --git-dir="$src" push -q "$repo" "$c:refs/heads/dev" >/dev/null 2>&1
+		read -r w _ <"$repo.time"
+		walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
+	done
+	local med max
+	med=$(printf '%s\n' "${walls[@]}" | median)
+	max=$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)
+	row "| replay (${#walls[@]} pushes of 1 commit) | stagegate | - | median $med, max $max | - | - | - | - |"
+}
+
+promotion() { # a governed prod promotion: approvals and a test tag
+	local src repo="$OUT/run-promo" w t p
+	src=$(source_repo small 1 5 1)
+	rm -rf "$repo" "$repo.time" "$OUT/promo-work"
+	install_mode stagegate "$repo"
+	git clone -q "$src" "$OUT/promo-work" -b bench
+	w="$OUT/promo-work"
+	git -C "$w" push -q "$repo" HEAD:refs/heads/test >/dev/null 2>&1
+	git -C "$w" -c user.name=CI -c user.email=ci@example.com tag -a -m "Result: passed" tested/1 HEAD
+	REMOTE_USER=ci git -C "$w" push -q "$repo" refs/tags/tested/1 >/dev/null 2>&1
+	t=$(git -C "$w" rev-parse HEAD)
+	p=$(git -C "$w" -c user.name=M -c user.email=maker@example.com commit-tree "$t^{tree}" -p "$t" \
+		-m "$(printf 'Promote\n\nApproved-by: A <approver1@example.com>\nApproved-by: B <approver2@example.com>')")
+	rm -f "$repo.time"
+	git -C "$w" push "$repo" "$p:refs/heads/main" >"$OUT/promo.out" 2>&1 || { echo "bench: promotion refused"; cat "$OUT/promo.out"; }
+	read -r wall u s rss <"$repo.time"
+	row "| prod promotion (approvals + test tag) | stagegate | - | $(awk -v w="$wall" 'BEGIN{printf "%d", w*1000}') | $(awk -v u="$u" -v s="$s" 'BEGIN{printf "%d", (u+s)*1000}') | - | $((rss / 1024)) | - |"
+}
+
+audit_cli() {
+	local log="$OUT/audit-100k.log" cmd
+	if [ ! -f "$log" ]; then
+		cc -O2 -std=c17 -D_GNU_SOURCE -o "$OUT/auditgen" "$TOP/tests/bench/auditgen.c" \
+			"$TOP/build/bench/libstagegate.a" $(pkg-config --libs libgit2 libpcre2-8 yaml-0.1 libcrypto libzip) -lm || return
+		"$OUT/auditgen" "$log" 100000 || return
+	fi
+	for cmd in "list" "verify" "export --format json" "export --format csv" "stats"; do
+		/usr/bin/time -f "%e %M" -o "$OUT/cli.time" "$STAGEGATE_BIN/stagegate" audit $cmd "$log" >/dev/null 2>&1
+		read -r e m <"$OUT/cli.time"
+		AUDIT_ROWS+=("| audit $cmd | 100,000 | $(awk -v e="$e" 'BEGIN{printf "%d", e*1000}') | $((m / 1024)) |")
+		printf '%s\n' "${AUDIT_ROWS[-1]}"
+	done
+}
+
+AUDIT_ROWS=()
+echo "| scenario | hook | push ms | hook wall ms | hook cpu ms | MB/s | peak RSS MB | hook / floor |"
+echo "|---|---|---|---|---|---|---|---|"
+for s in $SIZES; do
+	case "$s" in
+	small) scenario small 1 5 1 5 ;;
+	medium) scenario medium 200 10 50 3 ;;
+	large) scenario large 2000 10 500 1 ;;
+	esac
+done
+replay
+promotion
+echo
+echo "| auditor command | records | wall ms | peak RSS MB |"
+echo "|---|---|---|---|"
+audit_cli
+
+{
+	echo "# stagegate benchmark results"
+	echo
+	echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB"
+	echo "Date: $(date -u +%Y-%m-%d)"
+	echo "Versions: $("$STAGEGATE_BIN/stagegate" version), $(git --version)"
+	echo "Command: make bench${PEERS:+ PEERS=1} (sizes: $SIZES)"
+	echo
+	echo "Hook figures are the pre-receive hook alone (GNU time around it); push ms is the whole"
+	echo "\`git push\`; MB/s is new content over hook wall time; the floor only reads every new blob"
+	echo "(\`git rev-list --objects ... --not --all | git cat-file --batch\`). Medians of 5 (small),"
+	echo "3 (medium) and 1 (large) runs."
+	echo
+	echo "| scenario | hook | push ms | hook wall ms | hook cpu ms | MB/s | peak RSS MB | hook / floor |"
+	echo "|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "| auditor command | records | wall ms | peak RSS MB |"
+	echo "|---|---|---|---|"
+	printf '%s\n' "${AUDIT_ROWS[@]}"
+} >"$OUT/RESULTS.md"
+echo
+echo "bench: table written to $OUT/RESULTS.md (copy it to tests/bench/RESULTS.md to record it)"
