@@ -115,6 +115,30 @@ int sg_buf_addf(struct sg_buf *b, const char *fmt, ...)
 	return ret;
 }
 
+int sg_buf_add_utf8(struct sg_buf *b, unsigned cp)
+{
+	char u[4];
+
+	if (cp < 0x80)
+		return sg_buf_addch(b, (char)cp);
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		return sg_buf_add(b, u, 2);
+	}
+	if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		return sg_buf_add(b, u, 3);
+	}
+	u[0] = (char)(0xf0 | (cp >> 18));
+	u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	u[3] = (char)(0x80 | (cp & 0x3f));
+	return sg_buf_add(b, u, 4);
+}
+
 int sg_buf_add_json(struct sg_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

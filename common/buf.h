@@ -34,6 +34,8 @@ int sg_buf_addch(struct sg_buf *b, char c);
 int sg_buf_addf(struct sg_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int sg_buf_vaddf(struct sg_buf *b, const char *fmt, va_list ap);
+/* Add code point `cp` encoded as UTF-8. */
+int sg_buf_add_utf8(struct sg_buf *b, unsigned cp);
 /* Add `s` as a JSON string literal, quotes included. */
 int sg_buf_add_json(struct sg_buf *b, const char *s);
 

@@ -13,30 +13,6 @@
 /* Bytes looked at to tell text from binary, as git does. */
 #define SNIFF_BYTES 8000
 
-static void add_utf8(struct sg_buf *b, unsigned cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		sg_buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		sg_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		sg_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		sg_buf_add(b, u, 4);
-	}
-}
-
 static void utf16_to_utf8(const unsigned char *p, size_t len, int big,
 			  struct sg_buf *out)
 {
@@ -54,7 +30,7 @@ static void utf16_to_utf8(const unsigned char *p, size_t len, int big,
 				i += 2;
 			}
 		}
-		add_utf8(out, u);
+		sg_buf_add_utf8(out, u);
 	}
 }
 

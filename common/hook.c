@@ -18,6 +18,7 @@
 #include "check.h"
 #include "error.h"
 #include "hook.h"
+#include "limits.h"
 #include "msg.h"
 #include "version.h"
 #include "banned.h"
@@ -44,6 +45,14 @@ int sg_hook_setup(void)
 		return SG_ERROR;
 	/* git already trusts the repository it runs our hook in */
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	/*
+	 * Memory stays flat whatever the push: pack windows are mapped and
+	 * objects cached only up to these bounds (each blob is read once).
+	 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
+			 (size_t)SG_MWINDOW_MAPPED_LIMIT);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE,
+			 (ssize_t)SG_OBJECT_CACHE_LIMIT);
 	return 0;
 }
 

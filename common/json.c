@@ -47,30 +47,6 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-static void add_utf8(struct sg_buf *b, unsigned cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		sg_buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		sg_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		sg_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		sg_buf_add(b, u, 4);
-	}
-}
-
 static int parse_string(struct parser *ps, char **out)
 {
 	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -108,7 +84,7 @@ static int parse_string(struct parser *ps, char **out)
 				     (lo - 0xdc00);
 				ps->p += 6;
 			}
-			add_utf8(&b, cp);
+			sg_buf_add_utf8(&b, cp);
 			break;
 		default:
 			goto fail;

@@ -73,32 +73,16 @@ const char *sg_regex_source(const struct sg_regex *re)
 int sg_regex_match(const struct sg_regex *re, const char *s, size_t len,
 		   size_t *start, size_t *end, struct sg_buf *err)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code,
-								    NULL);
-	PCRE2_SIZE *ov;
-	int rc;
+	size_t ov[2];
+	int rc = sg_regex_exec(re, s, len, 0, ov, 2, err);
 
-	if (!md)
-		return sg_error(err, SG_ERROR, "out of memory");
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, re->mctx);
-	if (rc >= 0) {
-		ov = pcre2_get_ovector_pointer(md);
+	if (rc == 1) {
 		if (start)
 			*start = ov[0];
 		if (end)
 			*end = ov[1];
 	}
-	pcre2_match_data_free(md);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT)
-		return sg_error(err, SG_ELIMIT, "pattern '%s' hit its match "
-				"limit", re->source);
-	return sg_error(err, SG_ERROR, "pattern '%s' failed to match (pcre2 "
-			"error %d)", re->source, rc);
+	return rc;
 }
 
 int sg_regex_groups(const struct sg_regex *re)
