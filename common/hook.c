@@ -7,6 +7,7 @@
  */
 #include <git2.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,18 @@ int sg_hook_setup(void)
 	 * Memory stays flat whatever the push: pack windows are mapped and
 	 * objects cached only up to these bounds (each blob is read once).
 	 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)SG_MWINDOW_SIZE);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
 			 (size_t)SG_MWINDOW_MAPPED_LIMIT);
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE,
 			 (ssize_t)SG_OBJECT_CACHE_LIMIT);
+	/*
+	 * Large blobs come and go one at a time: give them back to the
+	 * system at once instead of letting glibc's dynamic threshold keep
+	 * them in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	return 0;
 }
 

@@ -216,30 +216,54 @@ static int refuse_sha256(const char *gitdir, struct sg_buf *err)
 	return ret;
 }
 
+static int open_with_quarantine(git_repository **out, const char *gitdir,
+				const char *quarantine, struct sg_buf *err)
+{
+	git_odb *odb = NULL;
+	int ret = 0;
+
+	if (git_repository_open_bare(out, gitdir) < 0)
+		return sg_git_error(err, "cannot open the repository");
+	if (git_repository_odb(&odb, *out) < 0)
+		ret = sg_git_error(err, "cannot open the object database");
+	else if (quarantine && *quarantine &&
+		 git_odb_add_disk_alternate(odb, quarantine) < 0)
+		ret = sg_git_error(err, "cannot see the pushed objects");
+	git_odb_free(odb);
+	if (ret < 0) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
 int sg_push_open(struct sg_push *push, const char *gitdir,
 		 const char *quarantine, struct sg_buf *err)
 {
 	struct sg_buf objects = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-	git_odb *odb = NULL;
 	int ret;
 
+	push->gitdir = sg_strdup(gitdir);
+	push->quarantine = quarantine && *quarantine ? sg_strdup(quarantine)
+						     : NULL;
 	ret = refuse_sha256(gitdir, err);
-	if (ret == 0 && git_repository_open_bare(&push->repo, gitdir) < 0)
-		ret = sg_git_error(err, "cannot open the repository");
-	if (ret == 0 && git_repository_odb(&odb, push->repo) < 0)
-		ret = sg_git_error(err, "cannot open the object database");
-	if (ret == 0 && quarantine && *quarantine &&
-	    git_odb_add_disk_alternate(odb, quarantine) < 0)
-		ret = sg_git_error(err, "cannot see the pushed objects");
+	if (ret == 0)
+		ret = open_with_quarantine(&push->repo, gitdir, quarantine,
+					   err);
 	if (ret == 0) {
 		sg_buf_addf(&objects, "%s/objects", gitdir);
 		if (git_odb_open(&push->server_odb, objects.buf) < 0)
 			ret = sg_git_error(err, "cannot open the object "
 					   "database");
 	}
-	git_odb_free(odb);
 	sg_buf_release(&objects);
 	return ret;
+}
+
+int sg_push_open_repo(const struct sg_push *push, git_repository **out,
+		      struct sg_buf *err)
+{
+	return open_with_quarantine(out, push->gitdir, push->quarantine, err);
 }
 
 int sg_push_on_server(const struct sg_push *push, const git_oid *id)
@@ -519,5 +543,7 @@ void sg_push_release(struct sg_push *push)
 	sg_strlist_release(&push->options);
 	git_odb_free(push->server_odb);
 	git_repository_free(push->repo);
+	free(push->gitdir);
+	free(push->quarantine);
 	memset(push, 0, sizeof(*push));
 }

@@ -38,6 +38,7 @@ struct sg_update {
 };
 
 struct sg_push {
+	char *gitdir, *quarantine;	/* as opened; quarantine may be NULL */
 	git_repository *repo;		/* sees the quarantined objects too */
 	git_odb *server_odb;		/* only what the server had before */
 	struct sg_update *updates;
@@ -45,7 +46,7 @@ struct sg_push {
 	struct sg_strlist options;	/* push options (git push -o) */
 };
 
-#define SG_PUSH_INIT { NULL, NULL, NULL, 0, 0, { NULL, 0, 0 } }
+#define SG_PUSH_INIT { NULL, NULL, NULL, NULL, NULL, 0, 0, { NULL, 0, 0 } }
 
 /* Parse "OLD NEW REF" lines from `in` (pre-receive's standard input). */
 int sg_push_read(struct sg_push *push, FILE *in, struct sg_buf *err);
@@ -64,6 +65,11 @@ const char *sg_push_option(const struct sg_push *push, const char *key);
  */
 int sg_push_open(struct sg_push *push, const char *gitdir,
 		 const char *quarantine, struct sg_buf *err);
+
+/* Another handle on the same objects, for a worker thread (libgit2 wants
+ * one repository object per thread). */
+int sg_push_open_repo(const struct sg_push *push, git_repository **out,
+		      struct sg_buf *err);
 
 /*
  * For each update: peel, probe that its objects are readable, decide

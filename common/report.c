@@ -59,6 +59,19 @@ size_t sg_report_errors_for(const struct sg_report *r, const char *ref)
 	return n;
 }
 
+void sg_report_take(struct sg_report *dst, struct sg_report *src)
+{
+	if (!src->nr)
+		return;
+	SG_ALLOC_GROW(dst->v, dst->nr + src->nr, dst->alloc);
+	memcpy(dst->v + dst->nr, src->v, src->nr * sizeof(*src->v));
+	dst->nr += src->nr;
+	dst->errors += src->errors;
+	dst->warnings += src->warnings;
+	free(src->v);
+	memset(src, 0, sizeof(*src));
+}
+
 void sg_report_release(struct sg_report *r)
 {
 	for (size_t i = 0; i < r->nr; i++) {

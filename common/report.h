@@ -46,6 +46,8 @@ void sg_finding_set_path(struct sg_finding *f, const char *path, int line,
 			 int col);
 /* Errors recorded against `ref`. */
 size_t sg_report_errors_for(const struct sg_report *r, const char *ref);
+/* Move every finding of `src` to the end of `dst`; `src` ends empty. */
+void sg_report_take(struct sg_report *dst, struct sg_report *src);
 void sg_report_release(struct sg_report *r);
 
 #endif

@@ -10,8 +10,11 @@
  * values are only ever shown redacted, with a fingerprint.
  */
 #include <fnmatch.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "check.h"
@@ -175,8 +178,11 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	f->redacted = sg_buf_detach(&msg);
 	sg_buf_release(&msg);
 	sg_buf_release(&rule_id);
-	if (s->report->nr >= SG_MAX_SECRET_FINDINGS) {
+	if ((s->shared_findings ? atomic_fetch_add(s->shared_findings, 1) + 1
+				: s->report->nr) >= SG_MAX_SECRET_FINDINGS) {
 		s->stopped = 1;
+		if (s->shared_stop)
+			atomic_store(s->shared_stop, 1);
 		return STOP;
 	}
 	return 0;
@@ -252,10 +258,12 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 	size_t tlen;
 	int ret = 0;
 
-	if (s->stopped)
+	if (s->stopped || (s->shared_stop && atomic_load(s->shared_stop)))
 		return 0;
 	if (past_deadline(s)) {
 		s->stopped = 1;
+		if (s->shared_stop)
+			atomic_store(s->shared_stop, 1);
 		stop(s, path, "secret.deadline", "split the push into smaller "
 		     "pushes, or ask an admin to raise secrets.deadline_ms",
 		     "the secret scan ran out of time before this file; "
@@ -328,11 +336,39 @@ void sg_scan_file_name(struct sg_scan *s, const char *path)
 	sg_finding_set_path(f, path, 0, 0);
 }
 
-/* ---- the gate ----------------------------------------------------------- */
+/* ---- the gate -----------------------------------------------------------
+ *
+ * The walk (one thread: libgit2 history and tree reads) lists each new
+ * blob once as a job; then workers, each with its own repository handle
+ * (libgit2 wants one per thread), inflate and scan the jobs. Each job
+ * keeps its own findings, merged afterwards in walk order, so the
+ * message reads the same however the work was split.
+ */
+
+#define MAX_WORKERS 4
+/* Below this many files a second repository handle costs more than it
+ * saves; the small push stays on one thread. */
+#define MIN_JOBS_FOR_THREADS 16
+
+struct job {
+	git_oid blob, old, commit;
+	int has_old;			/* `old` was on the server before */
+	char *path;
+	const char *ref;
+	struct sg_report report;
+};
 
 struct gate {
 	struct sg_context *ctx;
-	struct sg_scan scan;
+	struct sg_scan scan;		/* the template each worker copies */
+	struct job *jobs;
+	size_t nr, alloc;
+	_Atomic size_t next;
+	_Atomic size_t findings;
+	_Atomic int stop;
+	pthread_mutex_t lock;
+	int failed;
+	struct sg_buf *err;
 };
 
 /* The ref a commit reaches the server by (its first update). */
@@ -369,52 +405,131 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 		   void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
-	git_repository *repo = g->ctx->push->repo;
+	struct job *j;
+
+	(void)mode;
+	(void)err;
+	SG_ALLOC_GROW(g->jobs, g->nr + 1, g->alloc);
+	j = &g->jobs[g->nr++];
+	memset(j, 0, sizeof(*j));
+	git_oid_cpy(&j->blob, id);
+	git_oid_cpy(&j->commit, commit);
+	if (old_blob && sg_push_on_server(g->ctx->push, old_blob)) {
+		git_oid_cpy(&j->old, old_blob);
+		j->has_old = 1;
+	}
+	j->path = sg_strdup(path);
+	j->ref = ref_of(g->ctx, commit);
+	return 0;
+}
+
+/* Scan one job with `repo` (this thread's handle). */
+static int run_job(struct gate *g, git_repository *repo, struct job *j,
+		   struct sg_buf *err)
+{
+	struct sg_scan s = g->scan;
 	git_blob *blob = NULL, *old = NULL;
 	git_odb *odb = NULL;
 	size_t size = 0;
 	git_object_t type;
-	int ret = 0;
+	int ret;
 
-	(void)mode;
-	if (g->scan.stopped)
-		return 0;
-	g->scan.commit = commit;
-	g->scan.ref = ref_of(g->ctx, commit);
-	sg_scan_file_name(&g->scan, path);
+	s.report = &j->report;
+	s.commit = &j->commit;
+	s.ref = j->ref;
+	s.stopped = 0;
+	s.zip_total = 0;
+	sg_scan_file_name(&s, j->path);
 	if (git_repository_odb(&odb, repo) < 0 ||
-	    git_odb_read_header(&size, &type, odb, id) < 0) {
+	    git_odb_read_header(&size, &type, odb, &j->blob) < 0) {
 		git_odb_free(odb);
 		return sg_git_error(err, "cannot read a pushed file");
 	}
 	git_odb_free(odb);
-	if (size > g->scan.max_blob) {
+	if (size > s.max_blob) {
 		struct sg_buf why = SG_BUF_INIT(4096);
 
 		sg_buf_addf(&why, "the file is %zu MB, above the %zu MB the "
 			    "secret gate scans; it is not accepted unscanned",
-			    size >> 20, g->scan.max_blob >> 20);
-		stop(&g->scan, path, "secret.too-large", "keep large binaries "
+			    size >> 20, s.max_blob >> 20);
+		stop(&s, j->path, "secret.too-large", "keep large binaries "
 		     "out of the repository, or ask an admin to raise "
 		     "secrets.max_blob_mb", why.buf);
 		sg_buf_release(&why);
 		return 0;
 	}
-	if (git_blob_lookup(&blob, repo, id) < 0)
+	if (git_blob_lookup(&blob, repo, &j->blob) < 0)
 		return sg_git_error(err, "cannot read a pushed file");
-	g->scan.old_text = NULL;
-	g->scan.old_len = 0;
-	if (old_blob && sg_push_on_server(g->ctx->push, old_blob) &&
-	    git_blob_lookup(&old, repo, old_blob) == 0) {
-		g->scan.old_text = git_blob_rawcontent(old);
-		g->scan.old_len = (size_t)git_blob_rawsize(old);
+	if (j->has_old && git_blob_lookup(&old, repo, &j->old) == 0) {
+		s.old_text = git_blob_rawcontent(old);
+		s.old_len = (size_t)git_blob_rawsize(old);
 	}
-	ret = sg_scan_bytes(&g->scan, path, git_blob_rawcontent(blob),
+	ret = sg_scan_bytes(&s, j->path, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob), err);
-	g->scan.old_text = NULL;
 	git_blob_free(old);
 	git_blob_free(blob);
 	return ret;
+}
+
+/* Take jobs until none are left, the scan stops, or something fails. */
+static void work(struct gate *g, git_repository *repo)
+{
+	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&g->next, 1);
+
+		if (i >= g->nr || atomic_load(&g->stop))
+			break;
+		if (run_job(g, repo, &g->jobs[i], &err) < 0) {
+			pthread_mutex_lock(&g->lock);
+			if (!g->failed) {
+				g->failed = 1;
+				sg_error(g->err, SG_ERROR, "%s", err.buf);
+			}
+			pthread_mutex_unlock(&g->lock);
+			atomic_store(&g->stop, 1);
+			break;
+		}
+	}
+	sg_buf_release(&err);
+}
+
+static void *worker_main(void *arg)
+{
+	struct gate *g = arg;
+	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	git_repository *repo = NULL;
+
+	if (sg_push_open_repo(g->ctx->push, &repo, &err) < 0) {
+		/* the main thread does the work alone; nothing is skipped */
+		sg_buf_release(&err);
+		return NULL;
+	}
+	work(g, repo);
+	git_repository_free(repo);
+	sg_buf_release(&err);
+	return NULL;
+}
+
+static int scan_jobs(struct gate *g, struct sg_report *r)
+{
+	pthread_t threads[MAX_WORKERS];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t helpers = 0, want;
+
+	want = cores > 1 && g->nr >= MIN_JOBS_FOR_THREADS
+	       ? (size_t)(cores < MAX_WORKERS ? cores : MAX_WORKERS) - 1 : 0;
+	for (size_t i = 0; i < want; i++)
+		if (pthread_create(&threads[helpers], NULL, worker_main,
+				   g) == 0)
+			helpers++;
+	work(g, g->ctx->push->repo);
+	for (size_t i = 0; i < helpers; i++)
+		pthread_join(threads[i], NULL);
+	for (size_t i = 0; i < g->nr; i++)
+		sg_report_take(r, &g->jobs[i].report);
+	return g->failed ? SG_ERROR : 0;
 }
 
 static int scan_tag_messages(struct gate *g, struct sg_buf *err)
@@ -440,6 +555,17 @@ static int scan_tag_messages(struct gate *g, struct sg_buf *err)
 			return ret;
 	}
 	return 0;
+}
+
+static void set_deadline(struct timespec *t, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
 }
 
 int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
@@ -472,23 +598,28 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	if (ret < 0)
 		return ret;
 	memset(&g, 0, sizeof(g));
+	pthread_mutex_init(&g.lock, NULL);
 	g.ctx = ctx;
+	g.err = err;
 	g.scan.rules = rules;
 	g.scan.pol = pol;
 	g.scan.report = r;
 	g.scan.ref = "";
 	g.scan.max_blob = pol->secrets_max_blob;
-	clock_gettime(CLOCK_MONOTONIC, &g.scan.deadline);
-	g.scan.deadline.tv_sec += pol->secrets_deadline_ms / 1000;
-	g.scan.deadline.tv_nsec += (long)(pol->secrets_deadline_ms % 1000) *
-				   1000000;
-	if (g.scan.deadline.tv_nsec >= 1000000000) {
-		g.scan.deadline.tv_sec++;
-		g.scan.deadline.tv_nsec -= 1000000000;
-	}
+	g.scan.shared_findings = &g.findings;
+	g.scan.shared_stop = &g.stop;
+	set_deadline(&g.scan.deadline, pol->secrets_deadline_ms);
 	ret = sg_push_new_blobs(ctx->push, on_commit, on_blob, &g, err);
 	if (ret == 0)
 		ret = scan_tag_messages(&g, err);
+	if (ret == 0)
+		ret = scan_jobs(&g, r);
+	for (size_t i = 0; i < g.nr; i++) {
+		sg_report_release(&g.jobs[i].report);
+		free(g.jobs[i].path);
+	}
+	free(g.jobs);
+	pthread_mutex_destroy(&g.lock);
 	sg_rules_free(rules);
 	return ret;
 }

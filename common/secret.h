@@ -29,6 +29,9 @@ struct sg_scan {
 	size_t old_len;
 	int stopped;			/* a deadline or finding limit hit */
 	size_t zip_total;
+	/* shared by worker threads; NULL when scanning alone */
+	_Atomic size_t *shared_findings;
+	_Atomic int *shared_stop;
 };
 
 /*

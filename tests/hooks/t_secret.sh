@@ -197,3 +197,18 @@ test_scan_cli_json_and_sarif() {
 	check "bad format: exit 2" [ $? -eq 2 ]
 	no_leak
 }
+
+test_many_files_scanned_by_workers_in_order() {
+	new_repo || return
+	local i
+	for i in $(seq -w 1 40); do
+		printf '{"name": "flow %s", "id": "5f3c2b1a-9d8e-4f7a-b6c5-d4e3f2a1b0c9"}\n' "$i" >"$W/flow-$i.json"
+	done
+	printf '{"token": "%s"}\n' "$GH" >"$W/flow-07.json"
+	printf 'apiKey: %s\n' "$SENDGRID" >"$W/flow-33.json"
+	git -C "$W" add -A; git -C "$W" commit -q -m "forty flows"
+	expect_reject "40 files" maker secret.github-token origin HEAD:refs/heads/dev
+	check "the other one too" out_has "\[secret.sendgrid-api-key\]"
+	check "listed in walk order" [ "$(grep -o 'flow-[0-9]*.json' "$T/out" | head -2 | tr '\n' ' ')" = "flow-07.json flow-33.json " ]
+	no_leak
+}
