@@ -268,7 +268,8 @@ int sg_push_open_repo(const struct sg_push *push, git_repository **out,
 
 int sg_push_on_server(const struct sg_push *push, const git_oid *id)
 {
-	return git_odb_exists(push->server_odb, id);
+	/* outside a push (stagegate scan --range) nothing is "on the server" */
+	return push->server_odb && git_odb_exists(push->server_odb, id);
 }
 
 /* Peel `id` to a commit into *out; *has = 0 if it is no commit. */
@@ -521,6 +522,32 @@ int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
 	while (ret == 0 && pushed && (rc = git_revwalk_next(&id, walk)) == 0)
 		ret = walk_commit(&w, &id, err);
 	if (ret == 0 && pushed && rc != GIT_ITEROVER)
+		ret = sg_git_error(err, "cannot walk history");
+	git_revwalk_free(walk);
+	sg_oidset_release(&w.seen);
+	sg_buf_release(&w.path);
+	return ret;
+}
+
+int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
+		       const git_oid *hide, sg_commit_fn on_commit,
+		       sg_blob_fn fn, void *payload, struct sg_buf *err)
+{
+	struct blob_walk w = { push, SG_OIDSET_INIT, on_commit, fn, payload,
+			       NULL, SG_BUF_INIT(64 * 1024) };
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc = 0, ret = 0;
+
+	if (git_revwalk_new(&walk, push->repo) < 0)
+		return sg_git_error(err, "cannot walk history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if (git_revwalk_push(walk, tip) < 0 ||
+	    (hide && git_revwalk_hide(walk, hide) < 0))
+		ret = sg_git_error(err, "cannot walk history");
+	while (ret == 0 && (rc = git_revwalk_next(&id, walk)) == 0)
+		ret = walk_commit(&w, &id, err);
+	if (ret == 0 && rc != GIT_ITEROVER)
 		ret = sg_git_error(err, "cannot walk history");
 	git_revwalk_free(walk);
 	sg_oidset_release(&w.seen);

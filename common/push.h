@@ -99,6 +99,13 @@ typedef int (*sg_commit_fn)(git_commit *commit, void *payload,
  */
 int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
 		      sg_blob_fn fn, void *payload, struct sg_buf *err);
+/*
+ * The same walk over the commits of tip, minus those of `hide` (may be
+ * NULL), for stagegate scan --range; push->server_odb may be NULL.
+ */
+int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
+		       const git_oid *hide, sg_commit_fn on_commit,
+		       sg_blob_fn fn, void *payload, struct sg_buf *err);
 /* Whether the server had `id` before this push. */
 int sg_push_on_server(const struct sg_push *push, const git_oid *id);
 

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <git2.h>
+
 #include "buf.h"
+#include "push.h"
 #include "error.h"
 #include "report.h"
 #include "rules.h"
@@ -82,6 +85,96 @@ int sg_scan_paths(const struct sg_rules *rules, const struct sg_policy *pol,
 		s.zip_total = 0;
 		ret = scan_path(&s, paths[i], 0, err);
 	}
+	return ret;
+}
+
+struct range_scan {
+	struct sg_push push;
+	struct sg_scan scan;
+};
+
+static int range_commit(git_commit *c, void *payload, struct sg_buf *err)
+{
+	struct range_scan *rs = payload;
+
+	rs->scan.commit = git_commit_id(c);
+	return sg_scan_message(&rs->scan, "(commit message)",
+			       git_commit_message_raw(c), err);
+}
+
+static int range_blob(const git_oid *id, const char *path,
+		      git_filemode_t mode, const git_oid *commit,
+		      const git_oid *old_blob, void *payload,
+		      struct sg_buf *err)
+{
+	struct range_scan *rs = payload;
+	git_blob *blob = NULL, *old = NULL;
+	int ret;
+
+	(void)mode;
+	rs->scan.commit = commit;
+	rs->scan.zip_total = 0;
+	sg_scan_file_name(&rs->scan, path);
+	if (git_blob_lookup(&blob, rs->push.repo, id) < 0)
+		return sg_git_error(err, "cannot read a blob");
+	if (git_blob_rawsize(blob) > (git_object_size_t)rs->scan.max_blob) {
+		git_blob_free(blob);
+		return 0;	/* an audit of history reports what it can read */
+	}
+	rs->scan.old_text = NULL;
+	rs->scan.old_len = 0;
+	if (old_blob && git_blob_lookup(&old, rs->push.repo, old_blob) == 0) {
+		rs->scan.old_text = git_blob_rawcontent(old);
+		rs->scan.old_len = (size_t)git_blob_rawsize(old);
+	}
+	ret = sg_scan_bytes(&rs->scan, path, git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob), err);
+	git_blob_free(old);
+	git_blob_free(blob);
+	return ret;
+}
+
+int sg_scan_range(const struct sg_rules *rules, const struct sg_policy *pol,
+		  const char *repo_path, const char *range, struct sg_report *r,
+		  struct sg_buf *err)
+{
+	struct range_scan rs;
+	git_revspec spec;
+	git_object *tip = NULL, *hide = NULL;
+	int ret = 0;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.scan.rules = rules;
+	rs.scan.pol = pol;
+	rs.scan.report = r;
+	rs.scan.ref = "";
+	rs.scan.max_blob = MAX_FILE;
+	if (git_repository_open_ext(&rs.push.repo, repo_path, 0, NULL) < 0)
+		return sg_git_error(err, "cannot open the repository");
+	memset(&spec, 0, sizeof(spec));
+	if (git_revparse(&spec, rs.push.repo, range) < 0) {
+		ret = sg_git_error(err, "bad range");
+		goto out;
+	}
+	if (spec.flags & GIT_REVSPEC_RANGE) {
+		ret = git_object_peel(&hide, spec.from, GIT_OBJECT_COMMIT) |
+		      git_object_peel(&tip, spec.to, GIT_OBJECT_COMMIT);
+	} else {
+		ret = git_object_peel(&tip, spec.from, GIT_OBJECT_COMMIT);
+	}
+	if (ret < 0) {
+		ret = sg_git_error(err, "the range does not name commits");
+		goto out;
+	}
+	ret = sg_push_walk_range(&rs.push, git_object_id(tip),
+				 hide ? git_object_id(hide) : NULL,
+				 range_commit, range_blob, &rs, err);
+out:
+	git_object_free(tip);
+	git_object_free(hide);
+	git_object_free(spec.from);
+	git_object_free(spec.to);
+	sg_push_release(&rs.push);
 	return ret;
 }
 

@@ -71,8 +71,11 @@ static const struct cmd cmds[] = {
 	{ "scan", cmd_scan, "find secrets in files and directories",
 	  "usage: stagegate scan [--format text|json|sarif] [--rules FILE]\n"
 	  "                      [--policy FILE] PATH...\n"
+	  "       stagegate scan [OPTIONS] --range A..B|REV [--repo DIR]\n"
 	  "\n"
-	  "Scan files and directories (recursively, .git skipped) with the\n"
+	  "Scan files and directories (recursively, .git skipped), or the\n"
+	  "history of a commit range (every blob once, and commit messages;\n"
+	  "one REV: all of its history), with the\n"
 	  "secret gate's engine: the same rules, decoding (UTF-16, BOMs,\n"
 	  "base64, zip/msapp archives) and redaction. Exits 1 when a secret\n"
 	  "is found, 0 when none is, 2 on a bad command line.\n"
@@ -318,6 +321,8 @@ static int cmd_scan(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "range", required_argument, NULL, 'R' },
+		{ "repo", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -327,7 +332,7 @@ static int cmd_scan(int argc, char **argv)
 	struct sg_rules *rules = NULL;
 	struct sg_policy *pol = NULL;
 	enum sg_scan_format fmt = SG_SCAN_TEXT;
-	const char *policy = NULL;
+	const char *policy = NULL, *range = NULL, *repo = ".";
 	int opt, ret;
 
 	optind = 1;
@@ -350,11 +355,13 @@ static int cmd_scan(int argc, char **argv)
 			sg_buf_adds(&rules_path, optarg);
 			break;
 		case 'p': policy = optarg; break;
+		case 'R': range = optarg; break;
+		case 'D': repo = optarg; break;
 		case 'h': fputs(c->usage, stdout); return 0;
 		default: return bad_usage(c, "unknown or incomplete option");
 		}
 	}
-	if (optind >= argc)
+	if (!range && optind >= argc)
 		return bad_usage(c, "nothing to scan: give files or "
 				 "directories");
 	if (!rules_path.len)
@@ -365,8 +372,10 @@ static int cmd_scan(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
-	ret = sg_scan_paths(rules, pol, argv + optind, (size_t)(argc - optind),
-			    &r, &err);
+	ret = range ? sg_scan_range(rules, pol, repo, range, &r, &err) : 0;
+	if (ret == 0 && optind < argc)
+		ret = sg_scan_paths(rules, pol, argv + optind,
+				    (size_t)(argc - optind), &r, &err);
 	if (ret < 0) {
 		fprintf(stderr, "stagegate scan: %s\n", err.buf);
 		ret = 2;

@@ -212,3 +212,19 @@ test_many_files_scanned_by_workers_in_order() {
 	check "listed in walk order" [ "$(grep -o 'flow-[0-9]*.json' "$T/out" | head -2 | tr '\n' ' ')" = "flow-07.json flow-33.json " ]
 	no_leak
 }
+
+test_scan_cli_commit_range() {
+	git init -q "$T/r"; W="$T/r"
+	git -C "$W" config user.name M; git -C "$W" config user.email m@x
+	commit a.txt one >/dev/null
+	commit b.yaml "apiKey: $SENDGRID" >/dev/null
+	git -C "$W" rm -q b.yaml; git -C "$W" commit -q -m gone
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --repo "$W" --range HEAD~2..HEAD >"$T/out"
+	check "deleted secret found in the range" [ $? -eq 1 ]
+	check "names it" out_has "b.yaml:1:9: error \[secret.sendgrid-api-key\]"
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --repo "$W" --range HEAD~1..HEAD >"$T/out"
+	check "outside the range: nothing" [ $? -eq 0 ]
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --repo "$W" --range HEAD >"$T/out"
+	check "one rev: the whole history" [ $? -eq 1 ]
+	no_leak
+}
