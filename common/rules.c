@@ -23,7 +23,15 @@
 #define MAX_RULES_BYTES (4 * 1024 * 1024)
 
 struct sg_prefilter {
-	int32_t (*next)[256];	/* DFA transitions */
+	/*
+	 * DFA transitions over byte classes (the bytes of some keyword, case
+	 * folded, each a class; every other byte class 0), so that the table
+	 * stays in cache: delta[state * nclasses + class] is the next state,
+	 * or ~state when that state has outputs (one load per byte).
+	 */
+	int32_t *delta;
+	unsigned char cls[256];
+	size_t nclasses;
 	int32_t *out_start;	/* per state: index into outs, -1: none */
 	int32_t *outs;		/* rule indices, each list ended by -1 */
 	size_t states;
@@ -119,13 +127,38 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 		}
 	}
 	free(queue);
-	/* fold case into the DFA: the scan needs no tolower() per byte */
-	for (size_t st = 0; st < t.nr; st++)
-		for (int c = 'A'; c <= 'Z'; c++)
-			t.next[st][c] = t.next[st][c + ('a' - 'A')];
+	/*
+	 * Byte classes: each byte that occurs in a keyword is a class (an
+	 * upper-case letter shares its lower case's), every other byte is
+	 * class 0, on which every state goes back to the root.
+	 */
+	pf->nclasses = 1;
+	for (size_t r = 0; r < rules->nr; r++)
+		for (size_t k = 0; k < rules->v[r].keywords.nr; k++)
+			for (const unsigned char *p = (unsigned char *)
+				     rules->v[r].keywords.v[k]; *p; p++)
+				if (!pf->cls[*p])
+					pf->cls[*p] = (unsigned char)
+						      pf->nclasses++;
+	for (int c = 'A'; c <= 'Z'; c++)
+		pf->cls[c] = pf->cls[c + ('a' - 'A')];
+	if (pf->nclasses > 255)
+		SG_BUG("more byte classes than bytes");
 	pf->states = t.nr;
-	pf->next = t.next;
+	pf->delta = sg_malloc(t.nr * pf->nclasses * sizeof(int32_t));
 	pf->out_start = sg_malloc(t.nr * sizeof(int32_t));
+	for (size_t st = 0; st < t.nr; st++) {
+		for (int c = 0; c < 256; c++) {
+			int32_t to = t.next[st][c];
+
+			/* upper case takes its lower case's transitions */
+			if (c >= 'A' && c <= 'Z')
+				continue;
+			pf->delta[st * pf->nclasses + pf->cls[c]] =
+				t.out[to].nr ? ~to : to;
+		}
+	}
+	free(t.next);
 	for (size_t s = 0; s < t.nr; s++)
 		nouts += t.out[s].nr ? t.out[s].nr + 1 : 0;
 	pf->outs = sg_malloc((nouts ? nouts : 1) * sizeof(int32_t));
@@ -150,7 +183,7 @@ static void free_prefilter(struct sg_prefilter *pf)
 {
 	if (!pf)
 		return;
-	free(pf->next);
+	free(pf->delta);
 	free(pf->out_start);
 	free(pf->outs);
 	free(pf->always);
@@ -166,11 +199,13 @@ static void prefilter(const struct sg_prefilter *pf, size_t nrules,
 
 	memcpy(hit, pf->always, nrules);
 	for (size_t i = 0; i < len; i++) {
-		s = pf->next[s][p[i]];
-		if (pf->out_start[s] >= 0)
+		s = pf->delta[(size_t)s * pf->nclasses + pf->cls[p[i]]];
+		if (s < 0) {
+			s = ~s;
 			for (const int32_t *o = pf->outs + pf->out_start[s];
 			     *o >= 0; o++)
 				hit[*o] = 1;
+		}
 	}
 }
 
