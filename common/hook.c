@@ -60,8 +60,8 @@ int sg_hook_setup(void)
 	 * system at once instead of letting glibc's dynamic threshold keep
 	 * them in the heap.
 	 */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 2 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
 	return 0;
 }
 

@@ -37,7 +37,7 @@
 /* libgit2's pack mappings and object cache: peak memory of a hook. */
 #define SG_MWINDOW_MAPPED_LIMIT	(16u * 1024 * 1024)
 /* libgit2 maps 1 GB windows by default: one window would hold a pack */
-#define SG_MWINDOW_SIZE		(1u * 1024 * 1024)
+#define SG_MWINDOW_SIZE		(4u * 1024 * 1024)
 #define SG_OBJECT_CACHE_LIMIT	(1u * 1024 * 1024)
 /* Findings of one push beyond which scanning stops (all refused). */
 #define SG_MAX_SECRET_FINDINGS	1000

@@ -26,8 +26,9 @@ struct sg_prefilter {
 	/*
 	 * DFA transitions over byte classes (the bytes of some keyword, case
 	 * folded, each a class; every other byte class 0), so that the table
-	 * stays in cache: delta[state * nclasses + class] is the next state,
-	 * or ~state when that state has outputs (one load per byte).
+	 * stays in cache: delta[row + class] is the next state's row
+	 * (state * nclasses, so no multiply per byte), or ~row when that
+	 * state has outputs (one load per byte).
 	 */
 	int32_t *delta;
 	unsigned char cls[256];
@@ -142,8 +143,8 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 						      pf->nclasses++;
 	for (int c = 'A'; c <= 'Z'; c++)
 		pf->cls[c] = pf->cls[c + ('a' - 'A')];
-	if (pf->nclasses > 255)
-		SG_BUG("more byte classes than bytes");
+	if (pf->nclasses > 255 || t.nr * pf->nclasses > INT32_MAX / 2)
+		SG_BUG("prefilter too large");
 	pf->states = t.nr;
 	pf->delta = sg_malloc(t.nr * pf->nclasses * sizeof(int32_t));
 	pf->out_start = sg_malloc(t.nr * sizeof(int32_t));
@@ -154,8 +155,10 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 			/* upper case takes its lower case's transitions */
 			if (c >= 'A' && c <= 'Z')
 				continue;
+			int32_t row = to * (int32_t)pf->nclasses;
+
 			pf->delta[st * pf->nclasses + pf->cls[c]] =
-				t.out[to].nr ? ~to : to;
+				t.out[to].nr ? ~row : row;
 		}
 	}
 	free(t.next);
@@ -199,10 +202,11 @@ static void prefilter(const struct sg_prefilter *pf, size_t nrules,
 
 	memcpy(hit, pf->always, nrules);
 	for (size_t i = 0; i < len; i++) {
-		s = pf->delta[(size_t)s * pf->nclasses + pf->cls[p[i]]];
+		s = pf->delta[s + pf->cls[p[i]]];
 		if (s < 0) {
 			s = ~s;
-			for (const int32_t *o = pf->outs + pf->out_start[s];
+			for (const int32_t *o = pf->outs +
+				pf->out_start[(size_t)s / pf->nclasses];
 			     *o >= 0; o++)
 				hit[*o] = 1;
 		}

@@ -338,10 +338,11 @@ void sg_scan_file_name(struct sg_scan *s, const char *path)
 
 /* ---- the gate -----------------------------------------------------------
  *
- * The walk (one thread: libgit2 history and tree reads) lists each new
- * blob once as a job; then workers, each with its own repository handle
- * (libgit2 wants one per thread), inflate and scan the jobs. Each job
- * keeps its own findings, merged afterwards in walk order, so the
+ * The walk (the main thread: libgit2 history and tree reads) lists each
+ * new blob once as a job; workers, each with its own repository handle
+ * (libgit2 wants one per thread), inflate and scan jobs while the walk
+ * goes on, and the main thread joins them when the walk is done. Each
+ * job keeps its own findings, merged afterwards in walk order, so the
  * message reads the same however the work was split.
  */
 
@@ -361,20 +362,46 @@ struct job {
 struct gate {
 	struct sg_context *ctx;
 	struct sg_scan scan;		/* the template each worker copies */
-	struct job *jobs;
-	size_t nr, alloc;
-	_Atomic size_t next;
+	/* the queue: jobs[next..nr) wait; guarded by `lock` */
+	struct job **jobs;
+	size_t nr, alloc, next;
+	int walk_done;
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	pthread_t helpers[MAX_WORKERS];
+	size_t nhelpers;
 	_Atomic size_t findings;
 	_Atomic int stop;
-	pthread_mutex_t lock;
 	int failed;
 	struct sg_buf *err;
 };
 
+static void *worker_main(void *arg);
+
+/* Start the helper threads once the push proves big enough for them. */
+static void start_helpers(struct gate *g)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cores > 1 ? (size_t)(cores < MAX_WORKERS ? cores
+					     : MAX_WORKERS) - 1 : 0;
+
+	while (g->nhelpers < want &&
+	       pthread_create(&g->helpers[g->nhelpers], NULL, worker_main,
+			      g) == 0)
+		g->nhelpers++;
+}
+
 /* The ref a commit reaches the server by (its first update). */
 static const char *ref_of(struct sg_context *ctx, const git_oid *commit)
 {
+	/* the blobs of one commit come in a row: remember the last answer */
+	static _Thread_local git_oid last;
+	static _Thread_local const char *last_ref;
+	static _Thread_local const struct sg_context *last_ctx;
 	const char *first = "";
+
+	if (last_ctx == ctx && last_ref && git_oid_equal(&last, commit))
+		return last_ref;
 
 	for (size_t i = 0; i < ctx->push->nr; i++) {
 		const struct sg_update *u = &ctx->push->updates[i];
@@ -384,9 +411,15 @@ static const char *ref_of(struct sg_context *ctx, const git_oid *commit)
 		if (!*first)
 			first = u->ref;
 		for (size_t j = 0; j < u->commits_nr; j++)
-			if (git_oid_equal(&u->commits[j], commit))
-				return u->ref;
+			if (git_oid_equal(&u->commits[j], commit)) {
+				first = u->ref;
+				goto found;
+			}
 	}
+found:
+	git_oid_cpy(&last, commit);
+	last_ref = first;
+	last_ctx = ctx;
 	return first;
 }
 
@@ -405,13 +438,10 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 		   void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
-	struct job *j;
+	struct job *j = sg_calloc(1, sizeof(*j));
 
 	(void)mode;
 	(void)err;
-	SG_ALLOC_GROW(g->jobs, g->nr + 1, g->alloc);
-	j = &g->jobs[g->nr++];
-	memset(j, 0, sizeof(*j));
 	git_oid_cpy(&j->blob, id);
 	git_oid_cpy(&j->commit, commit);
 	if (old_blob && sg_push_on_server(g->ctx->push, old_blob)) {
@@ -420,6 +450,13 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	}
 	j->path = sg_strdup(path);
 	j->ref = ref_of(g->ctx, commit);
+	pthread_mutex_lock(&g->lock);
+	SG_ALLOC_GROW(g->jobs, g->nr + 1, g->alloc);
+	g->jobs[g->nr++] = j;
+	pthread_cond_signal(&g->more);
+	pthread_mutex_unlock(&g->lock);
+	if (g->nr == MIN_JOBS_FOR_THREADS)
+		start_helpers(g);
 	return 0;
 }
 
@@ -471,24 +508,36 @@ static int run_job(struct gate *g, git_repository *repo, struct job *j,
 	return ret;
 }
 
+/* The next job, waiting while the walk may still add one; NULL: done. */
+static struct job *take(struct gate *g)
+{
+	struct job *j = NULL;
+
+	pthread_mutex_lock(&g->lock);
+	while (g->next == g->nr && !g->walk_done && !atomic_load(&g->stop))
+		pthread_cond_wait(&g->more, &g->lock);
+	if (g->next < g->nr && !atomic_load(&g->stop))
+		j = g->jobs[g->next++];
+	pthread_mutex_unlock(&g->lock);
+	return j;
+}
+
 /* Take jobs until none are left, the scan stops, or something fails. */
 static void work(struct gate *g, git_repository *repo)
 {
 	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct job *j;
 
-	for (;;) {
-		size_t i = atomic_fetch_add(&g->next, 1);
-
-		if (i >= g->nr || atomic_load(&g->stop))
-			break;
-		if (run_job(g, repo, &g->jobs[i], &err) < 0) {
+	while ((j = take(g))) {
+		if (run_job(g, repo, j, &err) < 0) {
 			pthread_mutex_lock(&g->lock);
 			if (!g->failed) {
 				g->failed = 1;
 				sg_error(g->err, SG_ERROR, "%s", err.buf);
 			}
-			pthread_mutex_unlock(&g->lock);
 			atomic_store(&g->stop, 1);
+			pthread_cond_broadcast(&g->more);
+			pthread_mutex_unlock(&g->lock);
 			break;
 		}
 	}
@@ -512,23 +561,19 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int scan_jobs(struct gate *g, struct sg_report *r)
+/* After the walk: join the helpers in the work, then merge in order. */
+static int finish_jobs(struct gate *g, struct sg_report *r)
 {
-	pthread_t threads[MAX_WORKERS];
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t helpers = 0, want;
-
-	want = cores > 1 && g->nr >= MIN_JOBS_FOR_THREADS
-	       ? (size_t)(cores < MAX_WORKERS ? cores : MAX_WORKERS) - 1 : 0;
-	for (size_t i = 0; i < want; i++)
-		if (pthread_create(&threads[helpers], NULL, worker_main,
-				   g) == 0)
-			helpers++;
+	pthread_mutex_lock(&g->lock);
+	g->walk_done = 1;
+	pthread_cond_broadcast(&g->more);
+	pthread_mutex_unlock(&g->lock);
 	work(g, g->ctx->push->repo);
-	for (size_t i = 0; i < helpers; i++)
-		pthread_join(threads[i], NULL);
+	for (size_t i = 0; i < g->nhelpers; i++)
+		pthread_join(g->helpers[i], NULL);
+	g->nhelpers = 0;
 	for (size_t i = 0; i < g->nr; i++)
-		sg_report_take(r, &g->jobs[i].report);
+		sg_report_take(r, &g->jobs[i]->report);
 	return g->failed ? SG_ERROR : 0;
 }
 
@@ -599,6 +644,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 		return ret;
 	memset(&g, 0, sizeof(g));
 	pthread_mutex_init(&g.lock, NULL);
+	pthread_cond_init(&g.more, NULL);
 	g.ctx = ctx;
 	g.err = err;
 	g.scan.rules = rules;
@@ -612,13 +658,18 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	ret = sg_push_new_blobs(ctx->push, on_commit, on_blob, &g, err);
 	if (ret == 0)
 		ret = scan_tag_messages(&g, err);
-	if (ret == 0)
-		ret = scan_jobs(&g, r);
+	if (ret < 0)
+		atomic_store(&g.stop, 1);
+	/* always: the helpers must be told the walk is over, and joined */
+	if (finish_jobs(&g, r) < 0 && ret == 0)
+		ret = SG_ERROR;
 	for (size_t i = 0; i < g.nr; i++) {
-		sg_report_release(&g.jobs[i].report);
-		free(g.jobs[i].path);
+		sg_report_release(&g.jobs[i]->report);
+		free(g.jobs[i]->path);
+		free(g.jobs[i]);
 	}
 	free(g.jobs);
+	pthread_cond_destroy(&g.more);
 	pthread_mutex_destroy(&g.lock);
 	sg_rules_free(rules);
 	return ret;
