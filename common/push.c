@@ -302,10 +302,8 @@ static int peel(git_repository *repo, const git_oid *id, const char *ref,
 	return 0;
 }
 
-/* Hide the commit tips of every existing ref that `keep` says to hide. */
-static int hide_refs(git_repository *repo, git_revwalk *walk,
-		     const struct sg_policy *pol, const char *self,
-		     int protected_only, struct sg_buf *err)
+int sg_push_each_ref(git_repository *repo, sg_ref_want_fn want, sg_ref_fn fn,
+		     void *payload, struct sg_buf *err)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
@@ -317,15 +315,9 @@ static int hide_refs(git_repository *repo, git_revwalk *walk,
 		const char *name = git_reference_name(ref);
 		git_object *obj = NULL;
 
-		if (self && !strcmp(name, self))
-			;
-		else if (protected_only &&
-			 !sg_env_is_protected(sg_policy_env_for(pol, name)))
-			;
-		else if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
-			ret = git_revwalk_hide(walk, git_object_id(obj)) < 0
-				      ? sg_git_error(err, "cannot walk history")
-				      : 0;
+		if ((!want || want(name, payload)) &&
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
+			ret = fn(name, git_object_id(obj), payload, err);
 		git_object_free(obj);
 		git_reference_free(ref);
 	}
@@ -333,6 +325,43 @@ static int hide_refs(git_repository *repo, git_revwalk *walk,
 		ret = sg_git_error(err, "cannot list refs");
 	git_reference_iterator_free(it);
 	return ret;
+}
+
+struct hide {
+	git_revwalk *walk;
+	const struct sg_policy *pol;
+	const char *self;		/* the ref being created: not hidden */
+	int protected_only;
+};
+
+static int hide_wanted(const char *name, void *payload)
+{
+	struct hide *h = payload;
+
+	if (h->self && !strcmp(name, h->self))
+		return 0;
+	return !h->protected_only ||
+	       sg_env_is_protected(sg_policy_env_for(h->pol, name));
+}
+
+static int hide_one(const char *name, const git_oid *commit, void *payload,
+		    struct sg_buf *err)
+{
+	struct hide *h = payload;
+
+	(void)name;
+	return git_revwalk_hide(h->walk, commit) < 0
+	       ? sg_git_error(err, "cannot walk history") : 0;
+}
+
+/* Hide the tips of the existing refs (only protected ones, if asked). */
+static int hide_refs(git_repository *repo, git_revwalk *walk,
+		     const struct sg_policy *pol, const char *self,
+		     int protected_only, struct sg_buf *err)
+{
+	struct hide h = { walk, pol, self, protected_only };
+
+	return sg_push_each_ref(repo, hide_wanted, hide_one, &h, err);
 }
 
 static int list_commits(struct sg_push *push, struct sg_update *u,

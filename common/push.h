@@ -106,6 +106,15 @@ int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
 int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 		       const git_oid *hide, sg_commit_fn on_commit,
 		       sg_blob_fn fn, void *payload, struct sg_buf *err);
+/*
+ * For every ref of `repo` that `want` accepts (NULL: all) and that peels
+ * to a commit, call fn(name, commit). Refs are as before the push.
+ */
+typedef int (*sg_ref_want_fn)(const char *name, void *payload);
+typedef int (*sg_ref_fn)(const char *name, const git_oid *commit,
+			 void *payload, struct sg_buf *err);
+int sg_push_each_ref(git_repository *repo, sg_ref_want_fn want, sg_ref_fn fn,
+		     void *payload, struct sg_buf *err);
 /* Whether the server had `id` before this push. */
 int sg_push_on_server(const struct sg_push *push, const git_oid *id);
 

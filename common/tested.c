@@ -26,6 +26,7 @@ struct tagged {
 struct test_tags {
 	struct tagged *v;
 	size_t nr, alloc;
+	struct sg_context *ctx;
 };
 
 static const char *short_tag(const char *ref)
@@ -33,34 +34,32 @@ static const char *short_tag(const char *ref)
 	return !strncmp(ref, "refs/tags/", 10) ? ref + 10 : ref;
 }
 
+static int is_test_tag(const char *name, void *payload)
+{
+	struct sg_context *ctx = ((struct test_tags *)payload)->ctx;
+
+	return sg_ref_matches(ctx->pol->tag_pattern, name);
+}
+
+static int add_tag(const char *name, const git_oid *commit, void *payload,
+		   struct sg_buf *err)
+{
+	struct test_tags *out = payload;
+
+	(void)err;
+	SG_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	git_oid_cpy(&out->v[out->nr].commit, commit);
+	out->v[out->nr++].tag = sg_strdup(short_tag(name));
+	return 0;
+}
+
 /* Every test tag on the server (before this push), peeled to commits. */
 static int load_tags(struct sg_context *ctx, struct test_tags *out,
 		     struct sg_buf *err)
 {
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	int rc, ret = 0;
-
-	if (git_reference_iterator_new(&it, ctx->push->repo) < 0)
-		return sg_git_error(err, "cannot list tags");
-	while (ret == 0 && (rc = git_reference_next(&ref, it)) == 0) {
-		const char *name = git_reference_name(ref);
-		git_object *obj = NULL;
-
-		if (sg_ref_matches(ctx->pol->tag_pattern, name) &&
-		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-			SG_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
-			git_oid_cpy(&out->v[out->nr].commit,
-				    git_object_id(obj));
-			out->v[out->nr++].tag = sg_strdup(short_tag(name));
-		}
-		git_object_free(obj);
-		git_reference_free(ref);
-	}
-	if (ret == 0 && rc != GIT_ITEROVER)
-		ret = sg_git_error(err, "cannot list tags");
-	git_reference_iterator_free(it);
-	return ret;
+	out->ctx = ctx;
+	return sg_push_each_ref(ctx->push->repo, is_test_tag, add_tag, out,
+				err);
 }
 
 static const char *tag_of(const struct test_tags *tags, const git_oid *id)
@@ -121,7 +120,7 @@ int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err)
 {
 	const char *reason = sg_push_option(ctx->push, "rollback");
-	struct test_tags tags = { NULL, 0, 0 };
+	struct test_tags tags = { NULL, 0, 0, NULL };
 	const char *tag = NULL;
 	size_t before = r->errors;
 	char hex[12];
@@ -175,40 +174,47 @@ fail:
 	return SG_ERROR;
 }
 
+struct tips {
+	struct sg_context *ctx;
+	git_oid *v;
+	size_t nr, alloc;
+};
+
+static int on_test_env(const char *name, void *payload)
+{
+	struct sg_context *ctx = ((struct tips *)payload)->ctx;
+	const struct sg_env *env = sg_policy_env_for(ctx->pol, name);
+
+	return env && !strcmp(env->name, ctx->pol->tag_env);
+}
+
+static int add_tip(const char *name, const git_oid *commit, void *payload,
+		   struct sg_buf *err)
+{
+	struct tips *t = payload;
+
+	(void)name;
+	(void)err;
+	SG_ALLOC_GROW(t->v, t->nr + 1, t->alloc);
+	git_oid_cpy(&t->v[t->nr++], commit);
+	return 0;
+}
+
 /* Whether `id` was on a branch of the test environment before the push. */
 static int on_test_branch(struct sg_context *ctx, const git_oid *id,
 			  struct sg_buf *err)
 {
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	git_oid *tips = NULL;
-	size_t nr = 0, alloc = 0;
-	int rc, ret = 0;
+	struct tips tips = { ctx, NULL, 0, 0 };
+	int ret = sg_push_each_ref(ctx->push->repo, on_test_env, add_tip,
+				   &tips, err);
 
-	if (git_reference_iterator_new(&it, ctx->push->repo) < 0)
-		return sg_git_error(err, "cannot list refs");
-	while ((rc = git_reference_next(&ref, it)) == 0) {
-		const struct sg_env *env = sg_policy_env_for(ctx->pol,
-						git_reference_name(ref));
-		git_object *obj = NULL;
-
-		if (env && !strcmp(env->name, ctx->pol->tag_env) &&
-		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
-			SG_ALLOC_GROW(tips, nr + 1, alloc);
-			git_oid_cpy(&tips[nr++], git_object_id(obj));
-		}
-		git_object_free(obj);
-		git_reference_free(ref);
+	if (ret == 0 && tips.nr) {
+		ret = git_graph_reachable_from_any(ctx->push->repo, id,
+						   tips.v, tips.nr);
+		if (ret < 0)
+			ret = sg_git_error(err, "cannot compare history");
 	}
-	git_reference_iterator_free(it);
-	if (rc != GIT_ITEROVER)
-		ret = sg_git_error(err, "cannot list refs");
-	else if (nr)
-		ret = git_graph_reachable_from_any(ctx->push->repo, id, tips,
-						   nr);
-	if (ret < 0 && rc == GIT_ITEROVER)
-		ret = sg_git_error(err, "cannot compare history");
-	free(tips);
+	free(tips.v);
 	return ret;
 }
 
@@ -394,7 +400,7 @@ static int check_skipped(struct sg_context *ctx, struct sg_update *u,
 int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err)
 {
-	struct test_tags tags = { NULL, 0, 0 };
+	struct test_tags tags = { NULL, 0, 0, NULL };
 	git_commit *c = NULL;
 	const char *tag, *same_push;
 	int ret = 0, tp = -1, promo;
