@@ -3,6 +3,8 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,27 @@ struct sg_regex {
 	pcre2_code *code;
 	pcre2_match_context *mctx;
 	char *source;
+	/*
+	 * JIT-compiled on first use: most rules never run on a given push
+	 * (the prefilter skips them), and compiling them all would cost
+	 * more than the small push's whole check.
+	 */
+	_Atomic int jitted;
+	pthread_mutex_t jit_lock;
 };
+
+static void jit_once(struct sg_regex *re)
+{
+	if (atomic_load(&re->jitted))
+		return;
+	pthread_mutex_lock(&re->jit_lock);
+	if (!atomic_load(&re->jitted)) {
+		/* an optimisation: a failed JIT still matches correctly */
+		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+		atomic_store(&re->jitted, 1);
+	}
+	pthread_mutex_unlock(&re->jit_lock);
+}
 
 int sg_regex_new(struct sg_regex **out, const char *pattern, size_t *erroff,
 		 struct sg_buf *err)
@@ -39,9 +61,8 @@ int sg_regex_new(struct sg_regex **out, const char *pattern, size_t *erroff,
 		return sg_error(err, SG_ERROR, "bad pattern '%s': %s at "
 				"offset %zu", pattern, (char *)msg, (size_t)off);
 	}
-	/* JIT is an optimisation: a failure to JIT still matches correctly */
-	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
 	re = sg_calloc(1, sizeof(*re));
+	pthread_mutex_init(&re->jit_lock, NULL);
 	re->code = c;
 	re->source = sg_strdup(pattern);
 	re->mctx = pcre2_match_context_create(NULL);
@@ -61,6 +82,7 @@ void sg_regex_free(struct sg_regex *re)
 		return;
 	pcre2_code_free(re->code);
 	pcre2_match_context_free(re->mctx);
+	pthread_mutex_destroy(&re->jit_lock);
 	free(re->source);
 	free(re);
 }
@@ -96,8 +118,11 @@ int sg_regex_groups(const struct sg_regex *re)
 int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
 		  size_t from, size_t *ov, size_t ovn, struct sg_buf *err)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code,
-								    NULL);
+	pcre2_match_data *md;
+
+	/* the compiled form changes, the pattern's meaning does not */
+	jit_once((struct sg_regex *)re);
+	md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	PCRE2_SIZE *v;
 	uint32_t pairs;
 	int rc;

@@ -77,6 +77,10 @@ static const char *const decoys[] = {
 	"apiKey: =Environment.ApiKey",
 	"<defaultvalue>https://api.contoso.example/v1/approvals</defaultvalue>",
 	"AKIAIOSFODNN7EXAMPLE",
+	"{\"secret\": \"MySecretNameInKeyVault\"}",
+	"<defaultvalue>https://api.contoso.example/v1/x?a=1&amp;b=2&amp;c=3</defaultvalue>",
+	"{\"password\": \"{\\\"nested\\\": 1}\"}",
+	"{\"tokenLifetime\": \"3600000000\"}",
 };
 
 Test(rules, shipped_rules_find_each_token_format)
