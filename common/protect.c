@@ -22,10 +22,9 @@ static void pusher_denied(struct sg_context *ctx, struct sg_update *u,
 		    groups.buf);
 	sg_report_add(r, SG_SEV_ERROR, "protect.pusher", u->ref,
 		      u->has_new_commit ? &u->new_commit : NULL, fix.buf,
-		      "'%s' (from %s) may not push to %s environment '%s'; "
+		      "'%s' (from %s) may not push to environment '%s'; "
 		      "allowed groups: %s", ctx->pusher.login,
-		      ctx->pusher.source, u->env->name, u->env->name,
-		      groups.buf);
+		      ctx->pusher.source, u->env->name, groups.buf);
 	sg_buf_release(&groups);
 	sg_buf_release(&fix);
 }
