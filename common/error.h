@@ -16,6 +16,7 @@ enum sg_error {
 	SG_ERROR = -1,		/* anything that must refuse the push */
 	SG_ENOTFOUND = -2,	/* the thing looked for does not exist */
 	SG_ELIMIT = -3,		/* a bound of limits.h was reached */
+	SG_EDEADLINE = -4,	/* the push's time budget ran out */
 };
 
 /* Replace `err` with the formatted reason (when err is not NULL); return code. */

@@ -467,8 +467,21 @@ static int not_a_secret(const struct sg_rules *rules, const char *s,
 	return m == 1;
 }
 
+static int expired(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	if (!deadline || !deadline->tv_sec)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec ||
+	       (now.tv_sec == deadline->tv_sec &&
+		now.tv_nsec >= deadline->tv_nsec);
+}
+
 int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
-		  sg_hit_fn fn, void *payload, struct sg_buf *err)
+		  const struct timespec *deadline, sg_hit_fn fn, void *payload,
+		  struct sg_buf *err)
 {
 	char *hit = sg_malloc(rules->nr ? rules->nr : 1);
 	size_t ov[20];
@@ -481,6 +494,12 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 
 		if (!hit[i])
 			continue;
+		/* one huge text must not outrun the push's time budget */
+		if (len > (1u << 20) && expired(deadline)) {
+			ret = sg_error(err, SG_EDEADLINE, "the secret scan ran "
+				       "out of time");
+			break;
+		}
 		while (ret == 0 && from <= len) {
 			size_t s, e;
 			int m = sg_regex_exec(r->re, text, len, from, ov,

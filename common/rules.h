@@ -8,6 +8,7 @@
 #define SG_RULES_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "policy.h"
 
@@ -44,9 +45,14 @@ typedef int (*sg_hit_fn)(const struct sg_secret_rule *rule, const char *text,
 			 size_t len, size_t start, size_t end, void *payload,
 			 struct sg_buf *err);
 
-/* Scan one (decoded) text with every rule its keywords call for. */
+/*
+ * Scan one (decoded) text with every rule its keywords call for. With a
+ * `deadline` (CLOCK_MONOTONIC; may be NULL) it is checked between rules:
+ * SG_EDEADLINE when it has passed.
+ */
 int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
-		  sg_hit_fn fn, void *payload, struct sg_buf *err);
+		  const struct timespec *deadline, sg_hit_fn fn, void *payload,
+		  struct sg_buf *err);
 /* The credential-file glob `path`'s base name matches, or NULL. */
 const char *sg_rules_credential_file(const struct sg_rules *rules,
 				     const char *path);

@@ -207,9 +207,20 @@ static int scan_text(struct sg_scan *s, const char *path, const char *text,
 		     struct sg_buf *err)
 {
 	struct hit_ctx h = { s, path, outer, run_start, NULL, 0, 0 };
-	int ret = sg_rules_scan(s->rules, text, len, on_hit, &h, err);
+	int ret = sg_rules_scan(s->rules, text, len, &s->deadline, on_hit, &h,
+				err);
 
 	free(h.spans);
+	if (ret == SG_EDEADLINE) {
+		s->stopped = 1;
+		if (s->shared_stop)
+			atomic_store(s->shared_stop, 1);
+		stop(s, path, "secret.deadline", "split the push into smaller "
+		     "pushes, or ask an admin to raise secrets.deadline_ms",
+		     "the secret scan ran out of time inside this file; "
+		     "nothing is accepted unscanned");
+		return 0;
+	}
 	if (ret == SG_ELIMIT) {
 		stop(s, path, "secret.match-limit", "split the file, or ask an "
 		     "admin to look at the rule that hit its limit",

@@ -228,3 +228,13 @@ test_scan_cli_commit_range() {
 	check "one rev: the whole history" [ $? -eq 1 ]
 	no_leak
 }
+
+test_deadline_refuses_never_accepts() {
+	sed 's/^  syslog: false$/  syslog: false\nsecrets:\n  deadline_ms: 100/' "$TOP/policies/default.yaml" >"$T/p.yaml"
+	new_repo "$T/p.yaml" || return
+	yes "{\"token\": \"@parameters('Token (contoso_Token)')\", \"password\": \"@{body('kv')}\"}," |
+		head -n 800000 >"$W/big.json"
+	git -C "$W" add big.json; git -C "$W" commit -q -m big
+	expect_reject "out of time" maker secret.deadline origin HEAD:refs/heads/dev
+	check "says split or ask" out_has "split the push"
+}

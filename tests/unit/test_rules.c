@@ -92,7 +92,7 @@ Test(rules, shipped_rules_find_each_token_format)
 		struct first_hit h = { "", 0 };
 
 		cr_assert_eq(sg_rules_scan(r, secrets[i].text, strlen(secrets[i].text),
-					   record, &h, NULL), 0);
+					   NULL, record, &h, NULL), 0);
 		cr_assert(h.n, "%zu: nothing found in %s", i, secrets[i].rule);
 		cr_assert_str_eq(h.rule, secrets[i].rule, "%zu", i);
 	}
@@ -106,8 +106,8 @@ Test(rules, decoys_are_not_secrets)
 	for (size_t i = 0; i < sizeof(decoys) / sizeof(*decoys); i++) {
 		struct first_hit h = { "", 0 };
 
-		cr_assert_eq(sg_rules_scan(r, decoys[i], strlen(decoys[i]), record,
-					   &h, NULL), 0);
+		cr_assert_eq(sg_rules_scan(r, decoys[i], strlen(decoys[i]), NULL,
+					   record, &h, NULL), 0);
 		cr_assert_eq(h.n, 0, "decoy %zu reported as %s", i, h.rule);
 	}
 	sg_rules_free(r);
