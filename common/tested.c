@@ -116,6 +116,29 @@ static int held_before(git_repository *repo, const git_oid *tip,
 			"commits", SG_MAX_ROLLBACK_WALK);
 }
 
+static int promotion_parent(git_commit *c, const struct test_tags *tags,
+			    int *tagged_parent);
+
+/*
+ * The test tag `id` carries: its own, or that of the tested parent it
+ * promotes unchanged (a promotion merge or empty promotion commit).
+ */
+static const char *carried_tag(git_repository *repo,
+			       const struct test_tags *tags, const git_oid *id)
+{
+	const char *tag = tag_of(tags, id);
+	git_commit *c = NULL;
+	int tp, p;
+
+	if (tag || git_commit_lookup(&c, repo, id) < 0)
+		return tag;
+	p = promotion_parent(c, tags, &tp);
+	if (p >= 0)
+		tag = tag_of(tags, git_commit_parent_id(c, (unsigned)p));
+	git_commit_free(c);
+	return tag;
+}
+
 int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err)
 {
@@ -144,7 +167,7 @@ int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
 			      "reason", u->ref, hex);
 	if (load_tags(ctx, &tags, err) < 0)
 		goto fail;
-	tag = tag_of(&tags, &u->new_commit);
+	tag = carried_tag(ctx->push->repo, &tags, &u->new_commit);
 	if (u->has_old_commit) {
 		held = held_before(ctx->push->repo, &u->old_commit,
 				   &u->new_commit, err);

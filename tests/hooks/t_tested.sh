@@ -111,6 +111,13 @@ test_rollback_accepted_with_reason() {
 	check "main rolled back" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$T1" ]
 }
 
+test_rollback_to_a_promotion_commit() {
+	rollback_setup || return
+	# P1 is the empty promotion commit prod held; its tree is tested/1.0's
+	expect_accept "rollback to P1" admin -o "rollback=back to 1.0" origin "+$P1:refs/heads/main"
+	check "names the tag it carries" out_has "(tested/1.0) by admin"
+}
+
 test_rollback_refusals() {
 	rollback_setup || return
 	expect_reject "no reason at all" admin protect.force-push origin "+$T1:refs/heads/main"
