@@ -138,6 +138,18 @@ verify() {
 	elif ! out=$("$bin/stagegate" policy check "$sg/policy.yaml" 2>&1); then
 		problem "$out"
 	fi
+	# the hooks refuse every push when they cannot append to the audit log
+	case "$(stat -c %a "$sg" 2>/dev/null)" in
+	"") ;;
+	*[2367]? | *[2367] | [2367]??) ;;
+	*) problem "'$sg' is read-only: the audit log cannot be written and every push will be refused" ;;
+	esac
+	if [ -f "$sg/audit.log" ]; then
+		case "$(stat -c %a "$sg/audit.log")" in
+		*[2367]? | *[2367] | [2367]??) ;;
+		*) problem "the audit log '$sg/audit.log' is read-only: every push will be refused" ;;
+		esac
+	fi
 	[ "$(git --git-dir="$repo" config --bool receive.advertisePushOptions 2>/dev/null)" = true ] ||
 		problem "receive.advertisePushOptions is off: rollbacks need 'git push -o rollback=...'"
 	# a dry run: the installed hook, no updates, in the repository

@@ -396,15 +396,28 @@ out:
 	return ret;
 }
 
+/*
+ * A mode without write bits is the admin saying "read-only". Root would
+ * write anyway, so the hook checks the bits itself and refuses.
+ */
+static int read_only(const struct stat *st)
+{
+	return !(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH));
+}
+
 static int make_parent_dir(const char *path, struct sg_buf *err)
 {
 	char *copy = sg_strdup(path);
 	char *dir = dirname(copy);
+	struct stat st;
 	int ret = 0;
 
 	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
 		ret = sg_error(err, SG_ERROR, "cannot create '%s': %s", dir,
 			       strerror(errno));
+	else if (stat(dir, &st) < 0 || read_only(&st))
+		ret = sg_error(err, SG_ERROR, "the audit log's directory "
+			       "'%s' is not writable", dir);
 	free(copy);
 	return ret;
 }
@@ -473,6 +486,10 @@ int sg_audit_append(const struct sg_audit_options *opt,
 	if (ret == 0 && fstat(fd, &st) < 0)
 		ret = sg_error(err, SG_ERROR, "cannot stat the audit log: %s",
 			       strerror(errno));
+	if (ret == 0 && read_only(&st))
+		ret = sg_error(err, SG_ERROR, "the audit log '%s' is read-only "
+			       "(mode %03o)", opt->path,
+			       (unsigned)(st.st_mode & 0777));
 	if (ret == 0)
 		ret = read_tail(fd, st.st_size, &t, err);
 	if (ret == 0 && st.st_size == 0)

@@ -167,7 +167,14 @@ test_unwritable_log_fails_closed() {
 	for i in $(seq 1 60); do refs+=("$c:refs/heads/feature/grow$i"); done
 	REMOTE_USER=maker git -C "$W" push -q origin "${refs[@]}" >/dev/null 2>&1
 	LIMIT_KB=$(( $(stat -c %s "$(log)") / 1024 )) unwritable_case "disk full"
-	# read-only, when this file system lets root mark a file immutable
+	# a read-only log, and a read-only directory (refused even for root)
+	chmod 444 "$(log)"
+	unwritable_case "read-only file"
+	chmod 644 "$(log)"
+	chmod 555 "$REPO/stagegate"
+	unwritable_case "read-only directory"
+	chmod 755 "$REPO/stagegate"
+	# immutable, when this file system lets root mark a file so
 	if chattr +i "$(log)" 2>/dev/null; then
 		unwritable_case "immutable file"
 		chattr -i "$(log)"
