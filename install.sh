@@ -42,7 +42,8 @@ policy="$here/policies/default.yaml"
 secrets="$here/policies/secrets.yaml"
 layout=hooks
 hooks_path=
-bin="${STAGEGATE_BIN:-$here/build/release/bin}"
+default_bin="$here/build/release/bin"
+bin="${STAGEGATE_BIN:-$default_bin}"
 mode=install
 force=0
 repo=
@@ -66,6 +67,13 @@ done
 [ $# -eq 0 ] || { [ -z "$repo" ] && [ $# -eq 1 ] && repo=$1; } || bad_usage "one repository at a time"
 [ -n "$repo" ] || bad_usage "missing BARE_REPO"
 case "$layout" in hooks|pre-receive.d|gitlab) ;; *) bad_usage "unknown layout '$layout'" ;; esac
+
+# a fresh checkout: build the binaries first (dependencies: make deps)
+if [ "$bin" = "$default_bin" ] && [ ! -x "$bin/stagegate-pre-receive" ] &&
+   [ -f "$here/Makefile" ] && [ "$mode" != uninstall ]; then
+	echo "install.sh: building stagegate first (make)"
+	make -s -C "$here" deps all >&2 || die "the build failed; run 'make' and read its errors"
+fi
 
 # --- the repository ------------------------------------------------------
 [ -e "$repo" ] || die "'$repo' does not exist"
