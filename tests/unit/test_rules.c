@@ -193,3 +193,80 @@ Test(content, base64_runs_that_decode_to_text)
 	cr_assert_str_eq(out.buf, "password=hunter2 is the secret");
 	sg_buf_release(&out);
 }
+
+struct want_hit { const char *rule; int found; };
+
+static int find_rule(const struct sg_secret_rule *rule, const char *text,
+		     size_t len, size_t start, size_t end, void *payload,
+		     struct sg_buf *err)
+{
+	struct want_hit *w = payload;
+
+	(void)text; (void)len; (void)start; (void)end; (void)err;
+	w->found |= !strcmp(rule->id, w->rule);
+	return 0;
+}
+
+/* tests/data/secrets/tokens.tsv: one fake token per rule shape. */
+Test(rules, every_shaped_rule_finds_its_sample_token)
+{
+	struct sg_rules *r = shipped();
+	FILE *f = fopen("../data/secrets/tokens.tsv", "r");
+	char line[4096];
+	size_t n = 0, found = 0;
+
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t');
+		struct want_hit w = { line, 0 };
+		struct sg_buf text = SG_BUF_INIT(8192);
+
+		if (line[0] == '#' || !tab)
+			continue;
+		*tab = '\0';
+		line[strcspn(tab + 1, "\n") + (size_t)(tab + 1 - line)] = '\0';
+		/* "\n" in the file stands for a newline */
+		for (const char *p = tab + 1; *p; p++) {
+			if (p[0] == '\\' && p[1] == 'n') {
+				sg_buf_addch(&text, '\n');
+				p++;
+			} else {
+				sg_buf_addch(&text, *p);
+			}
+		}
+		cr_assert_eq(sg_rules_scan(r, text.buf, text.len, NULL, find_rule,
+					   &w, NULL), 0);
+		cr_expect(w.found, "rule %s misses its sample", line);
+		n++;
+		found += w.found;
+		sg_buf_release(&text);
+	}
+	fclose(f);
+	cr_assert_geq(n, 100);
+	cr_assert_eq(found, n, "%zu of %zu samples found", found, n);
+	sg_rules_free(r);
+}
+
+/* tests/data/secrets/decoys.txt: things exports are full of, none a secret. */
+Test(rules, no_decoy_line_is_reported)
+{
+	struct sg_rules *r = shipped();
+	FILE *f = fopen("../data/secrets/decoys.txt", "r");
+	char line[4096];
+	size_t n = 0;
+
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		struct first_hit h = { "", 0 };
+
+		if (line[0] == '#')
+			continue;
+		cr_assert_eq(sg_rules_scan(r, line, strlen(line), NULL, record, &h,
+					   NULL), 0);
+		cr_expect_eq(h.n, 0, "decoy reported as %s: %s", h.rule, line);
+		n++;
+	}
+	fclose(f);
+	cr_assert_geq(n, 50);
+	sg_rules_free(r);
+}
