@@ -467,7 +467,7 @@ static int not_a_secret(const struct sg_rules *rules, const char *s,
 	return m == 1;
 }
 
-static int expired(const struct timespec *deadline)
+int sg_deadline_passed(const struct timespec *deadline)
 {
 	struct timespec now;
 
@@ -495,7 +495,7 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 		if (!hit[i])
 			continue;
 		/* one huge text must not outrun the push's time budget */
-		if (len > (1u << 20) && expired(deadline)) {
+		if (len > (1u << 20) && sg_deadline_passed(deadline)) {
 			ret = sg_error(err, SG_EDEADLINE, "the secret scan ran "
 				       "out of time");
 			break;

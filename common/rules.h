@@ -57,6 +57,8 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 const char *sg_rules_credential_file(const struct sg_rules *rules,
 				     const char *path);
 
+/* Whether CLOCK_MONOTONIC has reached `deadline` (NULL or zero: never). */
+int sg_deadline_passed(const struct timespec *deadline);
 /* Shannon entropy of [s, s+len) in bits per byte. */
 double sg_entropy(const char *s, size_t len);
 /* "AKIA…(20 chars)": never more than a few leading characters. */

@@ -35,18 +35,6 @@ static const char fix_text[] =
 	"--amend) - the push was refused, so the value never reached the "
 	"server - and rotate it if it was shared anywhere else";
 
-static int past_deadline(struct sg_scan *s)
-{
-	struct timespec now;
-
-	if (!s->deadline.tv_sec)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > s->deadline.tv_sec ||
-	       (now.tv_sec == s->deadline.tv_sec &&
-		now.tv_nsec >= s->deadline.tv_nsec);
-}
-
 static void stop(struct sg_scan *s, const char *path, const char *rule,
 		 const char *fix, const char *why)
 {
@@ -54,6 +42,26 @@ static void stop(struct sg_scan *s, const char *path, const char *rule,
 					     s->ref, s->commit, fix, "%s", why);
 
 	sg_finding_set_path(f, path, 0, 0);
+}
+
+/* Stop this scan and every worker's: the push is refused anyway. */
+static void halt(struct sg_scan *s)
+{
+	s->stopped = 1;
+	if (s->shared_stop)
+		atomic_store(s->shared_stop, 1);
+}
+
+static void out_of_time(struct sg_scan *s, const char *path, const char *where)
+{
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	halt(s);
+	sg_buf_addf(&why, "the secret scan ran out of time %s this file; "
+		    "nothing is accepted unscanned", where);
+	stop(s, path, "secret.deadline", "split the push into smaller pushes, "
+	     "or ask an admin to raise secrets.deadline_ms", why.buf);
+	sg_buf_release(&why);
 }
 
 static void position(const char *text, size_t at, int *line, int *col)
@@ -180,9 +188,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	sg_buf_release(&rule_id);
 	if ((s->shared_findings ? atomic_fetch_add(s->shared_findings, 1) + 1
 				: s->report->nr) >= SG_MAX_SECRET_FINDINGS) {
-		s->stopped = 1;
-		if (s->shared_stop)
-			atomic_store(s->shared_stop, 1);
+		halt(s);
 		return STOP;
 	}
 	return 0;
@@ -212,13 +218,7 @@ static int scan_text(struct sg_scan *s, const char *path, const char *text,
 
 	free(h.spans);
 	if (ret == SG_EDEADLINE) {
-		s->stopped = 1;
-		if (s->shared_stop)
-			atomic_store(s->shared_stop, 1);
-		stop(s, path, "secret.deadline", "split the push into smaller "
-		     "pushes, or ask an admin to raise secrets.deadline_ms",
-		     "the secret scan ran out of time inside this file; "
-		     "nothing is accepted unscanned");
+		out_of_time(s, path, "inside");
 		return 0;
 	}
 	if (ret == SG_ELIMIT) {
@@ -271,14 +271,8 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 
 	if (s->stopped || (s->shared_stop && atomic_load(s->shared_stop)))
 		return 0;
-	if (past_deadline(s)) {
-		s->stopped = 1;
-		if (s->shared_stop)
-			atomic_store(s->shared_stop, 1);
-		stop(s, path, "secret.deadline", "split the push into smaller "
-		     "pushes, or ask an admin to raise secrets.deadline_ms",
-		     "the secret scan ran out of time before this file; "
-		     "nothing is accepted unscanned");
+	if (sg_deadline_passed(&s->deadline)) {
+		out_of_time(s, path, "before");
 		return 0;
 	}
 	if (sg_content_is_zip(data, len)) {
