@@ -108,30 +108,10 @@ static int range_blob(const git_oid *id, const char *path,
 		      struct sg_buf *err)
 {
 	struct range_scan *rs = payload;
-	git_blob *blob = NULL, *old = NULL;
-	int ret;
 
 	(void)mode;
 	rs->scan.commit = commit;
-	rs->scan.zip_total = 0;
-	sg_scan_file_name(&rs->scan, path);
-	if (git_blob_lookup(&blob, rs->push.repo, id) < 0)
-		return sg_git_error(err, "cannot read a blob");
-	if (git_blob_rawsize(blob) > (git_object_size_t)rs->scan.max_blob) {
-		git_blob_free(blob);
-		return 0;	/* an audit of history reports what it can read */
-	}
-	rs->scan.old_text = NULL;
-	rs->scan.old_len = 0;
-	if (old_blob && git_blob_lookup(&old, rs->push.repo, old_blob) == 0) {
-		rs->scan.old_text = git_blob_rawcontent(old);
-		rs->scan.old_len = (size_t)git_blob_rawsize(old);
-	}
-	ret = sg_scan_bytes(&rs->scan, path, git_blob_rawcontent(blob),
-			    (size_t)git_blob_rawsize(blob), err);
-	git_blob_free(old);
-	git_blob_free(blob);
-	return ret;
+	return sg_scan_blob(&rs->scan, rs->push.repo, id, old_blob, path, err);
 }
 
 int sg_scan_range(const struct sg_rules *rules, const struct sg_policy *pol,

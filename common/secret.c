@@ -465,52 +465,64 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	return 0;
 }
 
-/* Scan one job with `repo` (this thread's handle). */
-static int run_job(struct gate *g, git_repository *repo, struct job *j,
-		   struct sg_buf *err)
+int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
+		 const git_oid *old_id, const char *path, struct sg_buf *err)
 {
-	struct sg_scan s = g->scan;
 	git_blob *blob = NULL, *old = NULL;
 	git_odb *odb = NULL;
 	size_t size = 0;
 	git_object_t type;
 	int ret;
 
-	s.report = &j->report;
-	s.commit = &j->commit;
-	s.ref = j->ref;
-	s.stopped = 0;
-	s.zip_total = 0;
-	sg_scan_file_name(&s, j->path);
+	s->zip_total = 0;
+	s->old_text = NULL;
+	s->old_len = 0;
+	sg_scan_file_name(s, path);
+	/* the size first, from the header: never inflate an oversized blob */
 	if (git_repository_odb(&odb, repo) < 0 ||
-	    git_odb_read_header(&size, &type, odb, &j->blob) < 0) {
+	    git_odb_read_header(&size, &type, odb, id) < 0) {
 		git_odb_free(odb);
-		return sg_git_error(err, "cannot read a pushed file");
+		return sg_git_error(err, "cannot read a file");
 	}
 	git_odb_free(odb);
-	if (size > s.max_blob) {
+	if (size > s->max_blob) {
 		struct sg_buf why = SG_BUF_INIT(4096);
 
 		sg_buf_addf(&why, "the file is %zu MB, above the %zu MB the "
 			    "secret gate scans; it is not accepted unscanned",
-			    size >> 20, s.max_blob >> 20);
-		stop(&s, j->path, "secret.too-large", "keep large binaries "
+			    size >> 20, s->max_blob >> 20);
+		stop(s, path, "secret.too-large", "keep large binaries "
 		     "out of the repository, or ask an admin to raise "
 		     "secrets.max_blob_mb", why.buf);
 		sg_buf_release(&why);
 		return 0;
 	}
-	if (git_blob_lookup(&blob, repo, &j->blob) < 0)
-		return sg_git_error(err, "cannot read a pushed file");
-	if (j->has_old && git_blob_lookup(&old, repo, &j->old) == 0) {
-		s.old_text = git_blob_rawcontent(old);
-		s.old_len = (size_t)git_blob_rawsize(old);
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return sg_git_error(err, "cannot read a file");
+	if (old_id && git_blob_lookup(&old, repo, old_id) == 0) {
+		s->old_text = git_blob_rawcontent(old);
+		s->old_len = (size_t)git_blob_rawsize(old);
 	}
-	ret = sg_scan_bytes(&s, j->path, git_blob_rawcontent(blob),
+	ret = sg_scan_bytes(s, path, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob), err);
+	s->old_text = NULL;
 	git_blob_free(old);
 	git_blob_free(blob);
 	return ret;
+}
+
+/* Scan one job with `repo` (this thread's handle). */
+static int run_job(struct gate *g, git_repository *repo, struct job *j,
+		   struct sg_buf *err)
+{
+	struct sg_scan s = g->scan;
+
+	s.report = &j->report;
+	s.commit = &j->commit;
+	s.ref = j->ref;
+	s.stopped = 0;
+	return sg_scan_blob(&s, repo, &j->blob, j->has_old ? &j->old : NULL,
+			    j->path, err);
 }
 
 /* The next job, waiting while the walk may still add one; NULL: done. */

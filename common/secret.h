@@ -45,6 +45,14 @@ int sg_scan_bytes(struct sg_scan *s, const char *path, const char *data,
 /* Scan a message (commit or tag); `what` is "commit message"... */
 int sg_scan_message(struct sg_scan *s, const char *what, const char *msg,
 		    struct sg_buf *err);
+/*
+ * Scan blob `id` of `repo` as `path`: its name, its size against
+ * max_blob (an oversized blob is a secret.too-large finding, read from
+ * the header, never inflated), then its bytes. `old_id` (may be NULL) is
+ * the previous version of the file, whose values are not new.
+ */
+int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
+		 const git_oid *old_id, const char *path, struct sg_buf *err);
 /* A credential file name (id_rsa, *.pfx, .env...) is itself a finding. */
 void sg_scan_file_name(struct sg_scan *s, const char *path);
 
