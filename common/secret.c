@@ -399,14 +399,7 @@ static void start_helpers(struct gate *g)
 /* The ref a commit reaches the server by (its first update). */
 static const char *ref_of(struct sg_context *ctx, const git_oid *commit)
 {
-	/* the blobs of one commit come in a row: remember the last answer */
-	static _Thread_local git_oid last;
-	static _Thread_local const char *last_ref;
-	static _Thread_local const struct sg_context *last_ctx;
 	const char *first = "";
-
-	if (last_ctx == ctx && last_ref && git_oid_equal(&last, commit))
-		return last_ref;
 
 	for (size_t i = 0; i < ctx->push->nr; i++) {
 		const struct sg_update *u = &ctx->push->updates[i];
@@ -416,15 +409,9 @@ static const char *ref_of(struct sg_context *ctx, const git_oid *commit)
 		if (!*first)
 			first = u->ref;
 		for (size_t j = 0; j < u->commits_nr; j++)
-			if (git_oid_equal(&u->commits[j], commit)) {
-				first = u->ref;
-				goto found;
-			}
+			if (git_oid_equal(&u->commits[j], commit))
+				return u->ref;
 	}
-found:
-	git_oid_cpy(&last, commit);
-	last_ref = first;
-	last_ctx = ctx;
 	return first;
 }
 
@@ -432,6 +419,7 @@ static int on_commit(git_commit *c, void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
 
+	/* the walk calls this before the commit's blobs: they share its ref */
 	g->scan.commit = git_commit_id(c);
 	g->scan.ref = ref_of(g->ctx, git_commit_id(c));
 	return sg_scan_message(&g->scan, "(commit message)",
@@ -454,7 +442,7 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 		j->has_old = 1;
 	}
 	j->path = sg_strdup(path);
-	j->ref = ref_of(g->ctx, commit);
+	j->ref = g->scan.ref;	/* set by on_commit for this commit */
 	pthread_mutex_lock(&g->lock);
 	SG_ALLOC_GROW(g->jobs, g->nr + 1, g->alloc);
 	g->jobs[g->nr++] = j;
