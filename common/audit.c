@@ -74,13 +74,12 @@ static void utc_now(char out[32])
 	snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
 }
 
-static void add_str(struct sg_buf *b, const char *key, const char *val)
+/* ,"key":"val" (or null); < 0 when the buffer's cap cut it short */
+static int add_str(struct sg_buf *b, const char *key, const char *val)
 {
-	sg_buf_addf(b, ",\"%s\":", key);
-	if (val)
-		sg_buf_add_json(b, val);
-	else
-		sg_buf_adds(b, "null");
+	if (sg_buf_addf(b, ",\"%s\":", key) < 0)
+		return SG_ELIMIT;
+	return val ? sg_buf_add_json(b, val) : sg_buf_adds(b, "null");
 }
 
 /* Platform context: the variables that say how the push arrived. */
@@ -118,41 +117,56 @@ static const char *severity_name(enum sg_severity s)
 	       : "note";
 }
 
+/* One finding as a JSON object; < 0 if it does not fit its buffer. */
+static int finding_json(struct sg_buf *b, const struct sg_finding *f)
+{
+	int bad = sg_buf_adds(b, "{\"rule\":") < 0 ||
+		  sg_buf_add_json(b, f->rule) < 0 ||
+		  add_str(b, "severity", severity_name(f->severity)) < 0 ||
+		  add_str(b, "commit", *f->commit ? f->commit : NULL) < 0 ||
+		  add_str(b, "path", f->path) < 0 ||
+		  sg_buf_addf(b, ",\"line\":%d,\"column\":%d", f->line,
+			      f->col) < 0 ||
+		  add_str(b, "message", f->message) < 0 ||
+		  (*f->fingerprint &&
+		   add_str(b, "fingerprint", f->fingerprint) < 0) ||
+		  sg_buf_addch(b, '}') < 0;
+
+	return bad ? SG_ELIMIT : 0;
+}
+
+/*
+ * The findings of `ref`, each appended whole or not at all: a record
+ * stays well-formed JSON under its cap, and what does not fit is counted.
+ */
 static void add_findings(struct sg_buf *b, const struct sg_report *r,
 			 const char *ref)
 {
+	struct sg_buf one = SG_BUF_INIT(SG_MAX_AUDIT_RECORD / 4);
 	size_t start = b->len, dropped = 0;
 	int first = 1;
 
 	sg_buf_adds(b, ",\"violations\":[");
 	for (size_t i = 0; r && i < r->nr; i++) {
 		const struct sg_finding *f = &r->v[i];
-		size_t before = b->len;
 
 		if (strcmp(f->ref, ref) && *f->ref)
 			continue;
-		/* keep a record under its cap: count what does not fit */
-		if (b->len - start > SG_MAX_AUDIT_RECORD / 2) {
+		sg_buf_reset(&one);
+		if (!first)
+			sg_buf_addch(&one, ',');
+		if (finding_json(&one, f) < 0 ||
+		    b->len - start + one.len > SG_MAX_AUDIT_RECORD / 2) {
 			dropped++;
 			continue;
 		}
-		sg_buf_addf(b, "%s{\"rule\":", first ? "" : ",");
-		sg_buf_add_json(b, f->rule);
-		add_str(b, "severity", severity_name(f->severity));
-		add_str(b, "commit", *f->commit ? f->commit : NULL);
-		add_str(b, "path", f->path);
-		sg_buf_addf(b, ",\"line\":%d,\"column\":%d", f->line, f->col);
-		add_str(b, "message", f->message);
-		if (*f->fingerprint)
-			add_str(b, "fingerprint", f->fingerprint);
-		sg_buf_addch(b, '}');
-		if (b->len == before)
-			dropped++;
+		sg_buf_add(b, one.buf, one.len);
 		first = 0;
 	}
 	sg_buf_addch(b, ']');
 	if (dropped)
 		sg_buf_addf(b, ",\"violations_not_shown\":%zu", dropped);
+	sg_buf_release(&one);
 }
 
 static void add_approvers(struct sg_buf *b, const struct sg_update *u)

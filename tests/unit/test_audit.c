@@ -126,3 +126,41 @@ Test(sha256, known_vector)
 	sg_sha256_hex(hex, "abc", 3);
 	cr_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+Test(audit, oversized_finding_is_counted_not_cut)
+{
+	struct sg_push push = SG_PUSH_INIT;
+	struct sg_report r = SG_REPORT_INIT;
+	struct sg_audit_options opt = { "audit_big/a.log", 0, NULL };
+	struct sg_audit_entry e = { "/r", "pre-receive", "abc", &push, &r,
+				    "maker", "REMOTE_USER", NULL, 1 };
+	struct sg_buf err = SG_BUF_INIT(4096), huge = SG_BUF_INIT(1 << 20);
+	const char *path = opt.path;
+	char line[4096];
+	FILE *f;
+
+	cr_assert_eq(system("rm -rf audit_big"), 0);
+	for (int i = 0; i < 300000; i++)	/* beyond a whole record */
+		sg_buf_addch(&huge, 'x');
+	sg_push_add(&push, "refs/heads/main", A, B, &err);
+	sg_report_add(&r, SG_SEV_ERROR, "approval.missing", "refs/heads/main",
+		      NULL, NULL, "%s", huge.buf);
+	sg_report_add(&r, SG_SEV_ERROR, "tested.untagged", "refs/heads/main",
+		      NULL, NULL, "small");
+	push.updates[0].rejected = 1;
+	cr_assert_eq(sg_audit_append(&opt, &e, "abcdef012345", &err), 0, "%s",
+		     err.buf);
+	cr_assert_eq(verify(&path, 1), 0);
+	f = fopen(path, "r");
+	cr_assert(fgets(line, sizeof(line), f));	/* the seed */
+	cr_assert(fgets(line, sizeof(line), f));
+	fclose(f);
+	cr_assert(strstr(line, "\"rule\":\"tested.untagged\""), "%s", line);
+	cr_assert(strstr(line, "\"violations_not_shown\":1"), "%s", line);
+	cr_assert_null(strstr(line, "approval.missing"));
+	sg_report_release(&r);
+	sg_push_release(&push);
+	sg_buf_release(&err);
+	sg_buf_release(&huge);
+	cr_assert_eq(system("rm -rf audit_big"), 0);
+}
