@@ -31,12 +31,6 @@ static char *approver_email(const char *value)
 	return sg_strdup(value);
 }
 
-static const struct sg_user *user_of_email(const struct sg_policy *pol,
-					   const char *email)
-{
-	return email ? sg_policy_user_by_email(pol, email) : NULL;
-}
-
 struct tally {
 	struct sg_buf counted, refused;
 	int count;
@@ -106,9 +100,9 @@ static void count_approvals(struct sg_context *ctx, struct sg_update *u,
 {
 	const struct sg_env *env = u->env;
 	const struct sg_policy *pol = ctx->pol;
-	const struct sg_user *author = user_of_email(pol,
+	const struct sg_user *author = sg_policy_user_by_email(pol,
 					git_commit_author(c)->email);
-	const struct sg_user *committer = user_of_email(pol,
+	const struct sg_user *committer = sg_policy_user_by_email(pol,
 					git_commit_committer(c)->email);
 	const struct sg_user *pusher = sg_policy_user(pol, ctx->pusher.login);
 
