@@ -41,5 +41,7 @@
 #define SG_OBJECT_CACHE_LIMIT	(1u * 1024 * 1024)
 /* Findings of one push beyond which scanning stops (all refused). */
 #define SG_MAX_SECRET_FINDINGS	1000
+/* The same for `stagegate scan`, which audits whole trees and histories. */
+#define SG_MAX_SCAN_FINDINGS	100000
 
 #endif

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "rules.h"
 #include "scanfiles.h"
+#include "limits.h"
 #include "secret.h"
 #include "version.h"
 #include "banned.h"
@@ -81,6 +82,7 @@ int sg_scan_paths(const struct sg_rules *rules, const struct sg_policy *pol,
 	s.report = r;
 	s.ref = "";
 	s.max_blob = MAX_FILE;
+	s.max_findings = SG_MAX_SCAN_FINDINGS;
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		s.zip_total = 0;
 		ret = scan_path(&s, paths[i], 0, err);
@@ -129,6 +131,7 @@ int sg_scan_range(const struct sg_rules *rules, const struct sg_policy *pol,
 	rs.scan.report = r;
 	rs.scan.ref = "";
 	rs.scan.max_blob = MAX_FILE;
+	rs.scan.max_findings = SG_MAX_SCAN_FINDINGS;
 	if (git_repository_open_ext(&rs.push.repo, repo_path, 0, NULL) < 0)
 		return sg_git_error(err, "cannot open the repository");
 	memset(&spec, 0, sizeof(spec));

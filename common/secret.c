@@ -64,6 +64,30 @@ static void out_of_time(struct sg_scan *s, const char *path, const char *where)
 	sg_buf_release(&why);
 }
 
+/*
+ * Count a finding; at the limit, stop every worker and say so once (the
+ * thread whose finding reaches the limit), so nobody reads the list as all.
+ */
+static int count_finding(struct sg_scan *s, const char *path)
+{
+	size_t max = s->max_findings ? s->max_findings : SG_MAX_SECRET_FINDINGS;
+	size_t n = s->shared_findings ? atomic_fetch_add(s->shared_findings, 1) + 1
+				      : ++s->nr_findings;
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	if (n < max)
+		return 0;
+	halt(s);
+	if (n == max) {
+		sg_buf_addf(&why, "the secret scan stopped after %zu findings; "
+			    "more may follow", max);
+		stop(s, path, "secret.limit", "remove these secrets and push "
+		     "again to see the rest", why.buf);
+	}
+	sg_buf_release(&why);
+	return STOP;
+}
+
 static void position(const char *text, size_t at, int *line, int *col)
 {
 	const char *bol = text;
@@ -186,12 +210,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	f->redacted = sg_buf_detach(&msg);
 	sg_buf_release(&msg);
 	sg_buf_release(&rule_id);
-	if ((s->shared_findings ? atomic_fetch_add(s->shared_findings, 1) + 1
-				: s->report->nr) >= SG_MAX_SECRET_FINDINGS) {
-		halt(s);
-		return STOP;
-	}
-	return 0;
+	return count_finding(s, h->path);
 }
 
 static int scan_text(struct sg_scan *s, const char *path, const char *text,

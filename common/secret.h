@@ -27,6 +27,8 @@ struct sg_scan {
 	/* the previous version of the file, for "already on the server" */
 	const char *old_text;
 	size_t old_len;
+	size_t max_findings;		/* 0: SG_MAX_SECRET_FINDINGS */
+	size_t nr_findings;		/* counted when scanning alone */
 	int stopped;			/* a deadline or finding limit hit */
 	size_t zip_total;
 	/* shared by worker threads; NULL when scanning alone */
