@@ -3,6 +3,7 @@
 #   make            build the hooks and the CLI (build/release/bin)
 #   make test       install missing packages, then unit + real-push tests,
 #                   once plainly and once under ASan+UBSan
+#   make recall     recall and false positives of the secret rules
 #   make demo       dev -> test -> prod on a fresh bare repository
 #   make bench      the benchmark (tests/bench/)
 #   make install REPO=/srv/git/app.git    same as ./install.sh REPO
@@ -56,7 +57,7 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
-.PHONY: all test check unit hooktest demo bench install clean deps
+.PHONY: all test check unit hooktest recall demo bench install clean deps
 
 all: $(BINS)
 
@@ -92,13 +93,17 @@ test: deps
 	$(MAKE) VARIANT=test check
 	$(MAKE) VARIANT=asan check
 
-check: unit hooktest
+check: unit hooktest recall
 
 unit: $(O)/tests/unit/runner
 	cd tests/unit && ../../$(O)/tests/unit/runner --jobs 2
 
 hooktest: $(BINS)
 	STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/hooks/run.sh
+
+# recall and false positives of the shipped secret rules (tests/recall/)
+recall: $(BINS)
+	STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/recall/run.sh
 
 demo: deps
 	$(MAKE) VARIANT=release all

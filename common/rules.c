@@ -479,12 +479,34 @@ int sg_deadline_passed(const struct timespec *deadline)
 		now.tv_nsec >= deadline->tv_nsec);
 }
 
+/* Spans of one text exempted by a rule's allow pattern (a few at most). */
+struct exempt_spans {
+	size_t nr, v[16][2];
+};
+
+static void remember_span(struct exempt_spans *x, size_t s, size_t e)
+{
+	if (x->nr < SG_ARRAY_SIZE(x->v)) {
+		x->v[x->nr][0] = s;
+		x->v[x->nr++][1] = e;
+	}
+}
+
+static int overlaps(const struct exempt_spans *x, size_t s, size_t e)
+{
+	for (size_t i = 0; i < x->nr; i++)
+		if (s < x->v[i][1] && x->v[i][0] < e)
+			return 1;
+	return 0;
+}
+
 int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 		  const struct timespec *deadline, sg_hit_fn fn, void *payload,
 		  struct sg_buf *err)
 {
 	char *hit = sg_malloc(rules->nr ? rules->nr : 1);
 	size_t ov[20];
+	struct exempt_spans exempt = { 0 };
 	int ret = 0;
 
 	prefilter(rules->pre, rules->nr, text, len, hit);
@@ -519,7 +541,13 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 				continue;
 			if (r->allow && sg_regex_match(r->allow, text + s,
 						       e - s, NULL, NULL,
-						       NULL) == 1)
+						       NULL) == 1) {
+				remember_span(&exempt, s, e);
+				continue;
+			}
+			/* a value a rule's allow exempts (AWS's EXAMPLE key)
+			   is not reported by a generic rule either */
+			if (r->generic && overlaps(&exempt, s, e))
 				continue;
 			if (r->generic && not_a_secret(rules, text + s, e - s,
 						       err, &failed))

@@ -12,6 +12,8 @@ OUT=${RECALL_KEEP:-$(mktemp -d)}
 mkdir -p "$OUT"
 rm -rf "$OUT/corpus"
 
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? 100 * a / b : 0}'; }
+
 cc -O2 -std=c17 -Wall -o "$OUT/corpus-gen" "$TOP/tests/recall/corpus.c" || exit 2
 "$OUT/corpus-gen" 20261121 "$TOP/tests/recall/services.tsv" \
 	"$TOP/tests/recall/nonsecrets.txt" "$OUT/corpus" || exit 2
@@ -33,13 +35,13 @@ for dir in secret/*/; do
 	ctx=$(basename "$dir")
 	n=$(find "$dir" -type f | wc -l)
 	f=$(grep -c "^secret/$ctx/" "$OUT/found")
-	printf '%-12s %6d %6d %7.1f%%\n' "$ctx" "$n" "$f" "$(echo "100*$f/$n" | bc -l)"
+	printf '%-12s %6d %6d %7.1f%%\n' "$ctx" "$n" "$f" "$(pct "$f" "$n")"
 	if [ "$ctx" != bare ]; then
 		total_in=$((total_in + n)); found_in=$((found_in + f))
 	fi
 done
 services=$(cut -f2 planted.tsv | sort -u | wc -l)
-recall=$(echo "100*$found_in/$total_in" | bc -l)
+recall=$(pct "$found_in" "$total_in")
 printf 'in context: %d of %d tokens (%.1f%%), %d formats\n' \
 	"$found_in" "$total_in" "$recall" "$services"
 
@@ -53,7 +55,7 @@ comm -23 "$OUT/all" "$OUT/found" | sed -E 's#^secret/([^/]*)/(.*)-[0-9]+\.txt$#\
 nclean=$(find clean -type f | wc -l)
 fp=$(grep -o '"path":"[^"]*"' "$OUT/clean.json" | cut -d'"' -f4 | sort -u | wc -l)
 printf 'non-secrets: %d of %d reported (%.1f%%)\n' "$fp" "$nclean" \
-	"$(echo "100*$fp/$nclean" | bc -l)"
+	"$(pct "$fp" "$nclean")"
 if [ "$fp" -gt 0 ]; then
 	fail=1
 	grep -o '"path":"[^"]*"' "$OUT/clean.json" | cut -d'"' -f4 | sort -u |
