@@ -44,6 +44,7 @@ static const char *alphabet(char c)
 	case 'b': return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	case 'u': return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 	case '3': return "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	case 'z': return "abcdefghijklmnopqrstuvwxyz234567";
 	case 'q': return "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
 	default: return NULL;
 	}
