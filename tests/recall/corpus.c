@@ -153,6 +153,8 @@ static void put_yaml(FILE *f, const char *key, const char *tok)
 
 static const char *const contexts[] = {
 	"bare", "env", "json", "yaml", "xml", "appsettings", "ini", "js", "py",
+	/* where low-code exports hold one */
+	"flow", "envvar", "canvas", "url",
 };
 
 static void write_one(const char *dir, const char *ctx, const char *service,
@@ -161,6 +163,9 @@ static void write_one(const char *dir, const char *ctx, const char *service,
 	char camel[256], pascal[256], lower[256], path[1024];
 	FILE *f;
 
+	/* nobody passes a URL or a connection string as a query parameter */
+	if (!strcmp(ctx, "url") && strpbrk(tok, "\n&=+/?#\"%; :"))
+		return;
 	key_forms(env, camel, pascal, lower);
 	snprintf(path, sizeof(path), "%s/secret/%s/%s-%d.txt", dir, ctx,
 		 service, n);
@@ -204,10 +209,47 @@ static void write_one(const char *dir, const char *ctx, const char *service,
 			camel);
 		put_escaped(f, tok);
 		fprintf(f, "\";\nexport const client = new Client(%s);\n", camel);
-	} else {
+	} else if (!strcmp(ctx, "py")) {
 		fprintf(f, "import client\n\nc = client.Client(%s=\"", lower);
 		put_escaped(f, tok);
 		fputs("\", timeout=30)\n", f);
+	} else if (!strcmp(ctx, "flow")) {
+		/* a Power Automate HTTP action with the value as a header */
+		fprintf(f, "{\n  \"HTTP\": {\n    \"type\": \"Http\",\n"
+			"    \"inputs\": {\n      \"method\": \"POST\",\n"
+			"      \"uri\": \"https://api.contoso.example/v1/sync\",\n"
+			"      \"headers\": {\n        \"%s\": \"", camel);
+		put_escaped(f, tok);
+		fputs("\"\n      }\n    }\n  }\n}\n", f);
+	} else if (!strcmp(ctx, "envvar")) {
+		/* an environment variable definition with a literal default */
+		fprintf(f, "<environmentvariabledefinition schemaname=\"contoso_%s\" "
+			"introducedversion=\"1.0.0.0\">\n  <defaultvalue>", pascal);
+		put_xml(f, tok);
+		fputs("</defaultvalue>\n  <type>100000000</type>\n"
+		      "</environmentvariabledefinition>\n", f);
+	} else if (!strcmp(ctx, "canvas")) {
+		/* a canvas app formula (Power Fx doubles quotes) */
+		fprintf(f, "App As appinfo:\n    OnStart: |-\n        =Set(gRegion, \"westeurope\");\n"
+			"        Set(g%s, \"", pascal);
+		for (const char *c = tok; *c; c++)
+			if (*c == '\n')
+				fputs("\" & Char(10) & \"", f);
+			else if (*c == '"')
+				fputs("\"\"", f);
+			else
+				fputc(*c, f);
+		fputs("\")\n", f);
+	} else {
+		/* a query parameter of a URL in a flow or connector */
+		fputs("{\n  \"uri\": \"https://api.contoso.example/v1/export?format=json&", f);
+		fprintf(f, "%s=", lower);
+		for (const char *c = tok; *c; c++)
+			if (strchr("\n&=+/?#\"%; ", *c))
+				fprintf(f, "%%%02X", (unsigned char)*c);
+			else
+				fputc(*c, f);
+		fputs("\"\n}\n", f);
 	}
 	fclose(f);
 	/* the longest line of the token is what must never be printed */
