@@ -40,7 +40,16 @@ static const char *severity_word(enum sg_severity s)
 	return "?";
 }
 
-static void print_finding(FILE *out, const struct sg_finding *f)
+/* A finding that says the scan stopped early: always shown, never cut. */
+static int is_stop_notice(const struct sg_finding *f)
+{
+	return !strcmp(f->rule, "secret.limit") ||
+	       !strcmp(f->rule, "secret.deadline");
+}
+
+/* `*last_fix`: the fix printed just before; the same fix is not repeated. */
+static void print_finding(FILE *out, const struct sg_finding *f,
+			  const char **last_fix)
 {
 	fprintf(out, "%s  %s [%s]", sg_msg_prefix(), severity_word(f->severity),
 		f->rule);
@@ -54,14 +63,16 @@ static void print_finding(FILE *out, const struct sg_finding *f)
 			fprintf(out, ":%d", f->col);
 	}
 	fprintf(out, ": %s\n", f->message);
-	if (f->fix)
+	if (f->fix && !(*last_fix && !strcmp(*last_fix, f->fix)))
 		fprintf(out, "%s      fix: %s\n", sg_msg_prefix(), f->fix);
+	*last_fix = f->fix;
 }
 
 void sg_msg_report(FILE *out, const struct sg_push *push,
 		   const struct sg_report *r, const char *audit_id)
 {
 	size_t bad_refs = 0, shown = 0;
+	const char *last_fix = NULL;
 
 	for (size_t i = 0; i < push->nr; i++) {
 		const struct sg_update *u = &push->updates[i];
@@ -79,16 +90,27 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 				continue;
 			if (++shown > SG_MAX_SHOWN_FINDINGS)
 				continue;
-			print_finding(out, &r->v[j]);
+			print_finding(out, &r->v[j], &last_fix);
 		}
 	}
 	/* findings that belong to no single ref (push-wide) */
 	for (size_t j = 0; j < r->nr; j++)
 		if (!*r->v[j].ref && ++shown <= SG_MAX_SHOWN_FINDINGS)
-			print_finding(out, &r->v[j]);
-	if (shown > SG_MAX_SHOWN_FINDINGS)
+			print_finding(out, &r->v[j], &last_fix);
+	if (shown > SG_MAX_SHOWN_FINDINGS) {
 		sg_msg_line(out, "... and %zu more findings (see the audit "
 			    "log)", shown - SG_MAX_SHOWN_FINDINGS);
+		/* the reader must learn that the list is incomplete */
+		for (size_t j = 0, n = 0; j < r->nr; j++) {
+			int hidden = n >= SG_MAX_SHOWN_FINDINGS;
+
+			if (!*r->v[j].ref)
+				continue;
+			n++;
+			if (hidden && is_stop_notice(&r->v[j]))
+				print_finding(out, &r->v[j], &last_fix);
+		}
+	}
 	if (r->errors)
 		sg_msg_line(out, "push REJECTED: %zu violation(s) on %zu of "
 			    "%zu ref(s); no ref was updated%s%s%s", r->errors,

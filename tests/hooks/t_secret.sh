@@ -238,3 +238,16 @@ test_deadline_refuses_never_accepts() {
 	expect_reject "out of time" maker secret.deadline origin HEAD:refs/heads/dev
 	check "says split or ask" out_has "split the push"
 }
+
+test_finding_limit_says_so() {
+	new_repo || return
+	# 1,100 distinct fake keys: the push stops at 1,000 findings and says
+	# that more may follow, so nobody reads the list as complete
+	awk 'BEGIN { for (i = 0; i < 1100; i++) printf "KEY_%d=sk_live_%024dZq7Xw3Vb\n", i, i }' >"$W/many.env.txt"
+	git -C "$W" add many.env.txt; git -C "$W" commit -q -m many
+	expect_reject "more than the limit" maker secret.limit origin HEAD:refs/heads/dev
+	check "says more may follow" out_has "stopped after 1000 findings"
+	# stagegate scan goes on to 100,000 and lists them all
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format json "$W/many.env.txt" >"$T/out"
+	check "scan lists all 1,100" [ "$(grep -c '"rule":"secret.stripe-key"' "$T/out")" -eq 1100 ]
+}
