@@ -68,10 +68,26 @@ static void print_finding(FILE *out, const struct sg_finding *f,
 	*last_fix = f->fix;
 }
 
+/*
+ * Print `f` unless SG_MAX_SHOWN_FINDINGS are out already; a notice that
+ * the scan stopped early is printed all the same, so nobody reads the
+ * list as complete. `*hidden` counts what was left out.
+ */
+static void show_finding(FILE *out, const struct sg_finding *f,
+			 size_t *shown, size_t *hidden, const char **last_fix)
+{
+	if (*shown >= SG_MAX_SHOWN_FINDINGS && !is_stop_notice(f)) {
+		++*hidden;
+		return;
+	}
+	++*shown;
+	print_finding(out, f, last_fix);
+}
+
 void sg_msg_report(FILE *out, const struct sg_push *push,
 		   const struct sg_report *r, const char *audit_id)
 {
-	size_t bad_refs = 0, shown = 0;
+	size_t bad_refs = 0, shown = 0, hidden = 0;
 	const char *last_fix = NULL;
 
 	for (size_t i = 0; i < push->nr; i++) {
@@ -85,32 +101,19 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 		else
 			sg_msg_line(out, "%s: %s", u->ref,
 				    u->rejected ? "REJECTED" : "ok");
-		for (size_t j = 0; j < r->nr; j++) {
-			if (strcmp(r->v[j].ref, u->ref))
-				continue;
-			if (++shown > SG_MAX_SHOWN_FINDINGS)
-				continue;
-			print_finding(out, &r->v[j], &last_fix);
-		}
+		for (size_t j = 0; j < r->nr; j++)
+			if (!strcmp(r->v[j].ref, u->ref))
+				show_finding(out, &r->v[j], &shown, &hidden,
+					     &last_fix);
 	}
 	/* findings that belong to no single ref (push-wide) */
 	for (size_t j = 0; j < r->nr; j++)
-		if (!*r->v[j].ref && ++shown <= SG_MAX_SHOWN_FINDINGS)
-			print_finding(out, &r->v[j], &last_fix);
-	if (shown > SG_MAX_SHOWN_FINDINGS) {
+		if (!*r->v[j].ref)
+			show_finding(out, &r->v[j], &shown, &hidden,
+				     &last_fix);
+	if (hidden)
 		sg_msg_line(out, "... and %zu more findings (see the audit "
-			    "log)", shown - SG_MAX_SHOWN_FINDINGS);
-		/* the reader must learn that the list is incomplete */
-		for (size_t j = 0, n = 0; j < r->nr; j++) {
-			int hidden = n >= SG_MAX_SHOWN_FINDINGS;
-
-			if (!*r->v[j].ref)
-				continue;
-			n++;
-			if (hidden && is_stop_notice(&r->v[j]))
-				print_finding(out, &r->v[j], &last_fix);
-		}
-	}
+			    "log)", hidden);
 	if (r->errors)
 		sg_msg_line(out, "push REJECTED: %zu violation(s) on %zu of "
 			    "%zu ref(s); no ref was updated%s%s%s", r->errors,

@@ -73,18 +73,19 @@ static int count_finding(struct sg_scan *s, const char *path)
 	size_t max = s->max_findings ? s->max_findings : SG_MAX_SECRET_FINDINGS;
 	size_t n = s->shared_findings ? atomic_fetch_add(s->shared_findings, 1) + 1
 				      : ++s->nr_findings;
-	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 
 	if (n < max)
 		return 0;
 	halt(s);
 	if (n == max) {
+		struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
 		sg_buf_addf(&why, "the secret scan stopped after %zu findings; "
 			    "more may follow", max);
 		stop(s, path, "secret.limit", "remove these secrets and push "
 		     "again to see the rest", why.buf);
+		sg_buf_release(&why);
 	}
-	sg_buf_release(&why);
 	return STOP;
 }
 
