@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install the Debian packages stagegate builds and tests with, when missing.
+# Another apt-get or dpkg run (unattended-upgrades, a second make) holds
+# the dpkg lock: wait for it instead of failing.
 set -eu
 pkgs="gcc make pkg-config git libgit2-dev libpcre2-dev libyaml-dev
 libcriterion-dev libssl-dev libzip-dev zip unzip time"
@@ -19,5 +21,17 @@ if [ "$(id -u)" -ne 0 ]; then
 else
 	SUDO=
 fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+# apt_get ARGS...: apt-get waiting up to 10 minutes for the dpkg and
+# lists locks (DPkg::Lock::Timeout covers dpkg; retry covers the rest).
+apt_get() {
+	tries=0
+	until DEBIAN_FRONTEND=noninteractive $SUDO apt-get \
+		-o DPkg::Lock::Timeout=600 "$@"; do
+		tries=$((tries + 1))
+		[ "$tries" -lt 60 ] || return 1
+		echo "stagegate: apt-get busy or failed; retrying in 10 s" >&2
+		sleep 10
+	done
+}
+apt_get update -qq
+apt_get install -y -qq $missing
