@@ -26,6 +26,8 @@
 /* pcre2 match and depth limits: reaching one is an error, not a pass. */
 #define SG_PCRE2_MATCH_LIMIT	1000000
 #define SG_PCRE2_DEPTH_LIMIT	10000
+/* Capture groups a secret rule may report (the match array's size). */
+#define SG_MAX_RULE_GROUP	9
 /* One audit record; a record larger than this is cut, never dropped. */
 #define SG_MAX_AUDIT_RECORD	(256 * 1024)
 

@@ -141,8 +141,9 @@ int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	/* the JIT stack is one more bound on the same work */
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT)
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		return sg_error(err, SG_ELIMIT, "pattern '%s' hit its match "
 				"limit", re->source);
 	return sg_error(err, SG_ERROR, "pattern '%s' failed to match (pcre2 "

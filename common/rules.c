@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "limits.h"
 #include "regex.h"
 #include "rules.h"
 #include "sha256.h"
@@ -308,6 +309,9 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		if (!v->value || *end || g < 0 || g > sg_regex_groups(r->re))
 			return fail_at(err, file, v, "'group' must name a "
 				       "capture group of the pattern");
+		if (g > SG_MAX_RULE_GROUP)
+			return fail_at(err, file, v, "'group' must be at most "
+				       "9 (SG_MAX_RULE_GROUP)");
 		r->group = (int)g;
 	}
 	if ((v = get(n, "entropy"))) {
@@ -505,7 +509,7 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 		  struct sg_buf *err)
 {
 	char *hit = sg_malloc(rules->nr ? rules->nr : 1);
-	size_t ov[20];
+	size_t ov[2 * (SG_MAX_RULE_GROUP + 1)];
 	struct exempt_spans exempt = { 0 };
 	int ret = 0;
 
