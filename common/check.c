@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "check.h"
 #include "error.h"
+#include "limits.h"
 #include "banned.h"
 
 static const struct {
@@ -18,15 +19,39 @@ static const struct {
 	{ "tested", sg_gate_tested },
 };
 
+/*
+ * An object of the update is neither in the push nor on the server: git
+ * itself refuses such a push (a shallow clone, a broken client), so say
+ * that rather than "internal error".
+ */
+static void incomplete(const struct sg_update *u, struct sg_report *r)
+{
+	char hex[SG_OID_SHOWN + 1] = "";
+
+	if (!git_oid_is_zero(&u->missing))
+		git_oid_tostr(hex, sizeof(hex), &u->missing);
+	sg_report_add(r, SG_SEV_ERROR, "push.incomplete", u->ref, NULL,
+		      "fetch the whole history (git fetch --unshallow) and "
+		      "push again",
+		      "the push lacks %s%s that the new tip of %s needs, and "
+		      "the server does not have it either",
+		      *hex ? "object " : "a parent commit", hex, u->ref);
+}
+
 int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		  struct sg_buf *err)
 {
 	struct sg_push *push = ctx->push;
 
-	for (size_t i = 0; i < push->nr; i++)
+	for (size_t i = 0; i < push->nr; i++) {
+		if (push->updates[i].incomplete) {
+			incomplete(&push->updates[i], r);
+			continue;
+		}
 		for (size_t g = 0; g < SG_ARRAY_SIZE(gates); g++)
 			if (gates[g].fn(ctx, &push->updates[i], r, err) < 0)
 				return SG_ERROR;
+	}
 	/* objects of the update hook's push already left quarantine */
 	if (!ctx->single_ref && sg_gate_secrets(ctx, r, err) < 0)
 		return SG_ERROR;

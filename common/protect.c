@@ -29,6 +29,21 @@ static void pusher_denied(struct sg_context *ctx, struct sg_update *u,
 	sg_buf_release(&fix);
 }
 
+/* Whether the alias or what it points to is governed by the policy. */
+static int symref_gated(const struct sg_context *ctx,
+			const struct sg_update *u)
+{
+	const char *names[] = { u->ref, u->symref_target };
+
+	for (size_t i = 0; i < SG_ARRAY_SIZE(names); i++)
+		if (sg_policy_env_for(ctx->pol, names[i]) ||
+		    sg_ref_matches(ctx->pol->tag_pattern, names[i]) ||
+		    !strncmp(names[i], "refs/replace/", 13) ||
+		    strncmp(names[i], "refs/", 5))
+			return 1;
+	return 0;
+}
+
 int sg_gate_protect(struct sg_context *ctx, struct sg_update *u,
 		    struct sg_report *r, struct sg_buf *err)
 {
@@ -43,6 +58,15 @@ int sg_gate_protect(struct sg_context *ctx, struct sg_update *u,
 			      "replace refs are refused on this server: they "
 			      "change what git shows for a commit, approvals "
 			      "included");
+		return 0;
+	}
+	if (u->symref_target && symref_gated(ctx, u)) {
+		sg_report_add(r, SG_SEV_ERROR, "protect.symref", u->ref, NULL,
+			      "push to the branch itself, not to its alias",
+			      "%s is a symbolic ref to %s on this server: a push "
+			      "to it would move %s without the gates of %s",
+			      u->ref, u->symref_target, u->symref_target,
+			      u->symref_target);
 		return 0;
 	}
 	if (!env)

@@ -256,6 +256,9 @@ int sg_push_open(struct sg_push *push, const char *gitdir,
 			ret = sg_git_error(err, "cannot open the object "
 					   "database");
 	}
+	if (ret == 0 && push->quarantine &&
+	    git_odb_open(&push->quarantine_odb, push->quarantine) < 0)
+		ret = sg_git_error(err, "cannot open the pushed objects");
 	sg_buf_release(&objects);
 	return ret;
 }
@@ -272,7 +275,23 @@ int sg_push_on_server(const struct sg_push *push, const git_oid *id)
 	return push->server_odb && git_odb_exists(push->server_odb, id);
 }
 
-/* Peel `id` to a commit into *out; *has = 0 if it is no commit. */
+int sg_push_each_new_object(const struct sg_push *push, git_odb_foreach_cb fn,
+			    void *payload, struct sg_buf *err)
+{
+	int rc;
+
+	if (!push->quarantine_odb)
+		return 0;
+	rc = git_odb_foreach(push->quarantine_odb, fn, payload);
+	if (rc < 0 && rc != GIT_EUSER)
+		return sg_git_error(err, "cannot list the pushed objects");
+	return rc == GIT_EUSER ? SG_ERROR : 0;
+}
+
+/*
+ * Peel `id` to a commit into *out; *has = 0 if it is no commit.
+ * SG_ENOTFOUND: the object is nowhere (the push is incomplete).
+ */
 static int peel(git_repository *repo, const git_oid *id, const char *ref,
 		git_oid *out, int *has, git_object_t *type, struct sg_buf *err)
 {
@@ -282,7 +301,10 @@ static int peel(git_repository *repo, const git_oid *id, const char *ref,
 
 	*has = 0;
 	git_oid_tostr(hex, sizeof(hex), id);
-	if (git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY) < 0)
+	rc = git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY);
+	if (rc == GIT_ENOTFOUND)
+		return SG_ENOTFOUND;
+	if (rc < 0)
 		return sg_error(err, SG_ERROR, "cannot read object %s of '%s': "
 				"%s", hex, ref, git_error_last()
 				? git_error_last()->message : "missing");
@@ -331,7 +353,7 @@ struct hide {
 	git_revwalk *walk;
 	const struct sg_policy *pol;
 	const char *self;		/* the ref being created: not hidden */
-	int protected_only;
+	const struct sg_env *env;	/* non-NULL: only this one's refs */
 };
 
 static int hide_wanted(const char *name, void *payload)
@@ -340,8 +362,7 @@ static int hide_wanted(const char *name, void *payload)
 
 	if (h->self && !strcmp(name, h->self))
 		return 0;
-	return !h->protected_only ||
-	       sg_env_is_protected(sg_policy_env_for(h->pol, name));
+	return !h->env || sg_policy_env_for(h->pol, name) == h->env;
 }
 
 static int hide_one(const char *name, const git_oid *commit, void *payload,
@@ -354,12 +375,12 @@ static int hide_one(const char *name, const git_oid *commit, void *payload,
 	       ? sg_git_error(err, "cannot walk history") : 0;
 }
 
-/* Hide the tips of the existing refs (only protected ones, if asked). */
+/* Hide the tips of the existing refs (only those of `env`, if given). */
 static int hide_refs(git_repository *repo, git_revwalk *walk,
 		     const struct sg_policy *pol, const char *self,
-		     int protected_only, struct sg_buf *err)
+		     const struct sg_env *env, struct sg_buf *err)
 {
-	struct hide h = { walk, pol, self, protected_only };
+	struct hide h = { walk, pol, self, env };
 
 	return sg_push_each_ref(repo, hide_wanted, hide_one, &h, err);
 }
@@ -371,7 +392,12 @@ static int list_commits(struct sg_push *push, struct sg_update *u,
 	git_oid id;
 	int rc, ret = 0;
 
-	if (!u->has_new_commit)
+	/*
+	 * Only gated refs need their commits: the secret gate walks the
+	 * push as a whole, and listing every ref for each of 10,000 created
+	 * branches would be quadratic.
+	 */
+	if (!u->has_new_commit || !u->env)
 		return 0;
 	if (git_revwalk_new(&walk, push->repo) < 0)
 		return sg_git_error(err, "cannot walk history");
@@ -381,9 +407,8 @@ static int list_commits(struct sg_push *push, struct sg_update *u,
 	else if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit)
 		ret = git_revwalk_hide(walk, &u->old_commit) < 0
 			      ? sg_git_error(err, "cannot walk history") : 0;
-	else
-		ret = hide_refs(push->repo, walk, pol, u->ref,
-				sg_env_is_protected(u->env), err);
+	else	/* what the environment's own refs do not hold is new to it */
+		ret = hide_refs(push->repo, walk, pol, u->ref, u->env, err);
 	while (ret == 0 && (rc = git_revwalk_next(&id, walk)) == 0) {
 		if (u->commits_nr == SG_MAX_COMMITS) {
 			ret = sg_error(err, SG_ELIMIT, "'%s' brings more than "
@@ -393,10 +418,54 @@ static int list_commits(struct sg_push *push, struct sg_update *u,
 		SG_ALLOC_GROW(u->commits, u->commits_nr + 1, u->commits_alloc);
 		git_oid_cpy(&u->commits[u->commits_nr++], &id);
 	}
-	if (ret == 0 && rc != GIT_ITEROVER)
+	if (ret == 0 && rc == GIT_ENOTFOUND) {
+		u->incomplete = 1;	/* a parent is nowhere: git refuses too */
+		u->commits_nr = 0;
+	} else if (ret == 0 && rc != GIT_ITEROVER) {
 		ret = sg_git_error(err, "cannot walk history");
+	}
 	git_revwalk_free(walk);
 	return ret;
+}
+
+/* If `u->ref` is a symbolic ref on the server, note what it points to. */
+static int find_symref(struct sg_push *push, struct sg_update *u,
+		       struct sg_buf *err)
+{
+	git_reference *ref = NULL, *resolved = NULL;
+	int rc = git_reference_lookup(&ref, push->repo, u->ref);
+
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return sg_git_error(err, "cannot read a ref");
+	if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
+		/* the end of the chain; a dangling one names its target */
+		if (git_reference_resolve(&resolved, ref) == 0)
+			u->symref_target = sg_strdup(
+				git_reference_name(resolved));
+		else
+			u->symref_target = sg_strdup(
+				git_reference_symbolic_target(ref));
+	}
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	return 0;
+}
+
+/* An object of `u` is missing: record which, for the protect gate. */
+static int peel_or_mark(struct sg_push *push, struct sg_update *u,
+			const git_oid *id, git_oid *out, int *has,
+			git_object_t *type, struct sg_buf *err)
+{
+	int rc = peel(push->repo, id, u->ref, out, has, type, err);
+
+	if (rc == SG_ENOTFOUND) {
+		u->incomplete = 1;
+		git_oid_cpy(&u->missing, id);
+		return 0;
+	}
+	return rc;
 }
 
 int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
@@ -404,19 +473,29 @@ int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 {
 	for (size_t i = 0; i < push->nr; i++) {
 		struct sg_update *u = &push->updates[i];
+		int rc;
 
 		u->env = sg_policy_env_for(pol, u->ref);
-		if (u->kind != SG_UPDATE_CREATE &&
-		    peel(push->repo, &u->old_id, u->ref, &u->old_commit,
-			 &u->has_old_commit, NULL, err) < 0)
+		if (find_symref(push, u, err) < 0)
+			return SG_ERROR;
+		rc = u->kind == SG_UPDATE_CREATE ? 0 :
+		     peel(push->repo, &u->old_id, u->ref, &u->old_commit,
+			  &u->has_old_commit, NULL, err);
+		if (rc == SG_ENOTFOUND)
+			return sg_error(err, SG_ERROR, "the current tip of '%s' "
+					"is missing from the repository",
+					u->ref);
+		if (rc < 0)
 			return SG_ERROR;
 		if (u->kind != SG_UPDATE_DELETE &&
-		    peel(push->repo, &u->new_id, u->ref, &u->new_commit,
-			 &u->has_new_commit, &u->new_type, err) < 0)
+		    peel_or_mark(push, u, &u->new_id, &u->new_commit,
+				 &u->has_new_commit, &u->new_type, err) < 0)
 			return SG_ERROR;
+		if (u->incomplete)
+			continue;
 		if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit &&
 		    u->has_new_commit) {
-			int rc = git_oid_equal(&u->old_commit, &u->new_commit)
+			rc = git_oid_equal(&u->old_commit, &u->new_commit)
 				 ? 1 : git_graph_descendant_of(push->repo,
 					&u->new_commit, &u->old_commit);
 
@@ -439,13 +518,34 @@ int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 
 struct blob_walk {
 	struct sg_push *push;
-	struct sg_oidset seen;
+	struct sg_oidset *seen;		/* trees and blobs already listed */
 	sg_commit_fn on_commit;
 	sg_blob_fn fn;
 	void *payload;
 	const git_oid *commit;
 	struct sg_buf path;
 };
+
+#define BLOB_WALK_INIT(push, seen, on_commit, fn, payload) \
+	{ push, seen, on_commit, fn, payload, NULL, \
+	  SG_BUF_INIT(SG_MAX_PATH_BYTES) }
+
+/*
+ * Extend the path by `name` (and a '/' for a tree). A path past the
+ * limit is not an error: the content is still scanned, under a path
+ * that says so, and the secret gate refuses it as such.
+ */
+static void path_push(struct blob_walk *w, size_t base, const char *name,
+		      int dir)
+{
+	w->path.len = base;
+	w->path.buf[base] = '\0';
+	if (sg_buf_adds(&w->path, name) < 0 ||
+	    (dir && sg_buf_addch(&w->path, '/') < 0)) {
+		sg_buf_reset(&w->path);
+		sg_buf_adds(&w->path, SG_PATH_TOO_LONG);
+	}
+}
 
 static int walk_tree(struct blob_walk *w, git_tree *old, git_tree *tree,
 		     struct sg_buf *err)
@@ -465,12 +565,11 @@ static int walk_tree(struct blob_walk *w, git_tree *old, git_tree *tree,
 			continue;
 		if (type != GIT_OBJECT_TREE && type != GIT_OBJECT_BLOB)
 			continue;	/* submodule commits carry no content */
-		if (!sg_oidset_insert(&w->seen, id) ||
+		if (!sg_oidset_insert(w->seen, id) ||
 		    sg_push_on_server(w->push, id))
 			continue;
-		w->path.len = base;
-		if (sg_buf_adds(&w->path, git_tree_entry_name(e)) < 0)
-			return sg_error(err, SG_ELIMIT, "a path is too long");
+		path_push(w, base, git_tree_entry_name(e),
+			  type == GIT_OBJECT_TREE);
 		if (type == GIT_OBJECT_BLOB) {
 			ret = w->fn(id, w->path.buf, git_tree_entry_filemode(e),
 				    w->commit, was && git_tree_entry_type(was) ==
@@ -478,8 +577,6 @@ static int walk_tree(struct blob_walk *w, git_tree *old, git_tree *tree,
 				    : NULL, w->payload, err);
 			continue;
 		}
-		if (sg_buf_addch(&w->path, '/') < 0)
-			return sg_error(err, SG_ELIMIT, "a path is too long");
 		if (git_tree_lookup(&sub, w->push->repo, id) < 0)
 			return sg_git_error(err, "cannot read a pushed tree");
 		if (was && git_tree_entry_type(was) == GIT_OBJECT_TREE &&
@@ -502,15 +599,16 @@ static int walk_commit(struct blob_walk *w, const git_oid *id,
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *old = NULL;
-	int ret = 0;
+	int ret = 0, rc = 0;
 
 	if (git_commit_lookup(&c, w->push->repo, id) < 0 ||
 	    git_commit_tree(&tree, c) < 0)
 		ret = sg_git_error(err, "cannot read a pushed commit");
 	else if (git_commit_parentcount(c) > 0 &&
-		 (git_commit_parent(&parent, c, 0) < 0 ||
-		  git_commit_tree(&old, parent) < 0))
+		 ((rc = git_commit_parent(&parent, c, 0)) < 0 ||
+		  git_commit_tree(&old, parent) < 0) && rc != GIT_ENOTFOUND)
 		ret = sg_git_error(err, "cannot read a parent commit");
+	/* a missing parent (refused elsewhere): every entry counts as new */
 	if (ret == 0 && w->on_commit)
 		ret = w->on_commit(c, w->payload, err);
 	if (ret == 0) {
@@ -525,35 +623,66 @@ static int walk_commit(struct blob_walk *w, const git_oid *id,
 	return ret;
 }
 
-int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
-		      sg_blob_fn fn, void *payload, struct sg_buf *err)
+/* Walk every commit `walk` yields, oldest first. */
+static int walk_revs(struct blob_walk *w, git_revwalk *walk,
+		     struct sg_buf *err)
 {
-	struct blob_walk w = { push, SG_OIDSET_INIT, on_commit, fn, payload,
-			       NULL, SG_BUF_INIT(64 * 1024) };
+	git_oid id;
+	int rc, ret = 0;
+
+	while (ret == 0 && (rc = git_revwalk_next(&id, walk)) == 0)
+		ret = walk_commit(w, &id, err);
+	if (ret == 0 && rc != GIT_ITEROVER)
+		ret = sg_git_error(err, "cannot walk history");
+	return ret;
+}
+
+int sg_push_new_blobs(struct sg_push *push, struct sg_oidset *seen,
+		      sg_commit_fn on_commit, sg_blob_fn fn, void *payload,
+		      struct sg_buf *err)
+{
+	struct blob_walk w = BLOB_WALK_INIT(push, seen, on_commit, fn,
+					    payload);
 	git_revwalk *walk = NULL;
 	size_t pushed = 0;
-	git_oid id;
-	int rc = 0, ret = 0;
+	int ret = 0;
 
 	if (git_revwalk_new(&walk, push->repo) < 0)
 		return sg_git_error(err, "cannot walk history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	for (size_t i = 0; i < push->nr && ret == 0; i++) {
 		if (!push->updates[i].has_new_commit ||
-		    !push->updates[i].in_scope)
+		    !push->updates[i].in_scope ||
+		    push->updates[i].incomplete)
 			continue;
 		if (git_revwalk_push(walk, &push->updates[i].new_commit) < 0)
 			ret = sg_git_error(err, "cannot walk history");
 		pushed++;
 	}
 	if (ret == 0 && pushed)
-		ret = hide_refs(push->repo, walk, NULL, NULL, 0, err);
-	while (ret == 0 && pushed && (rc = git_revwalk_next(&id, walk)) == 0)
-		ret = walk_commit(&w, &id, err);
-	if (ret == 0 && pushed && rc != GIT_ITEROVER)
-		ret = sg_git_error(err, "cannot walk history");
+		ret = hide_refs(push->repo, walk, NULL, NULL, NULL, err);
+	if (ret == 0 && pushed)
+		ret = walk_revs(&w, walk, err);
 	git_revwalk_free(walk);
-	sg_oidset_release(&w.seen);
+	sg_buf_release(&w.path);
+	return ret;
+}
+
+int sg_push_walk_tree(struct sg_push *push, struct sg_oidset *seen,
+		      const git_oid *tree_id, const char *prefix,
+		      const git_oid *commit, sg_blob_fn fn, void *payload,
+		      struct sg_buf *err)
+{
+	struct blob_walk w = BLOB_WALK_INIT(push, seen, NULL, fn, payload);
+	git_tree *tree = NULL;
+	int ret;
+
+	if (git_tree_lookup(&tree, push->repo, tree_id) < 0)
+		return sg_git_error(err, "cannot read a pushed tree");
+	w.commit = commit;
+	path_push(&w, 0, prefix, 0);
+	ret = walk_tree(&w, NULL, tree, err);
+	git_tree_free(tree);
 	sg_buf_release(&w.path);
 	return ret;
 }
@@ -562,11 +691,11 @@ int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 		       const git_oid *hide, sg_commit_fn on_commit,
 		       sg_blob_fn fn, void *payload, struct sg_buf *err)
 {
-	struct blob_walk w = { push, SG_OIDSET_INIT, on_commit, fn, payload,
-			       NULL, SG_BUF_INIT(64 * 1024) };
+	struct sg_oidset seen = SG_OIDSET_INIT;
+	struct blob_walk w = BLOB_WALK_INIT(push, &seen, on_commit, fn,
+					    payload);
 	git_revwalk *walk = NULL;
-	git_oid id;
-	int rc = 0, ret = 0;
+	int ret = 0;
 
 	if (git_revwalk_new(&walk, push->repo) < 0)
 		return sg_git_error(err, "cannot walk history");
@@ -574,12 +703,10 @@ int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 	if (git_revwalk_push(walk, tip) < 0 ||
 	    (hide && git_revwalk_hide(walk, hide) < 0))
 		ret = sg_git_error(err, "cannot walk history");
-	while (ret == 0 && (rc = git_revwalk_next(&id, walk)) == 0)
-		ret = walk_commit(&w, &id, err);
-	if (ret == 0 && rc != GIT_ITEROVER)
-		ret = sg_git_error(err, "cannot walk history");
+	if (ret == 0)
+		ret = walk_revs(&w, walk, err);
 	git_revwalk_free(walk);
-	sg_oidset_release(&w.seen);
+	sg_oidset_release(&seen);
 	sg_buf_release(&w.path);
 	return ret;
 }
@@ -590,6 +717,7 @@ void sg_push_release(struct sg_push *push)
 		struct sg_update *u = &push->updates[i];
 
 		free(u->ref);
+		free(u->symref_target);
 		free(u->commits);
 		sg_strlist_release(&u->approvers);
 		free(u->tested_tag);
@@ -598,6 +726,7 @@ void sg_push_release(struct sg_push *push)
 	free(push->updates);
 	sg_strlist_release(&push->options);
 	git_odb_free(push->server_odb);
+	git_odb_free(push->quarantine_odb);
 	git_repository_free(push->repo);
 	free(push->gitdir);
 	free(push->quarantine);

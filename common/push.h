@@ -12,6 +12,7 @@
 #include "policy.h"
 
 struct sg_buf;
+struct sg_oidset;
 
 enum sg_update_kind { SG_UPDATE_CREATE, SG_UPDATE_DELETE, SG_UPDATE_MODIFY };
 
@@ -23,6 +24,11 @@ struct sg_update {
 	git_oid old_commit, new_commit;
 	int has_old_commit, has_new_commit;
 	git_object_t new_type;		/* type of new_id before peeling */
+	/* a symbolic ref on the server: git moves its target, not it */
+	char *symref_target;
+	/* an object of the update is neither pushed nor on the server */
+	int incomplete;
+	git_oid missing;
 	int fast_forward;		/* old is an ancestor of new */
 	int backwards;			/* new is an ancestor of old */
 	const struct sg_env *env;	/* NULL: no environment */
@@ -41,12 +47,13 @@ struct sg_push {
 	char *gitdir, *quarantine;	/* as opened; quarantine may be NULL */
 	git_repository *repo;		/* sees the quarantined objects too */
 	git_odb *server_odb;		/* only what the server had before */
+	git_odb *quarantine_odb;	/* only what this push brings */
 	struct sg_update *updates;
 	size_t nr, alloc;
 	struct sg_strlist options;	/* push options (git push -o) */
 };
 
-#define SG_PUSH_INIT { NULL, NULL, NULL, NULL, NULL, 0, 0, { NULL, 0, 0 } }
+#define SG_PUSH_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, { NULL, 0, 0 } }
 
 /* Parse "OLD NEW REF" lines from `in` (pre-receive's standard input). */
 int sg_push_read(struct sg_push *push, FILE *in, struct sg_buf *err);
@@ -60,8 +67,9 @@ const char *sg_push_option(const struct sg_push *push, const char *key);
 
 /*
  * Open the bare repository `gitdir` with the objects of `quarantine`
- * (GIT_QUARANTINE_PATH, may be NULL) visible. Refuses SHA-256
- * repositories, which libgit2 1.5 cannot read.
+ * visible (the push's own object directory: GIT_QUARANTINE_PATH, or
+ * GIT_OBJECT_DIRECTORY under Gitaly; NULL when the push brought no
+ * objects). Refuses SHA-256 repositories, which libgit2 1.5 cannot read.
  */
 int sg_push_open(struct sg_push *push, const char *gitdir,
 		 const char *quarantine, struct sg_buf *err);
@@ -96,9 +104,18 @@ typedef int (*sg_commit_fn)(git_commit *commit, void *payload,
  * Walk every commit new to the server (oldest first) that the updates
  * with `in_scope` set bring, and for each blob it adds or changes that
  * the server did not have, call `fn` once. `on_commit` may be NULL.
+ * Every tree and blob listed goes into `seen` (caller-owned), so the
+ * caller can tell what the walk did not reach. A path longer than
+ * SG_MAX_PATH_BYTES is given as SG_PATH_TOO_LONG.
  */
-int sg_push_new_blobs(struct sg_push *push, sg_commit_fn on_commit,
-		      sg_blob_fn fn, void *payload, struct sg_buf *err);
+int sg_push_new_blobs(struct sg_push *push, struct sg_oidset *seen,
+		      sg_commit_fn on_commit, sg_blob_fn fn, void *payload,
+		      struct sg_buf *err);
+/* The same for every blob under tree `tree_id`, paths after `prefix`. */
+int sg_push_walk_tree(struct sg_push *push, struct sg_oidset *seen,
+		      const git_oid *tree_id, const char *prefix,
+		      const git_oid *commit, sg_blob_fn fn, void *payload,
+		      struct sg_buf *err);
 /*
  * The same walk over the commits of tip, minus those of `hide` (may be
  * NULL), for stagegate scan --range; push->server_odb may be NULL.
@@ -117,6 +134,13 @@ int sg_push_each_ref(git_repository *repo, sg_ref_want_fn want, sg_ref_fn fn,
 		     void *payload, struct sg_buf *err);
 /* Whether the server had `id` before this push. */
 int sg_push_on_server(const struct sg_push *push, const git_oid *id);
+/*
+ * Call fn(id, payload) for every object of the quarantine, loose and
+ * packed, whatever refers to it: what a push brings is exactly that set.
+ * fn returns 0 to go on. No quarantine: nothing.
+ */
+int sg_push_each_new_object(const struct sg_push *push, git_odb_foreach_cb fn,
+			    void *payload, struct sg_buf *err);
 
 void sg_push_release(struct sg_push *push);
 

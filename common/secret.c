@@ -21,6 +21,7 @@
 #include "content.h"
 #include "error.h"
 #include "limits.h"
+#include "oidset.h"
 #include "regex.h"
 #include "rules.h"
 #include "secret.h"
@@ -158,6 +159,35 @@ static int seen_span(struct hit_ctx *h, size_t start, size_t end)
 	return 0;
 }
 
+static int scan_text(struct sg_scan *s, const char *path, const char *text,
+		     size_t len, const char *outer, size_t run_start,
+		     struct sg_buf *err);
+
+/*
+ * Whether the previous version of this file already had this finding:
+ * the same rule on the same value (its fingerprint), not merely the
+ * same bytes somewhere (a build id that later becomes a password).
+ */
+static int legacy(struct sg_scan *s, const char *path, const char *fp,
+		  const char *v, size_t len)
+{
+	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	if (!s->old_text || !memmem(s->old_text, s->old_len, v, len))
+		return 0;
+	if (!s->old_scanned) {
+		struct sg_scan old = *s;
+
+		old.old_text = NULL;
+		old.collect = &s->old_found;
+		/* a failure leaves the list short: the finding stays an error */
+		scan_text(&old, path, s->old_text, s->old_len, NULL, 0, &err);
+		s->old_scanned = 1;
+	}
+	sg_buf_release(&err);
+	return sg_strlist_has(&s->old_found, fp);
+}
+
 static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		  size_t len, size_t start, size_t end, void *payload,
 		  struct sg_buf *err)
@@ -175,6 +205,11 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	/* rules run specific first, generic last: keep the specific one */
 	if (seen_span(h, start, end))
 		return 0;
+	if (s->collect) {
+		sg_fingerprint(fp, rule->id, text + start, end - start);
+		sg_strlist_add(s->collect, fp);
+		return 0;
+	}
 	if (h->outer_text)
 		position(h->outer_text, h->run_start, &line, &col);
 	else
@@ -192,8 +227,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 			    a ? a->reason : "inline stagegate:allow marker");
 		f = sg_report_add(s->report, SG_SEV_NOTE, "secret.allowed",
 				  s->ref, s->commit, NULL, "%s", msg.buf);
-	} else if (s->old_text && memmem(s->old_text, s->old_len, text + start,
-					 end - start)) {
+	} else if (legacy(s, h->path, fp, text + start, end - start)) {
 		sg_buf_adds(&msg, "; already on the server in the previous "
 			    "version of this file, so not new: not blocking");
 		f = sg_report_add(s->report, SG_SEV_WARNING, rule_id.buf,
@@ -213,10 +247,6 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	sg_buf_release(&rule_id);
 	return count_finding(s, h->path);
 }
-
-static int scan_text(struct sg_scan *s, const char *path, const char *text,
-		     size_t len, const char *outer, size_t run_start,
-		     struct sg_buf *err);
 
 static int on_base64(size_t run_start, const char *decoded, size_t len,
 		     void *payload, struct sg_buf *err)
@@ -363,11 +393,18 @@ void sg_scan_file_name(struct sg_scan *s, const char *path)
 
 /* ---- the gate -----------------------------------------------------------
  *
- * The walk (the main thread: libgit2 history and tree reads) lists each
- * new blob once as a job; workers, each with its own repository handle
- * (libgit2 wants one per thread), inflate and scan jobs while the walk
- * goes on, and the main thread joins them when the walk is done. Each
- * job keeps its own findings, merged afterwards in walk order, so the
+ * What a push brings is exactly the objects of its quarantine. The walk
+ * (main thread) goes over the commits the updates bring, to name each
+ * new blob with a path and a commit; then every quarantined object the
+ * walk did not reach (a blob or tree under a ref or a tag, an object
+ * nothing refers to) is examined as well. Commits and tags are scanned
+ * as raw text: headers, names, and a message past a NUL byte.
+ *
+ * Workers, each with its own repository handle (libgit2 wants one per
+ * thread), inflate and scan blobs while the walk goes on. They copy a
+ * scan configuration that is never written once the first of them
+ * starts; the main thread scans messages with a scan of its own. Each
+ * job keeps its own findings, merged in walk order afterwards, so the
  * message reads the same however the work was split.
  */
 
@@ -379,6 +416,7 @@ void sg_scan_file_name(struct sg_scan *s, const char *path)
 struct job {
 	git_oid blob, old, commit;
 	int has_old;			/* `old` was on the server before */
+	int has_commit;
 	char *path;
 	const char *ref;
 	struct sg_report report;
@@ -386,7 +424,9 @@ struct job {
 
 struct gate {
 	struct sg_context *ctx;
-	struct sg_scan scan;		/* the template each worker copies */
+	const struct sg_scan *config;	/* read-only: what workers copy */
+	struct sg_scan main;		/* the main thread's, for messages */
+	struct sg_oidset seen;		/* objects examined (or queued) */
 	/* the queue: jobs[next..nr) wait; guarded by `lock` */
 	struct job **jobs;
 	size_t nr, alloc, next;
@@ -424,9 +464,7 @@ static const char *ref_of(struct sg_context *ctx, const git_oid *commit)
 	for (size_t i = 0; i < ctx->push->nr; i++) {
 		const struct sg_update *u = &ctx->push->updates[i];
 
-		if (!u->in_scope)
-			continue;
-		if (!*first)
+		if (!*first && u->kind != SG_UPDATE_DELETE)
 			first = u->ref;
 		for (size_t j = 0; j < u->commits_nr; j++)
 			if (git_oid_equal(&u->commits[j], commit))
@@ -435,15 +473,72 @@ static const char *ref_of(struct sg_context *ctx, const git_oid *commit)
 	return first;
 }
 
+/*
+ * Scan a commit or tag object as git stores it: every header but the
+ * object ids it links (tree, parent, object), author, committer, tagger,
+ * extra headers, and the whole message, a NUL byte read as a line break.
+ */
+static int scan_raw_object(struct sg_scan *s, git_repository *repo,
+			   const git_oid *id, const char *what,
+			   struct sg_buf *err)
+{
+	struct sg_buf text = SG_BUF_INIT((size_t)-1 / 2);
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	const char *p, *end;
+	int in_header = 1, ret;
+
+	if (git_repository_odb(&odb, repo) < 0 ||
+	    git_odb_read(&obj, odb, id) < 0) {
+		git_odb_free(odb);
+		return sg_git_error(err, "cannot read a pushed object");
+	}
+	p = git_odb_object_data(obj);
+	end = p + git_odb_object_size(obj);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p);
+
+		if (in_header && n == 1)
+			in_header = 0;
+		if (!in_header || (strncmp(p, "tree ", 5) &&
+				   strncmp(p, "parent ", 7) &&
+				   strncmp(p, "object ", 7)))
+			sg_buf_add(&text, p, n);
+		p += n;
+	}
+	for (size_t i = 0; i < text.len; i++)
+		if (text.buf[i] == '\0')
+			text.buf[i] = '\n';
+	ret = sg_scan_message(s, what, text.buf, err);
+	sg_buf_release(&text);
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return ret;
+}
+
 static int on_commit(git_commit *c, void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
+	const git_oid *id = git_commit_id(c);
 
+	sg_oidset_insert(&g->seen, id);
 	/* the walk calls this before the commit's blobs: they share its ref */
-	g->scan.commit = git_commit_id(c);
-	g->scan.ref = ref_of(g->ctx, git_commit_id(c));
-	return sg_scan_message(&g->scan, "(commit message)",
-			       git_commit_message_raw(c), err);
+	g->main.commit = id;
+	g->main.ref = ref_of(g->ctx, id);
+	return scan_raw_object(&g->main, g->ctx->push->repo, id,
+			       "(commit message)", err);
+}
+
+static void queue(struct gate *g, struct job *j)
+{
+	pthread_mutex_lock(&g->lock);
+	SG_ALLOC_GROW(g->jobs, g->nr + 1, g->alloc);
+	g->jobs[g->nr++] = j;
+	pthread_cond_signal(&g->more);
+	pthread_mutex_unlock(&g->lock);
+	if (g->nr == MIN_JOBS_FOR_THREADS)
+		start_helpers(g);
 }
 
 static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
@@ -456,20 +551,22 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	(void)mode;
 	(void)err;
 	git_oid_cpy(&j->blob, id);
-	git_oid_cpy(&j->commit, commit);
+	if (commit) {
+		git_oid_cpy(&j->commit, commit);
+		j->has_commit = 1;
+	}
 	if (old_blob && sg_push_on_server(g->ctx->push, old_blob)) {
 		git_oid_cpy(&j->old, old_blob);
 		j->has_old = 1;
 	}
+	if (!strcmp(path, SG_PATH_TOO_LONG))
+		stop(&g->main, path, "secret.path-too-long", "use shorter "
+		     "file and folder names", "a path in the push is longer "
+		     "than the limit; its content is scanned, the push is "
+		     "refused");
 	j->path = sg_strdup(path);
-	j->ref = g->scan.ref;	/* set by on_commit for this commit */
-	pthread_mutex_lock(&g->lock);
-	SG_ALLOC_GROW(g->jobs, g->nr + 1, g->alloc);
-	g->jobs[g->nr++] = j;
-	pthread_cond_signal(&g->more);
-	pthread_mutex_unlock(&g->lock);
-	if (g->nr == MIN_JOBS_FOR_THREADS)
-		start_helpers(g);
+	j->ref = g->main.ref;	/* set by on_commit for this commit */
+	queue(g, j);
 	return 0;
 }
 
@@ -514,6 +611,8 @@ int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
 	ret = sg_scan_bytes(s, path, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob), err);
 	s->old_text = NULL;
+	sg_strlist_release(&s->old_found);
+	s->old_scanned = 0;
 	git_blob_free(old);
 	git_blob_free(blob);
 	return ret;
@@ -523,12 +622,11 @@ int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
 static int run_job(struct gate *g, git_repository *repo, struct job *j,
 		   struct sg_buf *err)
 {
-	struct sg_scan s = g->scan;
+	struct sg_scan s = *g->config;
 
 	s.report = &j->report;
-	s.commit = &j->commit;
+	s.commit = j->has_commit ? &j->commit : NULL;
 	s.ref = j->ref;
-	s.stopped = 0;
 	return sg_scan_blob(&s, repo, &j->blob, j->has_old ? &j->old : NULL,
 			    j->path, err);
 }
@@ -602,29 +700,117 @@ static int finish_jobs(struct gate *g, struct sg_report *r)
 	return g->failed ? SG_ERROR : 0;
 }
 
-static int scan_tag_messages(struct gate *g, struct sg_buf *err)
+/* Annotated tags the updates name, under their ref. */
+static int scan_ref_tags(struct gate *g, struct sg_buf *err)
 {
 	for (size_t i = 0; i < g->ctx->push->nr; i++) {
 		struct sg_update *u = &g->ctx->push->updates[i];
-		git_tag *tag = NULL;
 		int ret;
 
-		if (!u->in_scope || u->kind == SG_UPDATE_DELETE ||
+		if (u->kind == SG_UPDATE_DELETE ||
 		    u->new_type != GIT_OBJECT_TAG ||
-		    sg_push_on_server(g->ctx->push, &u->new_id))
+		    sg_push_on_server(g->ctx->push, &u->new_id) ||
+		    !sg_oidset_insert(&g->seen, &u->new_id))
 			continue;
-		if (git_tag_lookup(&tag, g->ctx->push->repo, &u->new_id) < 0)
-			return sg_git_error(err, "cannot read a pushed tag");
-		g->scan.ref = u->ref;
-		g->scan.commit = u->has_new_commit ? &u->new_commit : NULL;
-		ret = sg_scan_message(&g->scan, "(tag message)",
-				      git_tag_message(tag) ? git_tag_message(tag)
-				      : "", err);
-		git_tag_free(tag);
+		g->main.ref = u->ref;
+		g->main.commit = u->has_new_commit ? &u->new_commit : NULL;
+		ret = scan_raw_object(&g->main, g->ctx->push->repo, &u->new_id,
+				      "(tag message)", err);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+struct unseen {
+	struct gate *g;
+	git_oid *v;
+	size_t nr, alloc;
+};
+
+static int add_unseen(const git_oid *id, void *payload)
+{
+	struct unseen *u = payload;
+
+	if (!sg_oidset_contains(&u->g->seen, id)) {
+		SG_ALLOC_GROW(u->v, u->nr + 1, u->alloc);
+		git_oid_cpy(&u->v[u->nr++], id);
+	}
+	return 0;
+}
+
+/* Examine one quarantined object of `type` the walk did not reach. */
+static int examine(struct gate *g, const git_oid *id, git_object_t type,
+		   struct sg_buf *err)
+{
+	char hex[SG_OID_SHOWN + 1], where[64];
+
+	if (sg_oidset_contains(&g->seen, id))
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), id);
+	g->main.ref = "";
+	g->main.commit = NULL;
+	switch (type) {
+	case GIT_OBJECT_COMMIT:
+		sg_oidset_insert(&g->seen, id);
+		g->main.commit = id;
+		return scan_raw_object(&g->main, g->ctx->push->repo, id,
+				       "(commit message)", err);
+	case GIT_OBJECT_TAG:
+		sg_oidset_insert(&g->seen, id);
+		return scan_raw_object(&g->main, g->ctx->push->repo, id,
+				       "(tag message)", err);
+	case GIT_OBJECT_TREE:
+		sg_oidset_insert(&g->seen, id);
+		snprintf(where, sizeof(where), "(tree %s)/", hex);
+		return sg_push_walk_tree(g->ctx->push, &g->seen, id, where,
+					 NULL, on_blob, g, err);
+	case GIT_OBJECT_BLOB:
+		sg_oidset_insert(&g->seen, id);
+		snprintf(where, sizeof(where), "(blob %s, in no pushed tree)",
+			 hex);
+		return on_blob(id, where, GIT_FILEMODE_BLOB, NULL, NULL, g,
+			       err);
+	default:
+		return sg_error(err, SG_ERROR, "object %s of the push has an "
+				"unknown type", hex);
+	}
+}
+
+/*
+ * Every quarantined object that the walk did not reach and the server
+ * did not have (a thin pack's bases are copied into the quarantine):
+ * tags and commits first, then trees, so a blob keeps a path if any
+ * tree names it; only nameless blobs remain for the last pass.
+ */
+static int examine_unseen(struct gate *g, struct sg_buf *err)
+{
+	static const git_object_t order[] = { GIT_OBJECT_TAG,
+		GIT_OBJECT_COMMIT, GIT_OBJECT_TREE, GIT_OBJECT_BLOB };
+	struct unseen u = { g, NULL, 0, 0 };
+	git_object_t *types = NULL;
+	git_odb *odb = NULL;
+	int ret = sg_push_each_new_object(g->ctx->push, add_unseen, &u, err);
+
+	if (ret == 0 && u.nr && git_repository_odb(&odb, g->ctx->push->repo) < 0)
+		ret = sg_git_error(err, "cannot open the object database");
+	types = u.nr ? sg_calloc(u.nr, sizeof(*types)) : NULL;
+	for (size_t i = 0; ret == 0 && i < u.nr; i++) {
+		size_t size;
+
+		if (sg_push_on_server(g->ctx->push, &u.v[i]))
+			types[i] = GIT_OBJECT_INVALID;
+		else if (git_odb_read_header(&size, &types[i], odb, &u.v[i]) < 0)
+			ret = sg_git_error(err, "cannot read a pushed object");
+	}
+	for (size_t t = 0; ret == 0 && t < SG_ARRAY_SIZE(order); t++)
+		for (size_t i = 0; ret == 0 && i < u.nr; i++)
+			if (types[i] == order[t])
+				ret = examine(g, &u.v[i], types[i], err);
+	free(types);
+	free(u.v);
+	git_odb_free(odb);
+	return ret;
 }
 
 static void set_deadline(struct timespec *t, int ms)
@@ -638,15 +824,11 @@ static void set_deadline(struct timespec *t, int ms)
 	}
 }
 
-int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
-		    struct sg_buf *err)
+/* Mark the updates the policy's secrets.refs cover; how many bring objects. */
+static size_t mark_scope(struct sg_context *ctx)
 {
 	const struct sg_policy *pol = ctx->pol;
-	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-	struct sg_rules *rules = NULL;
-	struct gate g;
 	size_t in_scope = 0;
-	int ret;
 
 	for (size_t i = 0; i < ctx->push->nr; i++) {
 		struct sg_update *u = &ctx->push->updates[i];
@@ -656,7 +838,21 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 				u->in_scope = 1;
 		in_scope += u->in_scope && u->kind != SG_UPDATE_DELETE;
 	}
-	if (!in_scope)
+	return in_scope;
+}
+
+int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
+		    struct sg_buf *err)
+{
+	const struct sg_policy *pol = ctx->pol;
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_rules *rules = NULL;
+	struct sg_scan config;
+	struct gate g;
+	int ret;
+
+	/* objects in the quarantine land whatever the refs: always scanned */
+	if (!mark_scope(ctx) && !ctx->push->quarantine_odb)
 		return 0;
 	if (pol->secrets_rules[0] == '/')
 		sg_buf_adds(&path, pol->secrets_rules);
@@ -668,21 +864,28 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	if (ret < 0)
 		return ret;
 	memset(&g, 0, sizeof(g));
+	memset(&config, 0, sizeof(config));
 	pthread_mutex_init(&g.lock, NULL);
 	pthread_cond_init(&g.more, NULL);
 	g.ctx = ctx;
 	g.err = err;
-	g.scan.rules = rules;
-	g.scan.pol = pol;
-	g.scan.report = r;
-	g.scan.ref = "";
-	g.scan.max_blob = pol->secrets_max_blob;
-	g.scan.shared_findings = &g.findings;
-	g.scan.shared_stop = &g.stop;
-	set_deadline(&g.scan.deadline, pol->secrets_deadline_ms);
-	ret = sg_push_new_blobs(ctx->push, on_commit, on_blob, &g, err);
+	config.rules = rules;
+	config.pol = pol;
+	config.ref = "";
+	config.max_blob = pol->secrets_max_blob;
+	config.shared_findings = &g.findings;
+	config.shared_stop = &g.stop;
+	set_deadline(&config.deadline, pol->secrets_deadline_ms);
+	/* fixed from here on: workers copy it without a lock */
+	g.config = &config;
+	g.main = config;
+	g.main.report = r;
+	ret = sg_push_new_blobs(ctx->push, &g.seen, on_commit, on_blob, &g,
+				err);
 	if (ret == 0)
-		ret = scan_tag_messages(&g, err);
+		ret = scan_ref_tags(&g, err);
+	if (ret == 0)
+		ret = examine_unseen(&g, err);
 	if (ret < 0)
 		atomic_store(&g.stop, 1);
 	/* always: the helpers must be told the walk is over, and joined */
@@ -694,6 +897,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 		free(g.jobs[i]);
 	}
 	free(g.jobs);
+	sg_oidset_release(&g.seen);
 	pthread_cond_destroy(&g.more);
 	pthread_mutex_destroy(&g.lock);
 	sg_rules_free(rules);

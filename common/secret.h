@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "policy.h"
 #include "report.h"
 
 struct sg_buf;
@@ -27,6 +28,11 @@ struct sg_scan {
 	/* the previous version of the file, for "already on the server" */
 	const char *old_text;
 	size_t old_len;
+	/* fingerprints the previous version already had, read on demand */
+	struct sg_strlist old_found;
+	int old_scanned;
+	/* non-NULL: record fingerprints here instead of reporting */
+	struct sg_strlist *collect;
 	size_t max_findings;		/* 0: SG_MAX_SECRET_FINDINGS */
 	size_t nr_findings;		/* counted when scanning alone */
 	int stopped;			/* a deadline or finding limit hit */
