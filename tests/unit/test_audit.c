@@ -45,7 +45,7 @@ static void append(const char *path, const char *ref, int violation,
 static int verify(const char *const *paths, size_t n)
 {
 	FILE *out = fopen("/dev/null", "w");
-	int ret = sg_audit_verify_files(paths, n, out, NULL);
+	int ret = sg_audit_verify_files(paths, n, NULL, out, NULL);
 
 	fclose(out);
 	return ret;
