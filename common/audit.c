@@ -320,31 +320,36 @@ struct shared {
 
 static int parse_shared(struct shared *sh, const char *v, struct sg_buf *err)
 {
-	char *end;
-	long mode;
+	char *end = NULL;
+	long mode = -1;
 
-	if (!strcasecmp(v, "umask") || !strcasecmp(v, "false") ||
-	    !strcasecmp(v, "no") || !strcasecmp(v, "off") || !strcmp(v, "0"))
-		return 0;
-	if (!strcasecmp(v, "group") || !strcasecmp(v, "true") ||
-	    !strcasecmp(v, "yes") || !strcasecmp(v, "on") || !strcmp(v, "1")) {
-		sh->on = 1;
-		sh->bits = 0660;
-		return 0;
+	/* the words are case-sensitive in git, the booleans are not */
+	if (!strcmp(v, "umask"))
+		mode = 0;
+	else if (!strcmp(v, "group"))
+		mode = 1;
+	else if (!strcmp(v, "all") || !strcmp(v, "world") ||
+		 !strcmp(v, "everybody"))
+		mode = 2;
+	else if (*v)
+		mode = strtol(v, &end, 8);
+	if (end && *end) {
+		/* not a number: a boolean, true meaning group */
+		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+		    !strcasecmp(v, "on"))
+			mode = 1;
+		else if (!strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+			 !strcasecmp(v, "off"))
+			mode = 0;
+		else
+			mode = -1;
 	}
-	if (!strcasecmp(v, "all") || !strcasecmp(v, "world") ||
-	    !strcasecmp(v, "everybody") || !strcmp(v, "2")) {
-		sh->on = 1;
-		sh->bits = 0664;
-		return 0;
-	}
-	mode = v[0] == '0' ? strtol(v, &end, 8) : -1;
-	if (mode < 0 || *end || mode > 0777 || (mode & 0600) != 0600)
+	if (mode < 0 || mode > 0777 || (mode > 2 && (mode & 0600) != 0600))
 		return sg_error(err, SG_ERROR, "core.sharedRepository '%s' is "
 				"not a valid value", v);
-	sh->on = 1;
-	sh->exact = 1;
-	sh->bits = (mode_t)(mode & 0666);
+	sh->on = mode != 0;
+	sh->exact = mode > 2;
+	sh->bits = mode == 1 ? 0660 : mode == 2 ? 0664 : (mode_t)(mode & 0666);
 	return 0;
 }
 
