@@ -629,8 +629,8 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 static int verify_head(struct chain *c, const char *path, FILE *out)
 {
 	struct sg_buf head = SG_BUF_INIT(4096), name = SG_BUF_INIT(4096);
+	struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_json rec;
-	char msg[256];
 	int ret = 0, got;
 
 	sg_buf_addf(&name, "%s.head", path);
@@ -640,10 +640,12 @@ static int verify_head(struct chain *c, const char *path, FILE *out)
 		 * Every append writes the head: a log with records and no
 		 * head lost it, and with it the proof that its end is whole.
 		 */
-		snprintf(msg, sizeof(msg), "no '%s' beside the log: records "
-			 "may have been cut off the end (the head is written "
-			 "with every record; copy it with the log)", name.buf);
-		ret = broken(out, c, path, 0, msg);
+		sg_buf_addf(&msg, "no '%s' beside the log: records may have "
+			    "been cut off the end (every append writes it: "
+			    "copy it with the log; give a rotated file with "
+			    "the files after it, the current log last)",
+			    name.buf);
+		ret = broken(out, c, path, 0, msg.buf);
 	} else if (got < 0 ||
 		   sg_json_parse(&rec, head.buf, head.len, NULL) < 0) {
 		ret = broken(out, c, name.buf, 1, "the head file is damaged");
@@ -652,14 +654,15 @@ static int verify_head(struct chain *c, const char *path, FILE *out)
 
 		if (seq != c->seq - 1 ||
 		    strcmp(sg_json_str(&rec, "hash", ""), c->hash)) {
-			snprintf(msg, sizeof(msg), "the log ends at seq %lld "
-				 "but its head records seq %lld: the log was "
-				 "truncated or its end was edited",
-				 c->seq - 1, seq);
-			ret = broken(out, c, path, 0, msg);
+			sg_buf_addf(&msg, "the log ends at seq %lld but its "
+				    "head records seq %lld: the log was "
+				    "truncated or its end was edited",
+				    c->seq - 1, seq);
+			ret = broken(out, c, path, 0, msg.buf);
 		}
 		sg_json_release(&rec);
 	}
+	sg_buf_release(&msg);
 	sg_buf_release(&head);
 	sg_buf_release(&name);
 	return ret;

@@ -230,11 +230,10 @@ static ssize_t stream_write(void *cookie, const char *data, size_t len)
 
 	sg_buf_reset(&s->out);
 	ret = sg_escape_feed(&s->st, &s->out, data, len);
+	/* `to` buffers as it always did: a terminal sees each line at once */
 	if (ret == 0 && s->out.len &&
 	    fwrite(s->out.buf, 1, s->out.len, s->to) != s->out.len)
 		ret = SG_ERROR;
-	if (ret == 0)
-		fflush(s->to);
 	return ret ? -1 : (ssize_t)len;
 }
 
