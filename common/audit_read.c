@@ -728,7 +728,11 @@ static int is_hash(const char *s, size_t len)
  */
 static int parse_outside(struct outside_rec *r, const char *line, size_t len)
 {
-	const char *sd = strstr(line, "[" SG_SYSLOG_SD_ID " "), *p;
+	/*
+	 * Our structured data starts with seq="...": a pusher's text can
+	 * hold no unescaped '"', so this cannot be forged by a ref or login.
+	 */
+	const char *sd = strstr(line, "[" SG_SYSLOG_SD_ID " seq=\""), *p;
 	char *seq = NULL, *hash = NULL;
 	int ok = 0;
 
@@ -745,16 +749,27 @@ static int parse_outside(struct outside_rec *r, const char *line, size_t len)
 		}
 		free(seq);
 		free(hash);
-		return ok;
+		if (ok)
+			return 1;
 	}
 	if (len && line[0] == '{') {
 		struct sg_json rec;
 
 		if (sg_json_parse(&rec, line, len, NULL) == 0 &&
 		    sg_json_get(&rec, "seq")) {
+			const char *repo = sg_json_str(&rec, "repository",
+						       NULL);
+
 			r->seq = (long long)sg_json_num(&rec, "seq", -1);
 			sg_sha256_hex(r->hash, line, len);
 			ok = r->seq >= 0;
+			if (ok && repo) {
+				struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+				/* as a syslog line would name it */
+				sg_escape_sd(&b, repo, SG_SYSLOG_MAX_REPO);
+				r->repo = sg_buf_detach(&b);
+			}
 		}
 		sg_json_release(&rec);
 		return ok;

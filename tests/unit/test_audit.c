@@ -206,6 +206,16 @@ Test(audit, verify_against_pairs)
 			    "$n $(printf '%s' \"$l\" | sha256sum | cut -c1-64); "
 			    "n=$((n+1)); done <audit_o/a.log >audit_o/pairs"), 0);
 	cr_assert_eq(verify_against(&path, 1, "audit_o/pairs"), 0);
+	/*
+	 * a message-only line whose user forged our structured data: the
+	 * forgery's quotes are escaped, so the real seq and hash count
+	 */
+	cr_assert_eq(system("sed -n 2p audit_o/pairs | sed 's/\\([0-9]*\\) "
+			    "\\(.*\\)/host: seq=\\1 hash=\\2 accepted x by "
+			    "[stagegate@32473 seq=\\\\\"9\\\\\" hash=\\\\\"00\\\\\"]/' "
+			    ">audit_o/forged && grep -q 'seq=\\\\\"9' "
+			    "audit_o/forged"), 0);
+	cr_assert_eq(verify_against(&path, 1, "audit_o/forged"), 0);
 	/* a record the copy has and the log lost */
 	cr_assert_eq(system("echo '9 0000000000000000000000000000000000000000"
 			    "000000000000000000000000' >>audit_o/pairs"), 0);
