@@ -36,7 +36,7 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/error.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
 	common/hook.c common/identity.c common/msg.c common/oidset.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
@@ -54,7 +54,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_regex.c tests/unit/test_oidset.c \
 	tests/unit/test_push.c tests/unit/test_identity.c \
 	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
-	tests/unit/test_msg.c tests/unit/test_rules.c
+	tests/unit/test_msg.c tests/unit/test_rules.c \
+	tests/unit/test_escape.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 .PHONY: all test check unit hooktest recall demo bench install clean deps

@@ -208,6 +208,16 @@ install)
 		install -m 0644 "$secrets" "$repo/stagegate/secrets.yaml"
 	fi
 	chown "$owner:$group" "$pre" "$upd" "$repo/stagegate" "$repo/stagegate/policy.yaml" 2>/dev/null || true
+	# a shared repository (git init --shared): every pusher appends to the
+	# audit log in stagegate/, so it is the group's, as git's own directories
+	case "$(git --git-dir="$repo" config core.sharedRepository 2>/dev/null)" in
+	"" | umask | [Ff]alse | [Nn]o | [Oo]ff | 0) ;;
+	0[0-7][0-7][0-7]) case "$(git --git-dir="$repo" config core.sharedRepository)" in
+		0?[2367]?) chmod g+rwxs "$repo/stagegate" ;;
+		*) chmod g+rxs "$repo/stagegate" ;;
+		esac ;;
+	*) chmod g+rwxs "$repo/stagegate" ;;
+	esac
 	git --git-dir="$repo" config receive.advertisePushOptions true
 	verify
 	report "installed and verified"

@@ -7,13 +7,29 @@
  * with a single write(), fsyncs, and updates "<log>.head" (the last
  * sequence number and hash, so that truncation at a record boundary is
  * detected too). A short write is rolled back with ftruncate().
+ *
+ * The head is checked before each append: a log that ends before its
+ * head (records cut off the end), or a head that is gone, is written
+ * into the chain as a "head-mismatch" record, so the next push cannot
+ * paper over the cut by writing a fresh head.
+ *
+ * Syslog: each decision goes, once it is on disk, to the local socket
+ * and/or a collector (RFC 5424; RFC 5426 over UDP, RFC 6587 octet
+ * counting over TCP), carrying the record's seq and hash so that an
+ * outside copy of the chain exists (stagegate audit verify --against).
+ * Sockets are connected before the lock is taken, so a dead collector
+ * costs at most SYSLOG_TIMEOUT_MS and never holds other pushers up.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <git2.h>
 #include <libgen.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -25,6 +41,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "error.h"
+#include "escape.h"
 #include "json.h"
 #include "limits.h"
 #include "push.h"
@@ -74,12 +91,19 @@ static void utc_now(char out[32])
 	snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
 }
 
+/* A TCP collector gets this long to accept the connection and the data. */
+#define SYSLOG_TIMEOUT_MS 1000
+/* RFC 5426: a receiver should take 2048 octets; keep a message near it. */
+#define SYSLOG_MAX_REF 256
+#define SYSLOG_MAX_USER 128
+#define SYSLOG_MAX_RULES 512
+
 /* ,"key":"val" (or null); < 0 when the buffer's cap cut it short */
 static int add_str(struct sg_buf *b, const char *key, const char *val)
 {
 	if (sg_buf_addf(b, ",\"%s\":", key) < 0)
 		return SG_ELIMIT;
-	return val ? sg_buf_add_json(b, val) : sg_buf_adds(b, "null");
+	return val ? sg_escape_json(b, val) : sg_buf_adds(b, "null");
 }
 
 /* Platform context: the variables that say how the push arrived. */
@@ -105,7 +129,7 @@ static void add_context(struct sg_buf *b)
 		if (!val)
 			continue;
 		sg_buf_addf(b, "%s\"%s\":", first ? "" : ",", *v);
-		sg_buf_add_json(b, val);
+		sg_escape_json(b, val);
 		first = 0;
 	}
 	sg_buf_addch(b, '}');
@@ -121,7 +145,7 @@ static const char *severity_name(enum sg_severity s)
 static int finding_json(struct sg_buf *b, const struct sg_finding *f)
 {
 	int bad = sg_buf_adds(b, "{\"rule\":") < 0 ||
-		  sg_buf_add_json(b, f->rule) < 0 ||
+		  sg_escape_json(b, f->rule) < 0 ||
 		  add_str(b, "severity", severity_name(f->severity)) < 0 ||
 		  add_str(b, "commit", *f->commit ? f->commit : NULL) < 0 ||
 		  add_str(b, "path", f->path) < 0 ||
@@ -175,7 +199,7 @@ static void add_approvers(struct sg_buf *b, const struct sg_update *u)
 	for (size_t i = 0; u && i < u->approvers.nr; i++) {
 		if (i)
 			sg_buf_addch(b, ',');
-		sg_buf_add_json(b, u->approvers.v[i]);
+		sg_escape_json(b, u->approvers.v[i]);
 	}
 	sg_buf_addch(b, ']');
 }
@@ -194,7 +218,7 @@ static const char *decision_of(const struct sg_audit_entry *e,
 /* The body of one record, from "id" on (seq and prev are added around). */
 static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 		       const struct sg_update *u, const char *id,
-		       const char *now)
+		       const char *now, const char *syslog_error)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
@@ -220,6 +244,8 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);
+	if (syslog_error)
+		add_str(b, "syslog_error", syslog_error);
 }
 
 struct tail {
@@ -277,6 +303,135 @@ static int read_tail(int fd, off_t size, struct tail *t, struct sg_buf *err)
 	sg_json_release(&rec);
 	free(chunk);
 	return 0;
+}
+
+/*
+ * core.sharedRepository, as git reads it (setup.c, git_config_perm):
+ * how files stagegate creates must be shared with the repository's
+ * group (or everybody), so that the next pusher, another Unix user,
+ * can append too.
+ */
+struct shared {
+	int on;			/* 0: umask, as any other file */
+	int exact;		/* an octal mode: the permissions are exactly */
+	mode_t bits;		/* the group/other bits to add (or exact) */
+	gid_t gid;		/* the group of the log's directory */
+};
+
+static int parse_shared(struct shared *sh, const char *v, struct sg_buf *err)
+{
+	char *end = NULL;
+	long mode = -1;
+
+	/* the words are case-sensitive in git, the booleans are not */
+	if (!strcmp(v, "umask"))
+		mode = 0;
+	else if (!strcmp(v, "group"))
+		mode = 1;
+	else if (!strcmp(v, "all") || !strcmp(v, "world") ||
+		 !strcmp(v, "everybody"))
+		mode = 2;
+	else if (*v)
+		mode = strtol(v, &end, 8);
+	if (end && *end) {
+		/* not a number: a boolean, true meaning group */
+		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+		    !strcasecmp(v, "on"))
+			mode = 1;
+		else if (!strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+			 !strcasecmp(v, "off"))
+			mode = 0;
+		else
+			mode = -1;
+	}
+	if (mode < 0 || mode > 0777 || (mode > 2 && (mode & 0600) != 0600))
+		return sg_error(err, SG_ERROR, "core.sharedRepository '%s' is "
+				"not a valid value", v);
+	sh->on = mode != 0;
+	sh->exact = mode > 2;
+	sh->bits = mode == 1 ? 0660 : mode == 2 ? 0664 : (mode_t)(mode & 0666);
+	return 0;
+}
+
+/*
+ * Read core.sharedRepository from the repository's config.
+ * NEEDSWORK: only the repository's own config file; git also honours
+ * the system and global files, where nobody sets this.
+ */
+static int read_shared(struct shared *sh, const char *repo,
+		       struct sg_buf *err)
+{
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	git_config *cfg = NULL;
+	git_buf val = { 0 };
+	struct stat st;
+	int ret = 0;
+
+	memset(sh, 0, sizeof(*sh));
+	if (!repo)
+		return 0;
+	sg_buf_addf(&path, "%s/config", repo);
+	if (stat(path.buf, &st) < 0) {
+		sg_buf_release(&path);
+		return 0;
+	}
+	git_libgit2_init();
+	if (git_config_open_ondisk(&cfg, path.buf) < 0) {
+		ret = sg_git_error(err, "cannot read the repository's config");
+	} else if (git_config_get_string_buf(&val, cfg,
+					     "core.sharedrepository") == 0) {
+		ret = parse_shared(sh, val.ptr, err);
+		git_buf_dispose(&val);
+	}
+	git_config_free(cfg);
+	git_libgit2_shutdown();
+	sg_buf_release(&path);
+	return ret;
+}
+
+/* The mode git would give a file of mode `mode` (calc_shared_perm). */
+static mode_t shared_mode(const struct shared *sh, mode_t mode)
+{
+	mode_t tweak = sh->bits;
+
+	if (!(mode & S_IWUSR))
+		tweak &= ~0222u;
+	if (mode & S_IXUSR)
+		tweak |= (tweak & 0444) >> 2;
+	if (sh->exact)
+		return (mode & ~0777u) | tweak;
+	return mode | tweak;
+}
+
+/*
+ * Make a file (or directory) we created, or own, shareable: the group
+ * of its directory and the mode core.sharedRepository asks for. Another
+ * user's file is left alone (it was shared when it was made).
+ */
+static void share_fd(const struct shared *sh, int fd, int is_dir)
+{
+	struct stat st;
+	mode_t want;
+
+	if (!sh->on || fstat(fd, &st) < 0 || st.st_uid != geteuid())
+		return;
+	if (st.st_gid != sh->gid && fchown(fd, (uid_t)-1, sh->gid) == 0)
+		st.st_gid = sh->gid;
+	want = shared_mode(sh, st.st_mode & 07777);
+	if (is_dir)
+		want |= S_ISGID;
+	if (want != (st.st_mode & 07777))
+		(void)fchmod(fd, want);
+}
+
+/* Open (maybe create) `path` the way every file of the log is opened. */
+static int open_shared(const struct shared *sh, const char *path, int flags)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0640);
+
+	if (fd >= 0)
+		share_fd(sh, fd, 0);
+	return fd;
 }
 
 /* Write `line` (no newline) as one record; roll back a short write. */
@@ -342,8 +497,32 @@ static int write_seed(int fd, struct tail *t, const char *kind,
 	return ret;
 }
 
-static int write_head(const char *path, const struct tail *t,
-		      struct sg_buf *err)
+/*
+ * A record of something the hook found wrong with the log itself (a
+ * cut-off end, a missing head, a syslog sink that failed): `kind` is its
+ * type, `fields` its members (",\"a\":..."), already JSON.
+ */
+static int write_notice(int fd, struct tail *t, const char *kind,
+			const char *fields, struct sg_buf *err)
+{
+	struct sg_buf b = SG_BUF_INIT(SG_MAX_AUDIT_RECORD);
+	char now[32];
+	int ret;
+
+	utc_now(now);
+	begin_record(&b, t);
+	add_str(&b, "type", kind);
+	add_str(&b, "time", now);
+	sg_buf_adds(&b, fields);
+	add_str(&b, "version", SG_VERSION);
+	end_record(&b, t);
+	ret = write_record(fd, &b, t, err);
+	sg_buf_release(&b);
+	return ret;
+}
+
+static int write_head(const struct shared *sh, const char *path,
+		      const struct tail *t, struct sg_buf *err)
 {
 	struct sg_buf tmp = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -352,8 +531,7 @@ static int write_head(const char *path, const struct tail *t,
 	sg_buf_addf(&tmp, "%s.head.tmp", path);
 	sg_buf_addf(&text, "{\"seq\":%lld,\"hash\":\"%s\"}\n", t->seq,
 		    t->hash);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		  O_CLOEXEC, 0640);
+	fd = open_shared(sh, tmp.buf, O_WRONLY | O_CREAT | O_TRUNC);
 	if (fd < 0 || write(fd, text.buf, text.len) != (ssize_t)text.len ||
 	    fsync(fd) < 0)
 		ret = sg_error(err, SG_ERROR, "cannot write '%s': %s", tmp.buf,
@@ -370,10 +548,58 @@ static int write_head(const char *path, const struct tail *t,
 	return ret;
 }
 
-static int open_log(const char *path, int *fd, struct sg_buf *err)
+/*
+ * Compare the log's end `t` with its head file. A head behind the log
+ * is a hook that died between the two writes; a head ahead of it, or at
+ * the same seq with another hash, or no head beside a log that has
+ * records, means the log lost its end: say so in `detail`.
+ */
+static void check_head(const char *path, const struct tail *t,
+		       struct sg_buf *detail)
 {
-	*fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		   0640);
+	struct sg_buf name = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf head = SG_BUF_INIT(4096);
+	struct sg_json rec;
+	int ret;
+
+	sg_buf_addf(&name, "%s.head", path);
+	ret = sg_buf_read_file(&head, name.buf, NULL);
+	if (ret == SG_ENOTFOUND) {
+		if (t->seq >= 0) {
+			sg_buf_adds(detail, ",\"detail\":");
+			sg_escape_json(detail, "the head file is missing: "
+				       "records may have been cut off the end");
+		}
+	} else if (ret < 0 || sg_json_parse(&rec, head.buf, head.len,
+					    NULL) < 0) {
+		sg_buf_adds(detail, ",\"detail\":");
+		sg_escape_json(detail, "the head file is damaged");
+	} else {
+		long long seq = (long long)sg_json_num(&rec, "seq", -2);
+		const char *hash = sg_json_str(&rec, "hash", "");
+
+		if (seq > t->seq || (seq == t->seq && strcmp(hash, t->hash))) {
+			sg_buf_addf(detail, ",\"detail\":");
+			sg_escape_json(detail, t->seq < 0 ? "the log was "
+				       "emptied or replaced" : seq > t->seq ?
+				       "the log ends before its head: records "
+				       "were cut off the end" : "the last "
+				       "record differs from the one the head "
+				       "names");
+			sg_buf_addf(detail, ",\"log_seq\":%lld,\"head_seq\":"
+				    "%lld", t->seq, seq);
+			add_str(detail, "head_hash", hash);
+		}
+		sg_json_release(&rec);
+	}
+	sg_buf_release(&head);
+	sg_buf_release(&name);
+}
+
+static int open_log(const struct shared *sh, const char *path, int *fd,
+		    struct sg_buf *err)
+{
+	*fd = open_shared(sh, path, O_RDWR | O_APPEND | O_CREAT);
 	if (*fd < 0)
 		return sg_error(err, SG_ERROR, "cannot open the audit log "
 				"'%s': %s", path, strerror(errno));
@@ -381,8 +607,8 @@ static int open_log(const char *path, int *fd, struct sg_buf *err)
 }
 
 /* Rename a full log aside and start a new one chained to it. */
-static int rotate(const char *path, int *fd, struct tail *t,
-		  struct sg_buf *err)
+static int rotate(const struct shared *sh, const char *path, int *fd,
+		  struct tail *t, struct sg_buf *err)
 {
 	struct sg_buf aside = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	char stamp[32];
@@ -400,7 +626,7 @@ static int rotate(const char *path, int *fd, struct tail *t,
 		goto out;
 	}
 	close(*fd);
-	ret = open_log(path, fd, err);
+	ret = open_log(sh, path, fd, err);
 	base = strrchr(aside.buf, '/');
 	if (ret == 0)
 		ret = write_seed(*fd, t, "rotate", base ? base + 1 : aside.buf,
@@ -419,56 +645,361 @@ static int read_only(const struct stat *st)
 	return !(st->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH));
 }
 
-static int make_parent_dir(const char *path, struct sg_buf *err)
+/*
+ * Make the log's directory if it is missing (shared like the rest), and
+ * learn its group: the group every file of the log is given.
+ */
+static int make_parent_dir(struct shared *sh, const char *path,
+			   struct sg_buf *err)
 {
 	char *copy = sg_strdup(path);
 	char *dir = dirname(copy);
 	struct stat st;
 	int ret = 0;
 
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+	if (mkdir(dir, 0750) == 0) {
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char *up = sg_strdup(dir);
+
+		/* a new directory: the group of the repository's */
+		if (stat(dirname(up), &st) == 0)
+			sh->gid = st.st_gid;
+		if (dfd >= 0) {
+			share_fd(sh, dfd, 1);
+			close(dfd);
+		}
+		free(up);
+	} else if (errno != EEXIST) {
 		ret = sg_error(err, SG_ERROR, "cannot create '%s': %s", dir,
 			       strerror(errno));
-	else if (stat(dir, &st) < 0 || read_only(&st))
+	}
+	if (ret == 0 && (stat(dir, &st) < 0 || read_only(&st)))
 		ret = sg_error(err, SG_ERROR, "the audit log's directory "
 			       "'%s' is not writable", dir);
+	if (ret == 0)
+		sh->gid = st.st_gid;
 	free(copy);
 	return ret;
 }
 
-static void forward_syslog(const char *socket_path,
-			   const struct sg_audit_entry *e,
-			   const struct sg_update *u, const char *id)
+int sg_audit_parse_remote(struct sg_syslog_remote *out, const char *url,
+			  struct sg_buf *err)
 {
-	struct sg_buf msg = SG_BUF_INIT(SG_MAX_AUDIT_RECORD);
+	const char *host, *colon, *end;
+	char *num_end;
+	long port;
+
+	memset(out, 0, sizeof(*out));
+	if (!strncmp(url, "udp://", 6)) {
+		host = url + 6;
+	} else if (!strncmp(url, "tcp://", 6)) {
+		out->tcp = 1;
+		host = url + 6;
+	} else {
+		return sg_error(err, SG_ERROR, "'%s' is not udp://HOST:PORT or "
+				"tcp://HOST:PORT", url);
+	}
+	if (*host == '[') {
+		end = strchr(host, ']');
+		if (!end || end[1] != ':')
+			return sg_error(err, SG_ERROR, "'%s': an IPv6 address "
+					"is written [ADDRESS]:PORT", url);
+		colon = end + 1;
+		host++;
+	} else {
+		colon = strrchr(host, ':');
+		end = colon;
+		if (colon && memchr(host, ':', (size_t)(colon - host)))
+			return sg_error(err, SG_ERROR, "'%s': write an IPv6 "
+					"address in brackets", url);
+	}
+	if (!colon || end == host || (size_t)(end - host) >= sizeof(out->host))
+		return sg_error(err, SG_ERROR, "'%s' names no host and port "
+				"(udp://HOST:PORT or tcp://HOST:PORT)", url);
+	for (const char *p = host; p < end; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '/' || *p == '@')
+			return sg_error(err, SG_ERROR, "'%s': bad character "
+					"in the host", url);
+	port = strtol(colon + 1, &num_end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *num_end || port < 1 ||
+	    port > 65535)
+		return sg_error(err, SG_ERROR, "'%s': the port must be a number "
+				"from 1 to 65535", url);
+	memcpy(out->host, host, (size_t)(end - host));
+	snprintf(out->port, sizeof(out->port), "%ld", port);
+	return 0;
+}
+
+/* One place syslog messages go; fd < 0 when it could not be reached. */
+struct sink {
+	const char *name;	/* the socket path or URL, for messages */
+	int fd;
+	int tcp;		/* RFC 6587 octet counting */
+};
+
+struct sinks {
+	struct sink v[2];
+	size_t nr;
+	struct sg_buf error;	/* why one could not be reached; "" if none */
+};
+
+static void sink_failed(struct sinks *s, const char *name, const char *why)
+{
+	sg_buf_addf(&s->error, "%scannot reach syslog at '%s': %s",
+		    s->error.len ? "; " : "", name, why);
+}
+
+static int connect_local(const char *path, const char **why)
+{
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	const char *decision = decision_of(e, u);
-	char host[256] = "-", now[32];
-	int sev = e->error ? 3 : !strcmp(decision, "accepted") ? 5 : 4;
 	int fd;
 
-	if (strlen(socket_path) >= sizeof(addr.sun_path))
-		return;
-	memcpy(addr.sun_path, socket_path, strlen(socket_path) + 1);
-	gethostname(host, sizeof(host) - 1);
-	utc_now(now);
-	/* RFC 5424; facility 13 is "log audit" */
-	sg_buf_addf(&msg, "<%d>1 %s %s stagegate %ld decision "
-		    "[stagegate@32473 id=\"%s\" decision=\"%s\" ref=\"%s\" "
-		    "user=\"%s\"] %s %s by %s", 13 * 8 + sev, now, host,
-		    (long)getpid(), id, decision, u ? u->ref : "-",
-		    e->pusher ? e->pusher : "-", decision, u ? u->ref : "push",
-		    e->pusher ? e->pusher : "unknown");
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0) {
-		if (sendto(fd, msg.buf, msg.len, 0, (struct sockaddr *)&addr,
-			   sizeof(addr)) < 0)
-			fprintf(stderr, "stagegate: warning: cannot forward "
-				"the decision to syslog at '%s': %s\n",
-				socket_path, strerror(errno));
-		close(fd);
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		*why = "the socket path is too long";
+		return -1;
 	}
-	sg_buf_release(&msg);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&addr,
+			       sizeof(addr)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		*why = strerror(errno);
+	return fd;
+}
+
+/* Connect within SYSLOG_TIMEOUT_MS, so a dead collector cannot hang us. */
+static int connect_timed(int fd, const struct addrinfo *ai)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int flags = fcntl(fd, F_GETFL), soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		if (errno != EINPROGRESS)
+			return -1;
+		if (poll(&p, 1, SYSLOG_TIMEOUT_MS) != 1) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+			return -1;
+		if (soerr) {
+			errno = soerr;
+			return -1;
+		}
+	}
+	return fcntl(fd, F_SETFL, flags);
+}
+
+static int connect_remote(const char *url, int *tcp, const char **why)
+{
+	static char reason[256];
+	struct sg_syslog_remote r;
+	struct addrinfo hints = { 0 }, *res = NULL;
+	struct timeval tv = { SYSLOG_TIMEOUT_MS / 1000,
+			      (SYSLOG_TIMEOUT_MS % 1000) * 1000 };
+	int fd = -1, gai;
+
+	if (sg_audit_parse_remote(&r, url, NULL) < 0) {
+		*why = "not udp://HOST:PORT or tcp://HOST:PORT";
+		return -1;
+	}
+	*tcp = r.tcp;
+	hints.ai_socktype = r.tcp ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	gai = getaddrinfo(r.host, r.port, &hints, &res);
+	if (gai) {
+		snprintf(reason, sizeof(reason), "%s", gai_strerror(gai));
+		*why = reason;
+		return -1;
+	}
+	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		if ((r.tcp ? connect_timed(fd, ai)
+		     : connect(fd, ai->ai_addr, ai->ai_addrlen)) < 0) {
+			snprintf(reason, sizeof(reason), "%s", strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		*why = reason;
+	return fd;
+}
+
+/* Reach every configured sink now, before the log is locked. */
+static void sinks_open(struct sinks *s, const struct sg_audit_options *opt)
+{
+	const char *why = "";
+
+	memset(s, 0, sizeof(*s));
+	sg_buf_init(&s->error, SG_BUF_TEXT_MAX);
+	if (opt->syslog_socket) {
+		struct sink *k = &s->v[s->nr++];
+
+		k->name = opt->syslog_socket;
+		k->fd = connect_local(opt->syslog_socket, &why);
+		if (k->fd < 0)
+			sink_failed(s, k->name, why);
+	}
+	if (opt->syslog_remote) {
+		struct sink *k = &s->v[s->nr++];
+
+		k->name = opt->syslog_remote;
+		k->fd = connect_remote(opt->syslog_remote, &k->tcp, &why);
+		if (k->fd < 0)
+			sink_failed(s, k->name, why);
+	}
+}
+
+static void sinks_close(struct sinks *s)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->v[i].fd >= 0)
+			close(s->v[i].fd);
+	sg_buf_release(&s->error);
+}
+
+static int send_all(int fd, const char *p, size_t len, int flags)
+{
+	while (len) {
+		ssize_t n = send(fd, p, len, flags | MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Send each message (NUL-separated in `msgs`) to every sink reached;
+ * what fails is described in `failed` (JSON members), for the log.
+ */
+static void sinks_send(struct sinks *s, const struct sg_buf *msgs,
+		       struct sg_buf *failed)
+{
+	struct sg_buf frame = SG_BUF_INIT(SG_MAX_AUDIT_RECORD);
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	for (size_t i = 0; i < s->nr; i++) {
+		struct sink *k = &s->v[i];
+
+		for (size_t at = 0; k->fd >= 0 && at < msgs->len;) {
+			const char *m = msgs->buf + at;
+			size_t len = strlen(m);
+			int bad;
+
+			at += len + 1;
+			sg_buf_reset(&frame);
+			if (k->tcp)	/* RFC 6587 3.4.1: MSG-LEN SP MSG */
+				sg_buf_addf(&frame, "%zu ", len);
+			sg_buf_add(&frame, m, len);
+			/* datagrams: a full queue is a failure, not a wait */
+			bad = send_all(k->fd, frame.buf, frame.len,
+				       k->tcp ? 0 : MSG_DONTWAIT);
+			if (bad) {
+				sg_buf_addf(&why, "%scannot send to syslog at "
+					    "'%s': %s", why.len ? "; " : "",
+					    k->name, strerror(errno));
+				close(k->fd);
+				k->fd = -1;
+			}
+		}
+	}
+	if (why.len)
+		add_str(failed, "error", why.buf);
+	sg_buf_release(&frame);
+	sg_buf_release(&why);
+}
+
+/* The rule ids of a ref's errors and warnings, once each, comma-separated. */
+static void rule_ids(struct sg_buf *out, const struct sg_report *r,
+		     const char *ref)
+{
+	for (size_t i = 0; r && i < r->nr; i++) {
+		const struct sg_finding *f = &r->v[i];
+		int seen = 0;
+
+		if (f->severity == SG_SEV_NOTE || (strcmp(f->ref, ref) &&
+						   *f->ref))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = r->v[j].severity != SG_SEV_NOTE &&
+			       !strcmp(r->v[j].rule, f->rule) &&
+			       (!strcmp(r->v[j].ref, ref) || !*r->v[j].ref);
+		if (!seen)
+			sg_buf_addf(out, "%s%s", out->len ? "," : "", f->rule);
+	}
+}
+
+/* HOSTNAME of RFC 5424: 1 to 255 printable US-ASCII characters. */
+static void syslog_host(char host[256])
+{
+	if (gethostname(host, 255) < 0 || !*host)
+		snprintf(host, 256, "-");
+	host[255] = '\0';
+	for (char *p = host; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			*p = '-';
+}
+
+/*
+ * One RFC 5424 message for the record `id`, whose seq and hash are in
+ * `t`, added to `msgs` with a NUL after it. Every value from the push is
+ * escaped for structured data (and for a terminal), so a ref name with
+ * '"' or ']' cannot end a parameter or forge one.
+ */
+static void syslog_message(struct sg_buf *msgs, const struct sg_audit_entry *e,
+			   const struct sg_update *u, const char *id,
+			   const char *now, const struct tail *t)
+{
+	struct sg_buf rules = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const char *decision = decision_of(e, u);
+	const char *ref = u ? u->ref : "-", *user = e->pusher ? e->pusher : "-";
+	int sev = e->error ? 3 : !strcmp(decision, "accepted") ? 5 : 4;
+	char host[256];
+
+	syslog_host(host);
+	rule_ids(&rules, e->report, u ? u->ref : "");
+	/* facility 13 is "log audit" */
+	sg_buf_addf(msgs, "<%d>1 %s %s stagegate %ld decision [" SG_SYSLOG_SD_ID
+		    " seq=\"%lld\" hash=\"%s\" id=\"", 13 * 8 + sev, now, host,
+		    (long)getpid(), t->seq, t->hash);
+	sg_escape_sd(msgs, id, 0);
+	sg_buf_addf(msgs, "\" decision=\"%s\" ref=\"", decision);
+	sg_escape_sd(msgs, ref, SYSLOG_MAX_REF);
+	sg_buf_adds(msgs, "\" user=\"");
+	sg_escape_sd(msgs, user, SYSLOG_MAX_USER);
+	sg_buf_adds(msgs, "\" rules=\"");
+	sg_escape_sd(msgs, rules.len ? rules.buf : "-", SYSLOG_MAX_RULES);
+	sg_buf_adds(msgs, "\" repo=\"");
+	sg_escape_sd(msgs, e->repo ? e->repo : "-", SG_SYSLOG_MAX_REPO);
+	/* the MSG, for collectors that keep only it: seq and hash first */
+	sg_buf_addf(msgs, "\"] seq=%lld hash=%s %s ", t->seq, t->hash,
+		    decision);
+	sg_escape_sd(msgs, u ? u->ref : "push", SYSLOG_MAX_REF);
+	sg_buf_adds(msgs, " by ");
+	sg_escape_sd(msgs, e->pusher ? e->pusher : "unknown", SYSLOG_MAX_USER);
+	if (rules.len) {
+		sg_buf_adds(msgs, " rules ");
+		sg_escape_sd(msgs, rules.buf, SYSLOG_MAX_RULES);
+	}
+	sg_buf_addch(msgs, '\0');
+	sg_buf_release(&rules);
 }
 
 int sg_audit_append(const struct sg_audit_options *opt,
@@ -479,24 +1010,31 @@ int sg_audit_append(const struct sg_audit_options *opt,
 	size_t n = push && push->nr ? push->nr : 1;
 	struct sg_buf lock = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_buf line = SG_BUF_INIT(SG_MAX_AUDIT_RECORD);
+	struct sg_buf msgs = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf notice = SG_BUF_INIT(SG_MAX_AUDIT_RECORD / 2);
+	struct sinks sinks;
+	struct shared sh;
 	struct tail t;
 	struct stat st;
 	int lock_fd = -1, fd = -1, ret;
+	long long first_seq = -1;
 	char now[32], id[SG_PUSH_ID_LEN + 24];
 
 	utc_now(now);
+	sinks_open(&sinks, opt);
 	sg_buf_addf(&lock, "%s.lock", opt->path);
-	ret = make_parent_dir(opt->path, err);
+	ret = read_shared(&sh, e->repo, err);
+	if (ret == 0)
+		ret = make_parent_dir(&sh, opt->path, err);
 	if (ret == 0) {
-		lock_fd = open(lock.buf, O_RDWR | O_CREAT | O_NOFOLLOW |
-			       O_CLOEXEC, 0640);
+		lock_fd = open_shared(&sh, lock.buf, O_RDWR | O_CREAT);
 		if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0)
 			ret = sg_error(err, SG_ERROR, "cannot lock the audit "
 				       "log '%s': %s", lock.buf,
 				       strerror(errno));
 	}
 	if (ret == 0)
-		ret = open_log(opt->path, &fd, err);
+		ret = open_log(&sh, opt->path, &fd, err);
 	if (ret == 0 && fstat(fd, &st) < 0)
 		ret = sg_error(err, SG_ERROR, "cannot stat the audit log: %s",
 			       strerror(errno));
@@ -506,33 +1044,55 @@ int sg_audit_append(const struct sg_audit_options *opt,
 			       (unsigned)(st.st_mode & 0777));
 	if (ret == 0)
 		ret = read_tail(fd, st.st_size, &t, err);
+	if (ret == 0)
+		check_head(opt->path, &t, &notice);
 	if (ret == 0 && st.st_size == 0)
 		ret = write_seed(fd, &t, "seed", NULL, err);
 	else if (ret == 0 && opt->rotate_bytes &&
 		 (size_t)st.st_size >= opt->rotate_bytes)
-		ret = rotate(opt->path, &fd, &t, err);
+		ret = rotate(&sh, opt->path, &fd, &t, err);
+	if (ret == 0 && notice.len)
+		ret = write_notice(fd, &t, "head-mismatch", notice.buf, err);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		const struct sg_update *u = push && push->nr
 					    ? &push->updates[i] : NULL;
 
 		snprintf(id, sizeof(id), "%s.%zu", push_id, i + 1);
 		begin_record(&line, &t);
-		build_body(&line, e, u, id, now);
+		build_body(&line, e, u, id, now,
+			   sinks.error.len ? sinks.error.buf : NULL);
 		end_record(&line, &t);
 		ret = write_record(fd, &line, &t, err);
-		if (ret == 0 && opt->syslog_socket)
-			forward_syslog(opt->syslog_socket, e, u, id);
+		if (first_seq < 0)
+			first_seq = t.seq;
+		if (ret == 0 && sinks.nr)
+			syslog_message(&msgs, e, u, id, now, &t);
 	}
 	if (ret == 0 && fsync(fd) < 0)
 		ret = sg_error(err, SG_ERROR, "cannot sync the audit log: %s",
 			       strerror(errno));
+	/* on disk first, then told to the world; a failure goes on record */
+	sg_buf_reset(&notice);
+	if (ret == 0 && msgs.len)
+		sinks_send(&sinks, &msgs, &notice);
+	if (ret == 0 && notice.len) {
+		sg_buf_addf(&notice, ",\"first_seq\":%lld,\"last_seq\":%lld",
+			    first_seq, t.seq);
+		ret = write_notice(fd, &t, "syslog-error", notice.buf, err);
+		if (ret == 0 && fsync(fd) < 0)
+			ret = sg_error(err, SG_ERROR, "cannot sync the audit "
+				       "log: %s", strerror(errno));
+	}
 	if (ret == 0)
-		ret = write_head(opt->path, &t, err);
+		ret = write_head(&sh, opt->path, &t, err);
 	if (fd >= 0)
 		close(fd);
 	if (lock_fd >= 0)
 		close(lock_fd);		/* releases the lock */
+	sinks_close(&sinks);
 	sg_buf_release(&lock);
 	sg_buf_release(&line);
+	sg_buf_release(&msgs);
+	sg_buf_release(&notice);
 	return ret;
 }

@@ -2,19 +2,39 @@
  * audit_read.c -- read the audit log for auditors, away from the server.
  *
  * A line that is not a well-formed record is reported on stderr with its
- * line number, and the rest of the log stays readable.
+ * line number, and the rest of the log stays readable. Every string of a
+ * record came from a pusher (ref names, identities, push options,
+ * finding messages) or from whoever edited the file: it is printed
+ * through put(), which escapes control characters (escape.h).
  */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "audit_read.h"
 #include "buf.h"
 #include "error.h"
+#include "escape.h"
 #include "json.h"
 #include "sha256.h"
 #include "banned.h"
+
+/* `s` on a terminal: escaped, padded to `width` (0: none). */
+static void put_col(FILE *out, const char *s, int width)
+{
+	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_escape_str(&b, s, 0);
+	fprintf(out, "%-*s", width, b.buf);
+	sg_buf_release(&b);
+}
+
+static void put(FILE *out, const char *s)
+{
+	put_col(out, s, 0);
+}
 
 typedef int (*record_fn)(const struct sg_json *rec, const char *line,
 			 size_t len, void *payload);
@@ -122,13 +142,27 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	const char *time = sg_json_str(rec, "time", "");
 	FILE *out = payload;
 
+	char day[11], clock[9];
+
 	(void)line; (void)len;
 	rules_of(rec, &rules);
-	fprintf(out, "%-16s %.10s %.8s  %-9s %-12s %-24s %s\n",
-		sg_json_str(rec, "id", "-"), time, strlen(time) > 11
-		? time + 11 : "", sg_json_str(rec, "decision", "-"),
-		sg_json_str(rec, "pusher", "-"), sg_json_str(rec, "ref", "-"),
-		rules.len ? rules.buf : sg_json_str(rec, "error", "-"));
+	snprintf(day, sizeof(day), "%s", time);
+	snprintf(clock, sizeof(clock), "%s", strlen(time) > 11 ? time + 11
+		 : "");
+	put_col(out, sg_json_str(rec, "id", "-"), 16);
+	fputc(' ', out);
+	put(out, day);
+	fputc(' ', out);
+	put_col(out, clock, 8);
+	fputs("  ", out);
+	put_col(out, sg_json_str(rec, "decision", "-"), 9);
+	fputc(' ', out);
+	put_col(out, sg_json_str(rec, "pusher", "-"), 12);
+	fputc(' ', out);
+	put_col(out, sg_json_str(rec, "ref", "-"), 24);
+	fputc(' ', out);
+	put(out, rules.len ? rules.buf : sg_json_str(rec, "error", "-"));
+	fputc('\n', out);
 	sg_buf_release(&rules);
 	return 0;
 }
@@ -147,16 +181,26 @@ struct export_state {
 	size_t n;
 };
 
+/*
+ * One quoted field, escaped for a terminal; a value a spreadsheet would
+ * run as a formula (=, +, -, @ first) gets a leading apostrophe.
+ */
 static void csv_field(FILE *out, const char *s, int last)
 {
+	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_escape_str(&b, s, 0);
 	fputc('"', out);
-	for (; s && *s; s++) {
-		if (*s == '"')
+	if (b.len && strchr("=+-@", b.buf[0]))
+		fputc('\'', out);
+	for (const char *p = b.buf; *p; p++) {
+		if (*p == '"')
 			fputc('"', out);
-		fputc(*s, out);
+		fputc(*p, out);
 	}
 	fputc('"', out);
 	fputc(last ? '\n' : ',', out);
+	sg_buf_release(&b);
 }
 
 static void join_strings(const struct sg_json *arr, struct sg_buf *out)
@@ -324,7 +368,9 @@ static void print_counts(FILE *out, const char *title, struct counts *c,
 		qsort(c->v, n, sizeof(*c->v), sort_by_count ? by_count
 							    : by_key);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "  %8zu  %s\n", c->v[i].n, c->v[i].key);
+		fprintf(out, "  %8zu  ", c->v[i].n);
+		put(out, c->v[i].key);
+		fputc('\n', out);
 		free(c->v[i].key);
 	}
 	free(c->v);
@@ -359,7 +405,7 @@ static void show_value(FILE *out, const struct sg_json *v)
 	case SG_JSON_NULL: fputs("-", out); break;
 	case SG_JSON_BOOL: fputs(v->number ? "true" : "false", out); break;
 	case SG_JSON_NUMBER: fprintf(out, "%.0f", v->number); break;
-	case SG_JSON_STRING: fputs(v->string, out); break;
+	case SG_JSON_STRING: put(out, v->string); break;
 	case SG_JSON_ARRAY:
 		for (size_t i = 0; i < v->nr; i++) {
 			if (i)
@@ -369,7 +415,9 @@ static void show_value(FILE *out, const struct sg_json *v)
 		break;
 	case SG_JSON_OBJECT:
 		for (size_t i = 0; i < v->nr; i++) {
-			fprintf(out, "%s%s=", i ? ", " : "", v->kids[i].key);
+			fputs(i ? ", " : "", out);
+			put(out, v->kids[i].key);
+			fputc('=', out);
 			show_value(out, &v->kids[i]);
 		}
 		break;
@@ -399,21 +447,33 @@ static int show_one(const struct sg_json *rec, const char *line, size_t len,
 								 NULL);
 				const char *p = sg_json_str(f, "path", NULL);
 
-				fprintf(st->out, "  %s [%s]",
-					sg_json_str(f, "severity", "?"),
-					sg_json_str(f, "rule", "?"));
-				if (commit)
-					fprintf(st->out, " commit %.10s",
-						commit);
-				if (p)
-					fprintf(st->out, " %s:%.0f", p,
+				fputs("  ", st->out);
+				put(st->out, sg_json_str(f, "severity", "?"));
+				fputs(" [", st->out);
+				put(st->out, sg_json_str(f, "rule", "?"));
+				fputc(']', st->out);
+				if (commit) {
+					char c10[11];
+
+					snprintf(c10, sizeof(c10), "%s",
+						 commit);
+					fputs(" commit ", st->out);
+					put(st->out, c10);
+				}
+				if (p) {
+					fputc(' ', st->out);
+					put(st->out, p);
+					fprintf(st->out, ":%.0f",
 						sg_json_num(f, "line", 0));
-				fprintf(st->out, ": %s\n",
-					sg_json_str(f, "message", ""));
+				}
+				fputs(": ", st->out);
+				put(st->out, sg_json_str(f, "message", ""));
+				fputc('\n', st->out);
 			}
 			continue;
 		}
-		fprintf(st->out, "%-16s ", v->key);
+		put_col(st->out, v->key, 16);
+		fputc(' ', st->out);
 		show_value(st->out, v);
 		fputc('\n', st->out);
 	}
@@ -432,19 +492,69 @@ int sg_audit_show(const char *path, const char *id, FILE *out,
 	return ret;
 }
 
+/*
+ * An outside copy of the chain: the seq and hash of records as a syslog
+ * collector (or a backup) holds them, sorted by seq.
+ */
+struct outside_rec {
+	long long seq;
+	char hash[65];
+	char *repo;		/* as escaped in the syslog line; NULL: any */
+	size_t lineno;
+	int seen;		/* 1: the log has it, 2: the log differs */
+};
+
+struct outside {
+	const char *path;
+	struct outside_rec *v;
+	size_t nr, alloc;
+};
+
 struct chain {
 	long long seq;		/* expected next sequence number */
+	long long first;	/* of the first record read; -1 before */
 	char hash[65];		/* of the previous line */
 	size_t records;
 	int broken;
+	struct outside *against;	/* NULL: none */
+	char *repo;		/* the log's repository, escaped as in syslog */
 };
 
 static int broken(FILE *out, struct chain *c, const char *path, size_t lineno,
 		  const char *why)
 {
-	fprintf(out, "BROKEN: %s:%zu: %s\n", path, lineno, why);
+	fputs("BROKEN: ", out);
+	put(out, path);
+	fprintf(out, ":%zu: ", lineno);
+	put(out, why);
+	fputc('\n', out);
 	c->broken = 1;
 	return 1;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct outside_rec *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Mark the outside records of `seq`: the same hash, or another one. */
+static void compare_outside(struct chain *c, long long seq, const char *hash)
+{
+	struct outside *o = c->against;
+	size_t lo = 0, hi = o ? o->nr : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; o && lo < o->nr && o->v[lo].seq == seq; lo++)
+		o->v[lo].seen = strcmp(o->v[lo].hash, hash) ? 2 : 1;
 }
 
 static int verify_line(struct chain *c, const char *path, size_t lineno,
@@ -453,7 +563,7 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 {
 	struct sg_json rec;
 	const char *prev, *type;
-	char msg[256];
+	char msg[512];
 	long long seq;
 
 	if (sg_json_parse(&rec, line, len, NULL) < 0 ||
@@ -479,6 +589,7 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 				      "were deleted from the start)");
 		}
 		c->seq = seq;
+		c->first = seq;
 	} else if (seq != c->seq) {
 		snprintf(msg, sizeof(msg), "record seq %lld where %lld was "
 			 "expected: records were deleted, reordered or "
@@ -491,8 +602,25 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 			      "SHA-256 of the record before it: that record "
 			      "was edited, or records were reordered");
 	}
+	if (!strcmp(type, "head-mismatch")) {
+		/* written by the hook when it found the end of the log cut */
+		snprintf(msg, sizeof(msg), "the hook found the log damaged "
+			 "before it appended this record: %s",
+			 sg_json_str(&rec, "detail", "(no detail)"));
+		sg_json_release(&rec);
+		return broken(out, c, path, lineno, msg);
+	}
+	if (!c->repo && !strcmp(type, "decision") &&
+	    sg_json_str(&rec, "repository", NULL)) {
+		struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+		sg_escape_sd(&b, sg_json_str(&rec, "repository", ""),
+			     SG_SYSLOG_MAX_REPO);
+		c->repo = sg_buf_detach(&b);
+	}
 	sg_json_release(&rec);
 	sg_sha256_hex(c->hash, line, len);
+	compare_outside(c, seq, c->hash);
 	c->seq = seq + 1;
 	c->records++;
 	return 0;
@@ -501,48 +629,303 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 static int verify_head(struct chain *c, const char *path, FILE *out)
 {
 	struct sg_buf head = SG_BUF_INIT(4096), name = SG_BUF_INIT(4096);
+	struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_json rec;
-	char msg[256];
-	int ret = 0;
+	int ret = 0, got;
 
 	sg_buf_addf(&name, "%s.head", path);
-	if (sg_buf_read_file(&head, name.buf, NULL) < 0) {
-		fprintf(out, "note: no '%s' beside the log: truncation at a "
-			"record boundary cannot be detected\n", name.buf);
-	} else if (sg_json_parse(&rec, head.buf, head.len, NULL) < 0) {
+	got = sg_buf_read_file(&head, name.buf, NULL);
+	if (got == SG_ENOTFOUND) {
+		/*
+		 * Every append writes the head: a log with records and no
+		 * head lost it, and with it the proof that its end is whole.
+		 */
+		sg_buf_addf(&msg, "no '%s' beside the log: records may have "
+			    "been cut off the end (every append writes it: "
+			    "copy it with the log; give a rotated file with "
+			    "the files after it, the current log last)",
+			    name.buf);
+		ret = broken(out, c, path, 0, msg.buf);
+	} else if (got < 0 ||
+		   sg_json_parse(&rec, head.buf, head.len, NULL) < 0) {
 		ret = broken(out, c, name.buf, 1, "the head file is damaged");
 	} else {
 		long long seq = (long long)sg_json_num(&rec, "seq", -1);
 
 		if (seq != c->seq - 1 ||
 		    strcmp(sg_json_str(&rec, "hash", ""), c->hash)) {
-			snprintf(msg, sizeof(msg), "the log ends at seq %lld "
-				 "but its head records seq %lld: the log was "
-				 "truncated or its end was edited",
-				 c->seq - 1, seq);
-			ret = broken(out, c, path, 0, msg);
+			sg_buf_addf(&msg, "the log ends at seq %lld but its "
+				    "head records seq %lld: the log was "
+				    "truncated or its end was edited",
+				    c->seq - 1, seq);
+			ret = broken(out, c, path, 0, msg.buf);
 		}
 		sg_json_release(&rec);
 	}
+	sg_buf_release(&msg);
 	sg_buf_release(&head);
 	sg_buf_release(&name);
 	return ret;
 }
 
-int sg_audit_verify_files(const char *const *paths, size_t n, FILE *out,
-			  struct sg_buf *err)
+/* The value of parameter `name` in structured data at `sd`, raw. */
+static char *sd_param(const char *sd, const char *name)
 {
-	struct chain c = { 0, "", 0, 0 };
+	const char *p = sd;
 
+	while (*p && *p != ']') {
+		const char *start = p, *eq = strchr(p, '='), *v;
+
+		if (!eq || eq[1] != '"')
+			return NULL;
+		v = eq + 2;
+		for (p = v; *p && *p != '"'; p++)
+			if (*p == '\\' && p[1])
+				p++;	/* \", \\ or \] */
+		if (!*p)
+			return NULL;
+		if ((size_t)(eq - start) == strlen(name) &&
+		    !memcmp(start, name, strlen(name)))
+			return sg_strndup(v, (size_t)(p - v));
+		p++;
+		if (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
+static int parse_seq(const char *s, size_t len, long long *out)
+{
+	long long v = 0;
+
+	if (!len || len > 18)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int is_hash(const char *s, size_t len)
+{
+	if (len != 64)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("0123456789abcdef", s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The seq and hash of one line of an outside copy, in one of its forms:
+ * a syslog line with our structured data (whatever the collector put
+ * before it), a record of the log itself (a backup), "SEQ HASH", or a
+ * syslog line whose message alone was kept ("seq=N hash=H ..."). 0 if
+ * the line holds none.
+ */
+static int parse_outside(struct outside_rec *r, const char *line, size_t len)
+{
+	/*
+	 * Our structured data starts with seq="...": a pusher's text can
+	 * hold no unescaped '"', so this cannot be forged by a ref or login.
+	 */
+	const char *sd = strstr(line, "[" SG_SYSLOG_SD_ID " seq=\""), *p;
+	char *seq = NULL, *hash = NULL;
+	int ok = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (sd) {
+		sd += strlen("[" SG_SYSLOG_SD_ID " ");
+		seq = sd_param(sd, "seq");
+		hash = sd_param(sd, "hash");
+		ok = seq && hash && parse_seq(seq, strlen(seq), &r->seq) == 0 &&
+		     is_hash(hash, strlen(hash));
+		if (ok) {
+			memcpy(r->hash, hash, 65);
+			r->repo = sd_param(sd, "repo");
+		}
+		free(seq);
+		free(hash);
+		if (ok)
+			return 1;
+	}
+	if (len && line[0] == '{') {
+		struct sg_json rec;
+
+		if (sg_json_parse(&rec, line, len, NULL) == 0 &&
+		    sg_json_get(&rec, "seq")) {
+			const char *repo = sg_json_str(&rec, "repository",
+						       NULL);
+
+			r->seq = (long long)sg_json_num(&rec, "seq", -1);
+			sg_sha256_hex(r->hash, line, len);
+			ok = r->seq >= 0;
+			if (ok && repo) {
+				struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+				/* as a syslog line would name it */
+				sg_escape_sd(&b, repo, SG_SYSLOG_MAX_REPO);
+				r->repo = sg_buf_detach(&b);
+			}
+		}
+		sg_json_release(&rec);
+		return ok;
+	}
+	p = line + strspn(line, " \t");
+	{
+		size_t digits = strspn(p, "0123456789");
+		const char *h = p + digits + strspn(p + digits, " \t");
+		size_t hl = strspn(h, "0123456789abcdef");
+
+		if (digits && h > p + digits && is_hash(h, hl) &&
+		    h[hl + strspn(h + hl, " \t\r")] == '\0' &&
+		    parse_seq(p, digits, &r->seq) == 0) {
+			memcpy(r->hash, h, 64);
+			return 1;
+		}
+	}
+	for (p = strstr(line, "seq="); p; p = strstr(p + 1, "seq=")) {
+		size_t digits = strspn(p + 4, "0123456789");
+		const char *h = p + 4 + digits;
+
+		if ((p == line || p[-1] == ' ') && digits &&
+		    !strncmp(h, " hash=", 6) && is_hash(h + 6, 64) &&
+		    (h[70] == ' ' || h[70] == '\0') &&
+		    parse_seq(p + 4, digits, &r->seq) == 0) {
+			memcpy(r->hash, h + 6, 64);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void outside_release(struct outside *o)
+{
+	for (size_t i = 0; i < o->nr; i++)
+		free(o->v[i].repo);
+	free(o->v);
+}
+
+static int load_outside(struct outside *o, const char *path,
+			struct sg_buf *err)
+{
+	FILE *in = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	if (!in)
+		return sg_error(err, SG_ERROR, "cannot open '%s': %s", path,
+				strerror(errno));
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		struct outside_rec r;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (!parse_outside(&r, line, (size_t)len))
+			continue;
+		r.lineno = lineno;
+		SG_ALLOC_GROW(o->v, o->nr + 1, o->alloc);
+		o->v[o->nr++] = r;
+	}
+	free(line);
+	fclose(in);
+	if (!o->nr)
+		return sg_error(err, SG_ERROR, "'%s' holds no stagegate seq and "
+				"hash (syslog lines, log records or 'SEQ HASH' "
+				"lines)", path);
+	/* stable for equal seqs: the outside file's order */
+	qsort(o->v, o->nr, sizeof(*o->v), by_seq);
+	return 0;
+}
+
+/* Each record of the outside copy must be in the log, the same. */
+static void check_outside(struct chain *c, FILE *out)
+{
+	struct outside *o = c->against;
+	size_t agree = 0, older = 0, other = 0, shown = 0, bad = 0;
+	char msg[512];
+
+	for (size_t i = 0; i < o->nr; i++) {
+		const struct outside_rec *r = &o->v[i];
+
+		if (r->repo && c->repo && strcmp(r->repo, c->repo)) {
+			other++;	/* another repository's line */
+			continue;
+		}
+		if (r->seq < c->first) {
+			older++;
+			continue;
+		}
+		if (r->seen == 1) {
+			agree++;
+			continue;
+		}
+		bad++;
+		if (shown++ >= 10)
+			continue;
+		if (r->seen == 2)
+			snprintf(msg, sizeof(msg), "record seq %lld is not the "
+				 "one the outside copy has (line %zu): the log "
+				 "was rewritten", r->seq, r->lineno);
+		else
+			snprintf(msg, sizeof(msg), "the log lacks record seq "
+				 "%lld that the outside copy has (line %zu): "
+				 "records were cut off or deleted", r->seq,
+				 r->lineno);
+		broken(out, c, o->path, 0, msg);
+	}
+	if (bad > shown)
+		fprintf(out, "BROKEN: ... and %zu more disagreement(s) with "
+			"the outside copy\n", bad - shown);
+	if (!bad && !agree)
+		broken(out, c, o->path, 0, "the outside copy holds no record "
+		       "of this log: it is another log, or this log was "
+		       "replaced");
+	if (older)
+		fprintf(out, "note: %zu record(s) of the outside copy are "
+			"older than the first file given (give the rotated "
+			"files too)\n", older);
+	if (other)
+		fprintf(out, "note: %zu line(s) of the outside copy are from "
+			"other repositories\n", other);
+	if (!c->broken)
+		fprintf(out, "OK: %zu record(s) agree with the outside copy\n",
+			agree);
+}
+
+int sg_audit_verify_files(const char *const *paths, size_t n,
+			  const char *against, FILE *out, struct sg_buf *err)
+{
+	struct chain c = { 0, -1, "", 0, 0, NULL, NULL };
+	struct outside o = { 0 };
+	int ret = 0;
+
+	if (against) {
+		ret = load_outside(&o, against, err);
+		if (ret < 0)
+			goto out;
+		c.against = &o;
+	}
 	for (size_t i = 0; i < n && !c.broken; i++) {
 		FILE *in = fopen(paths[i], "r");
 		char *line = NULL;
 		size_t cap = 0, lineno = 0;
 		ssize_t len;
 
-		if (!in)
-			return sg_error(err, SG_ERROR, "cannot open audit log "
-					"'%s': %s", paths[i], strerror(errno));
+		if (!in) {
+			ret = sg_error(err, SG_ERROR, "cannot open audit log "
+				       "'%s': %s", paths[i], strerror(errno));
+			goto out;
+		}
 		while (!c.broken && (len = getline(&line, &cap, in)) >= 0) {
 			lineno++;
 			if (line[len - 1] != '\n') {
@@ -562,9 +945,16 @@ int sg_audit_verify_files(const char *const *paths, size_t n, FILE *out,
 	}
 	if (!c.broken)
 		verify_head(&c, paths[n - 1], out);
-	if (c.broken)
-		return 1;
+	if (!c.broken && against)
+		check_outside(&c, out);
+	if (c.broken) {
+		ret = 1;
+		goto out;
+	}
 	fprintf(out, "OK: %zu record(s), seq up to %lld, hash chain intact\n",
 		c.records, c.seq - 1);
-	return 0;
+out:
+	outside_release(&o);
+	free(c.repo);
+	return ret;
 }

@@ -28,10 +28,14 @@ int sg_audit_show(const char *path, const char *id, FILE *out,
 		  struct sg_buf *err);
 /*
  * Check the hash chain across `paths` (oldest first) and against the
- * last file's ".head"; 1 if broken (the first break is printed), 0 if
- * intact, < 0 if the files cannot be read.
+ * last file's ".head", which must exist; with `against` (or NULL), also
+ * against an outside copy of the chain: syslog lines as a collector
+ * stored them, records of a backup, or "SEQ HASH" lines. Each record
+ * the copy holds (of this log's repository) must be in the log with the
+ * same hash. 1 if broken (what broke is printed), 0 if intact, < 0 if
+ * the files cannot be read.
  */
-int sg_audit_verify_files(const char *const *paths, size_t n, FILE *out,
-			  struct sg_buf *err);
+int sg_audit_verify_files(const char *const *paths, size_t n,
+			  const char *against, FILE *out, struct sg_buf *err);
 
 #endif

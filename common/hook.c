@@ -131,6 +131,7 @@ static int record(struct run *run, const char *hook, const char *error,
 	opt.rotate_bytes = pol ? pol->audit_rotate_bytes : 0;
 	opt.syslog_socket = pol && pol->audit_syslog ?
 			    pol->audit_syslog_socket : NULL;
+	opt.syslog_remote = pol ? pol->audit_syslog_remote : NULL;
 	memset(&e, 0, sizeof(e));
 	e.repo = repo;
 	e.hook = hook;

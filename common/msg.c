@@ -1,11 +1,18 @@
 /*
  * msg.c -- format decisions for the pusher's terminal (and GitLab's
  * web UI, which shows only lines that start with GL-HOOK-ERR:).
+ *
+ * Every line is built whole and then escaped (escape.h) as it is
+ * written: ref names, paths, trailer values, push options and the
+ * identities inside finding messages come from the pusher, and none of
+ * their control characters may reach a terminal or split a line.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "escape.h"
 #include "limits.h"
 #include "msg.h"
 #include "push.h"
@@ -19,15 +26,29 @@ const char *sg_msg_prefix(void)
 	return gl && *gl ? "GL-HOOK-ERR: stagegate: " : "stagegate: ";
 }
 
+/* The prefix, `text` escaped onto one line, and a newline. */
+static void put_line(FILE *out, const struct sg_buf *text)
+{
+	struct sg_buf line = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_buf_adds(&line, sg_msg_prefix());
+	if (sg_escape(&line, text->buf, text->len, 0) < 0)
+		sg_buf_adds(&line, " ... (cut: too long)");
+	sg_buf_addch(&line, '\n');
+	fwrite(line.buf, 1, line.len, out);
+	sg_buf_release(&line);
+}
+
 void sg_msg_line(FILE *out, const char *fmt, ...)
 {
+	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	va_list ap;
 
-	fputs(sg_msg_prefix(), out);
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	sg_buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', out);
+	put_line(out, &text);
+	sg_buf_release(&text);
 }
 
 static const char *severity_word(enum sg_severity s)
@@ -51,21 +72,27 @@ static int is_stop_notice(const struct sg_finding *f)
 static void print_finding(FILE *out, const struct sg_finding *f,
 			  const char **last_fix)
 {
-	fprintf(out, "%s  %s [%s]", sg_msg_prefix(), severity_word(f->severity),
-		f->rule);
+	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_buf_addf(&text, "  %s [%s]", severity_word(f->severity), f->rule);
 	if (*f->commit)
-		fprintf(out, " commit %.10s", f->commit);
+		sg_buf_addf(&text, " commit %.10s", f->commit);
 	if (f->path) {
-		fprintf(out, " %s", f->path);
+		sg_buf_addf(&text, " %s", f->path);
 		if (f->line)
-			fprintf(out, ":%d", f->line);
+			sg_buf_addf(&text, ":%d", f->line);
 		if (f->col)
-			fprintf(out, ":%d", f->col);
+			sg_buf_addf(&text, ":%d", f->col);
 	}
-	fprintf(out, ": %s\n", f->message);
-	if (f->fix && !(*last_fix && !strcmp(*last_fix, f->fix)))
-		fprintf(out, "%s      fix: %s\n", sg_msg_prefix(), f->fix);
+	sg_buf_addf(&text, ": %s", f->message);
+	put_line(out, &text);
+	if (f->fix && !(*last_fix && !strcmp(*last_fix, f->fix))) {
+		sg_buf_reset(&text);
+		sg_buf_addf(&text, "      fix: %s", f->fix);
+		put_line(out, &text);
+	}
 	*last_fix = f->fix;
+	sg_buf_release(&text);
 }
 
 /*

@@ -1,6 +1,8 @@
 /*
  * msg.h -- all text the pusher sees. Every violation on its own line
- * with its rule id, ref, commit, path and line, then the fix.
+ * with its rule id, ref, commit, path and line, then the fix. Each line
+ * is escaped as a whole (escape.h) on its way out: callers pass the
+ * pusher's text as it is, and nothing of it reaches the terminal raw.
  */
 #ifndef SG_MSG_H
 #define SG_MSG_H

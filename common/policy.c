@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "error.h"
 #include "limits.h"
@@ -483,8 +484,11 @@ static int load_test_tags(struct ctx *c, const struct sg_ynode *n)
 static int load_audit(struct ctx *c, const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
-		"path", "syslog", "syslog_socket", "rotate_mb", NULL
+		"path", "syslog", "syslog_socket", "syslog_remote",
+		"rotate_mb", NULL
 	};
+	struct sg_syslog_remote remote;
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	const struct sg_ynode *v;
 	long mb;
 
@@ -502,6 +506,17 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 	if (v && get_string(c, v, "syslog_socket",
 			    &c->pol->audit_syslog_socket) < 0)
 		return SG_ERROR;
+	v = lookup(n, "syslog_remote");
+	if (v && get_string(c, v, "syslog_remote",
+			    &c->pol->audit_syslog_remote) < 0)
+		return SG_ERROR;
+	if (v && sg_audit_parse_remote(&remote, c->pol->audit_syslog_remote,
+				       &why) < 0) {
+		fail(c, v, "syslog_remote: %s", why.buf);
+		sg_buf_release(&why);
+		return SG_ERROR;
+	}
+	sg_buf_release(&why);
 	v = lookup(n, "rotate_mb");
 	if (v) {
 		if (get_int(c, v, "rotate_mb", 0, 100000, &mb) < 0)
@@ -747,6 +762,7 @@ void sg_policy_free(struct sg_policy *pol)
 	release_rules(&pol->tag_trailers);
 	free(pol->audit_path);
 	free(pol->audit_syslog_socket);
+	free(pol->audit_syslog_remote);
 	free(pol->secrets_rules);
 	for (size_t i = 0; i < pol->secrets_allow_nr; i++) {
 		free(pol->secrets_allow[i].fingerprint);

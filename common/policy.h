@@ -76,6 +76,7 @@ struct sg_policy {
 	char *audit_path;		/* relative to the repository */
 	int audit_syslog;
 	char *audit_syslog_socket;
+	char *audit_syslog_remote;	/* "udp://H:P" or "tcp://H:P"; NULL */
 	size_t audit_rotate_bytes;	/* 0: never */
 	/* secret gate */
 	char *secrets_rules;		/* relative to the policy's folder */

@@ -2,6 +2,10 @@
  * stagegate.c -- the admin and auditor command line. Sub-commands are
  * dispatched from one table; each has --help; a bad command line
  * prints usage and exits 2.
+ *
+ * What it prints comes largely from pushers (audit records) and from
+ * files it scans: stdout and stderr are escaping streams (escape.h), so
+ * no control character of theirs reaches the terminal, whatever prints.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <getopt.h>
@@ -17,6 +21,7 @@
 #include "../common/audit_read.h"
 #include "../common/buf.h"
 #include "../common/error.h"
+#include "../common/escape.h"
 #include "../common/policy.h"
 #include "../common/report.h"
 #include "../common/rules.h"
@@ -49,7 +54,7 @@ static const struct cmd cmds[] = {
 	{ "audit", cmd_audit, "read and verify the audit log",
 	  "usage: stagegate audit list   [FILTERS] [LOG]\n"
 	  "       stagegate audit show   ID [LOG]\n"
-	  "       stagegate audit verify [LOG...]\n"
+	  "       stagegate audit verify [--against FILE] [LOG...]\n"
 	  "       stagegate audit export --format json|csv [FILTERS] [LOG]\n"
 	  "       stagegate audit stats  [FILTERS] [LOG]\n"
 	  "\n"
@@ -67,7 +72,11 @@ static const struct cmd cmds[] = {
 	  "  --decision D     accepted, rejected or error\n"
 	  "\n"
 	  "verify exits 1 and names the first broken record when the hash\n"
-	  "chain is broken, 0 when intact.\n" },
+	  "chain is broken, or the log's head file (LOG.head) is missing or\n"
+	  "disagrees with its end; 0 when intact. With --against FILE, an\n"
+	  "outside copy of the chain (the syslog lines a collector stored,\n"
+	  "a backup of the log, or 'SEQ HASH' lines), it also exits 1 when\n"
+	  "the log lacks a record the copy has, or holds another one.\n" },
 	{ "scan", cmd_scan, "find secrets in files and directories",
 	  "usage: stagegate scan [--format text|json|sarif] [--rules FILE]\n"
 	  "                      [--policy FILE] PATH...\n"
@@ -220,6 +229,7 @@ static int cmd_audit(int argc, char **argv)
 		{ "rule", required_argument, NULL, 'R' },
 		{ "decision", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "against", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -227,7 +237,7 @@ static int cmd_audit(int argc, char **argv)
 	struct sg_audit_filter f = { 0 };
 	struct sg_buf err = SG_BUF_INIT(4096), def = SG_BUF_INIT(4096);
 	enum sg_audit_format fmt = SG_AUDIT_TABLE;
-	const char *sub, *log, *format = NULL;
+	const char *sub, *log, *format = NULL, *against = NULL;
 	int opt, ret;
 
 	if (argc < 2)
@@ -244,6 +254,7 @@ static int cmd_audit(int argc, char **argv)
 		case 'R': f.rule = optarg; break;
 		case 'd': f.decision = optarg; break;
 		case 'f': format = optarg; break;
+		case 'a': against = optarg; break;
 		case 'h': fputs(c->usage, stdout); return 0;
 		default: return bad_usage(c, "unknown or incomplete option");
 		}
@@ -253,12 +264,14 @@ static int cmd_audit(int argc, char **argv)
 	if (f.decision && strcmp(f.decision, "accepted") &&
 	    strcmp(f.decision, "rejected") && strcmp(f.decision, "error"))
 		return bad_usage(c, "--decision is accepted, rejected or error");
+	if (against && strcmp(sub, "verify"))
+		return bad_usage(c, "--against is an option of verify");
 	if (!strcmp(sub, "verify")) {
 		const char *one = default_log(&def);
 
 		ret = sg_audit_verify_files(argc ? (const char *const *)argv
 					    : &one, argc ? (size_t)argc : 1,
-					    stdout, &err);
+					    against, stdout, &err);
 		sg_buf_release(&def);
 		if (ret < 0)
 			return audit_fail(&err);
@@ -392,7 +405,31 @@ out:
 	return ret;
 }
 
-int main(int argc, char **argv)
+/* Put escaping streams in front of stdout and stderr (see the top). */
+static void escape_output(FILE **raw_out, FILE **raw_err)
+{
+	FILE *out = sg_escape_stream(stdout), *err = sg_escape_stream(stderr);
+
+	*raw_out = stdout;
+	*raw_err = stderr;
+	if (out)
+		stdout = out;
+	if (err)
+		stderr = err;
+}
+
+static int restore_output(FILE *raw_out, FILE *raw_err, int ret)
+{
+	if (stdout != raw_out && fclose(stdout) != 0 && ret == 0)
+		ret = 1;	/* output lost (a full disk, a closed pipe) */
+	if (stderr != raw_err)
+		fclose(stderr);
+	stdout = raw_out;
+	stderr = raw_err;
+	return ret;
+}
+
+static int run(int argc, char **argv)
 {
 	const struct cmd *c;
 	int ret;
@@ -422,4 +459,14 @@ int main(int argc, char **argv)
 	ret = c->fn(argc - 1, argv + 1);
 	git_libgit2_shutdown();
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	FILE *raw_out, *raw_err;
+	int ret;
+
+	escape_output(&raw_out, &raw_err);
+	ret = run(argc, argv);
+	return restore_output(raw_out, raw_err, ret);
 }

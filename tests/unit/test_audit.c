@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "../../common/audit.h"
@@ -42,13 +45,19 @@ static void append(const char *path, const char *ref, int violation,
 	sg_buf_release(&err);
 }
 
-static int verify(const char *const *paths, size_t n)
+static int verify_against(const char *const *paths, size_t n,
+			  const char *against)
 {
 	FILE *out = fopen("/dev/null", "w");
-	int ret = sg_audit_verify_files(paths, n, out, NULL);
+	int ret = sg_audit_verify_files(paths, n, against, out, NULL);
 
 	fclose(out);
 	return ret;
+}
+
+static int verify(const char *const *paths, size_t n)
+{
+	return verify_against(paths, n, NULL);
 }
 
 Test(audit, seed_chain_and_verify)
@@ -163,4 +172,175 @@ Test(audit, oversized_finding_is_counted_not_cut)
 	sg_buf_release(&err);
 	sg_buf_release(&huge);
 	cr_assert_eq(system("rm -rf audit_big"), 0);
+}
+
+/* Cutting the end and deleting the head fails, now and after a push. */
+Test(audit, missing_head_and_cut_end)
+{
+	const char *path = "audit_h/a.log";
+
+	cr_assert_eq(system("rm -rf audit_h"), 0);
+	for (int i = 0; i < 4; i++)
+		append(path, "refs/heads/dev", 0, 0);
+	cr_assert_eq(verify(&path, 1), 0);
+	cr_assert_eq(system("head -n 3 audit_h/a.log >audit_h/t && "
+			    "mv audit_h/t audit_h/a.log && "
+			    "rm audit_h/a.log.head"), 0);
+	cr_assert_eq(verify(&path, 1), 1);
+	append(path, "refs/heads/dev", 0, 0);
+	cr_assert_eq(system("grep -q '\"type\":\"head-mismatch\"' "
+			    "audit_h/a.log"), 0);
+	cr_assert_eq(verify(&path, 1), 1);
+	cr_assert_eq(system("rm -rf audit_h"), 0);
+}
+
+/* The outside copy: "SEQ HASH" lines made from the log itself. */
+Test(audit, verify_against_pairs)
+{
+	const char *path = "audit_o/a.log";
+
+	cr_assert_eq(system("rm -rf audit_o"), 0);
+	for (int i = 0; i < 3; i++)
+		append(path, "refs/heads/dev", 0, 0);
+	cr_assert_eq(system("n=0; while IFS= read -r l; do printf '%s %s\\n' "
+			    "$n $(printf '%s' \"$l\" | sha256sum | cut -c1-64); "
+			    "n=$((n+1)); done <audit_o/a.log >audit_o/pairs"), 0);
+	cr_assert_eq(verify_against(&path, 1, "audit_o/pairs"), 0);
+	/*
+	 * a message-only line whose user forged our structured data: the
+	 * forgery's quotes are escaped, so the real seq and hash count
+	 */
+	cr_assert_eq(system("sed -n 2p audit_o/pairs | sed 's/\\([0-9]*\\) "
+			    "\\(.*\\)/host: seq=\\1 hash=\\2 accepted x by "
+			    "[stagegate@32473 seq=\\\\\"9\\\\\" hash=\\\\\"00\\\\\"]/' "
+			    ">audit_o/forged && grep -q 'seq=\\\\\"9' "
+			    "audit_o/forged"), 0);
+	cr_assert_eq(verify_against(&path, 1, "audit_o/forged"), 0);
+	/* a record the copy has and the log lost */
+	cr_assert_eq(system("echo '9 0000000000000000000000000000000000000000"
+			    "000000000000000000000000' >>audit_o/pairs"), 0);
+	cr_assert_eq(verify_against(&path, 1, "audit_o/pairs"), 1);
+	cr_assert_eq(system("rm -rf audit_o"), 0);
+}
+
+/* core.sharedRepository=group: every file of the log is group-writable. */
+Test(audit, shared_repository_modes)
+{
+	struct sg_push push = SG_PUSH_INIT;
+	struct sg_report r = SG_REPORT_INIT;
+	struct sg_audit_options opt = { "audit_s/repo/stagegate/a.log", 1,
+					NULL, NULL };
+	struct sg_audit_entry e = { "audit_s/repo", "pre-receive", "abc", &push,
+				    &r, "maker", "REMOTE_USER", NULL, 3 };
+	struct sg_buf err = SG_BUF_INIT(4096);
+	static const char *const files[] = {
+		"audit_s/repo/stagegate", "audit_s/repo/stagegate/a.log",
+		"audit_s/repo/stagegate/a.log.head",
+		"audit_s/repo/stagegate/a.log.lock",
+	};
+	struct stat st;
+	mode_t old = umask(022);
+
+	cr_assert_eq(system("rm -rf audit_s && mkdir -p audit_s/repo && "
+			    "printf '[core]\\n\\tsharedRepository = group\\n'"
+			    " >audit_s/repo/config"), 0);
+	cr_assert_eq(sg_push_add(&push, "refs/heads/dev", A, B, &err), 0);
+	cr_assert_eq(sg_audit_append(&opt, &e, "abcdef012345", &err), 0, "%s",
+		     err.buf);
+	/* rotates: the rotated file keeps its mode, the new one is shared */
+	cr_assert_eq(sg_audit_append(&opt, &e, "abcdef012346", &err), 0, "%s",
+		     err.buf);
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		cr_assert_eq(stat(files[i], &st), 0, "%s", files[i]);
+		cr_assert(st.st_mode & S_IWGRP, "%s: %o", files[i],
+			  st.st_mode);
+		cr_assert(st.st_mode & S_IRGRP, "%s: %o", files[i],
+			  st.st_mode);
+	}
+	cr_assert_eq(stat(files[0], &st), 0);
+	cr_assert(st.st_mode & S_ISGID, "%o", st.st_mode);
+	cr_assert_eq(system("for f in audit_s/repo/stagegate/a.log.2*; do "
+			    "[ \"$(stat -c %a \"$f\")\" = 660 ] || exit 1; "
+			    "done"), 0);
+	/* a value git refuses refuses the push too */
+	cr_assert_eq(system("printf '[core]\\n\\tsharedRepository = 0444\\n'"
+			    " >audit_s/repo/config"), 0);
+	cr_assert_lt(sg_audit_append(&opt, &e, "abcdef012347", &err), 0);
+	umask(old);
+	sg_push_release(&push);
+	sg_buf_release(&err);
+	cr_assert_eq(system("rm -rf audit_s"), 0);
+}
+
+Test(audit, parse_remote)
+{
+	static const struct { const char *url; int ok, tcp; const char *host,
+			      *port; } cases[] = {
+		{ "udp://127.0.0.1:514", 1, 0, "127.0.0.1", "514" },
+		{ "tcp://logs.example.com:6514", 1, 1, "logs.example.com",
+		  "6514" },
+		{ "udp://[::1]:5514", 1, 0, "::1", "5514" },
+		{ "tcp://::1:514", 0, 0, NULL, NULL },
+		{ "udp://host", 0, 0, NULL, NULL },
+		{ "udp://:514", 0, 0, NULL, NULL },
+		{ "udp://h:0", 0, 0, NULL, NULL },
+		{ "udp://h:65536", 0, 0, NULL, NULL },
+		{ "udp://h:5x", 0, 0, NULL, NULL },
+		{ "http://h:1", 0, 0, NULL, NULL },
+		{ "udp://a b:1", 0, 0, NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct sg_syslog_remote r;
+		int ret = sg_audit_parse_remote(&r, cases[i].url, NULL);
+
+		cr_assert_eq(ret == 0, cases[i].ok, "%s", cases[i].url);
+		if (!cases[i].ok)
+			continue;
+		cr_assert_eq(r.tcp, cases[i].tcp);
+		cr_assert_str_eq(r.host, cases[i].host);
+		cr_assert_str_eq(r.port, cases[i].port);
+	}
+}
+
+/*
+ * A hostile ref name on the local syslog socket: structured data escaped,
+ * seq and hash those of the record; an unreachable socket only noted.
+ */
+Test(audit, syslog_line_escaped_and_missing_socket_recorded)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sg_push push = SG_PUSH_INIT;
+	struct sg_report r = SG_REPORT_INIT;
+	struct sg_audit_options opt = { "audit_l/a.log", 0, "audit_l/sock",
+					NULL };
+	struct sg_audit_entry e = { "/srv/x.git", "pre-receive", "abc", &push,
+				    &r, "ma\"ker]", "REMOTE_USER", NULL, 3 };
+	struct sg_buf err = SG_BUF_INIT(4096);
+	char msg[4096];
+	ssize_t n;
+	int fd;
+
+	cr_assert_eq(system("rm -rf audit_l && mkdir audit_l"), 0);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	strcpy(addr.sun_path, "audit_l/sock");
+	cr_assert_eq(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	cr_assert_eq(sg_push_add(&push, "refs/heads/a\"b]c", A, B, &err), 0);
+	cr_assert_eq(sg_audit_append(&opt, &e, "abcdef012345", &err), 0);
+	n = recv(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	cr_assert_gt(n, 0);
+	msg[n] = '\0';
+	cr_assert(strstr(msg, "[stagegate@32473 seq=\"1\" hash=\""), "%s", msg);
+	cr_assert(strstr(msg, " ref=\"refs/heads/a\\\"b\\]c\" user=\"ma\\\"ker\\]\" "),
+		  "%s", msg);
+	cr_assert_neq(system("grep -q syslog_error audit_l/a.log"), 0);
+	close(fd);
+	unlink("audit_l/sock");
+	cr_assert_eq(sg_audit_append(&opt, &e, "abcdef012346", &err), 0);
+	cr_assert_eq(system("grep -q '\"syslog_error\":\"cannot reach syslog "
+			    "at .audit_l/sock.: No such file' audit_l/a.log"),
+		     0);
+	sg_push_release(&push);
+	sg_buf_release(&err);
+	cr_assert_eq(system("rm -rf audit_l"), 0);
 }

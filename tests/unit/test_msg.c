@@ -50,3 +50,43 @@ Test(msg, gitlab_prefix)
 	unsetenv("GL_ID");
 	cr_assert_str_eq(sg_msg_prefix(), "stagegate: ");
 }
+
+/* Nothing a pusher wrote reaches the terminal raw (issue 11, class 7). */
+Test(msg, hostile_text_is_escaped)
+{
+	struct sg_push push = SG_PUSH_INIT;
+	struct sg_report r = SG_REPORT_INIT;
+	struct sg_finding *f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	unsetenv("GL_ID");
+	sg_push_add(&push, "refs/heads/a\xc2\x9b" "b\x9b",
+		    "1111111111111111111111111111111111111111",
+		    "2222222222222222222222222222222222222222", NULL);
+	f = sg_report_add(&r, SG_SEV_ERROR, "approval.unknown-user",
+			  push.updates[0].ref, NULL, "fix\x1b[8m",
+			  "'Approved-by: %s' names no user", "E\x1b[2J\rvil");
+	sg_finding_set_path(f, "d\x1b]0;t\a/x\x7f", 1, 2);
+	push.updates[0].rejected = 1;
+	sg_msg_report(out, &push, &r, "abc");
+	sg_msg_line(out, "internal error: %s", "line1\nremote: forged");
+	fclose(out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		cr_assert((c >= 0x20 && c < 0x7f) || c == '\n',
+			  "raw byte %02x at %zu: %s", c, i, text);
+	}
+	cr_assert(strstr(text, "refs/heads/a\\u009bb\\x9b: REJECTED"), "%s", text);
+	cr_assert(strstr(text, "d\\e]0;t\\x07/x\\u007f:1:2: 'Approved-by: "
+			 "E\\e[2J\\rvil' names no user\n"), "%s", text);
+	cr_assert(strstr(text, "fix: fix\\e[8m\n"), "%s", text);
+	/* a newline in a value cannot start a line of its own */
+	cr_assert(strstr(text, "internal error: line1\\nremote: forged\n"),
+		  "%s", text);
+	free(text);
+	sg_report_release(&r);
+	sg_push_release(&push);
+}
