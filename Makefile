@@ -41,7 +41,7 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c c
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
-	common/tested.c common/trailer.c \
+	common/tested.c common/tips.c common/trailer.c \
 	common/yaml.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a
@@ -58,7 +58,7 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_escape.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
-.PHONY: all test check unit hooktest recall demo bench install clean deps
+.PHONY: all test check unit hooktest recall demo demotest bench install clean deps
 
 all: $(BINS)
 
@@ -94,7 +94,7 @@ test: deps
 	$(MAKE) VARIANT=test check
 	$(MAKE) VARIANT=asan check
 
-check: unit hooktest recall
+check: unit hooktest recall demotest
 
 unit: $(O)/tests/unit/runner
 	cd tests/unit && ../../$(O)/tests/unit/runner --jobs 2
@@ -105,6 +105,13 @@ hooktest: $(BINS)
 # recall and false positives of the shipped secret rules (tests/recall/)
 recall: $(BINS)
 	STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/recall/run.sh
+
+# the demo as a smoke test: it must run through and detect its tampering
+demotest: $(BINS)
+	STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/demo/demo.sh >$(O)/demo.out 2>&1 || \
+		{ tail -40 $(O)/demo.out; exit 1; }
+	grep -q 'tampering detected' $(O)/demo.out
+	@echo "demo: ok"
 
 demo: deps
 	$(MAKE) VARIANT=release all

@@ -21,8 +21,6 @@
 #define SG_MAX_SHOWN_FINDINGS	200
 /* Untested commits named in one tested.skipped message. */
 #define SG_MAX_NAMED_COMMITS	10
-/* First-parent steps searched when deciding a rollback target. */
-#define SG_MAX_ROLLBACK_WALK	100000
 /* pcre2 match and depth limits: reaching one is an error, not a pass. */
 #define SG_PCRE2_MATCH_LIMIT	1000000
 #define SG_PCRE2_DEPTH_LIMIT	10000

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "limits.h"
 #include "oidset.h"
+#include "tips.h"
 #include "banned.h"
 
 struct tagged {
@@ -90,30 +91,20 @@ int sg_is_rollback_attempt(const struct sg_context *ctx,
 	       (ctx->single_ref || sg_push_option(ctx->push, "rollback"));
 }
 
-/* Whether `target` is on the first-parent chain of `tip` (prod's tips). */
-static int held_before(git_repository *repo, const git_oid *tip,
+/*
+ * Whether `ref` really pointed at `target` before: the audit log says so
+ * (first-parent history alone is what a pusher wrote, not what prod held).
+ */
+static int held_before(struct sg_context *ctx, const char *ref,
 		       const git_oid *target, struct sg_buf *err)
 {
-	git_oid cur;
+	struct sg_buf log = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	int ret;
 
-	git_oid_cpy(&cur, tip);
-	for (int steps = 0; steps < SG_MAX_ROLLBACK_WALK; steps++) {
-		git_commit *c = NULL;
-		int has_parent;
-
-		if (git_oid_equal(&cur, target))
-			return 1;
-		if (git_commit_lookup(&c, repo, &cur) < 0)
-			return sg_git_error(err, "cannot read prod's history");
-		has_parent = git_commit_parentcount(c) > 0;
-		if (has_parent)
-			git_oid_cpy(&cur, git_commit_parent_id(c, 0));
-		git_commit_free(c);
-		if (!has_parent)
-			return 0;
-	}
-	return sg_error(err, SG_ELIMIT, "prod's history is longer than %d "
-			"commits", SG_MAX_ROLLBACK_WALK);
+	sg_buf_addf(&log, "%s/%s", ctx->push->gitdir, ctx->pol->audit_path);
+	ret = sg_tips_was_tip(log.buf, ref, target, err);
+	sg_buf_release(&log);
+	return ret;
 }
 
 static int promotion_parent(git_commit *c, const struct test_tags *tags,
@@ -168,16 +159,14 @@ int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
 	if (load_tags(ctx, &tags, err) < 0)
 		goto fail;
 	tag = carried_tag(ctx->push->repo, &tags, &u->new_commit);
-	if (u->has_old_commit) {
-		held = held_before(ctx->push->repo, &u->old_commit,
-				   &u->new_commit, err);
-		if (held < 0)
-			goto fail;
-	}
+	held = held_before(ctx, u->ref, &u->new_commit, err);
+	if (held < 0)
+		goto fail;
 	if (!held || !tag)
 		sg_report_add(r, SG_SEV_ERROR, "rollback.target", u->ref,
 			      &u->new_commit, "roll back only to a tested "
-			      "commit that this branch held before",
+			      "commit that this branch held before (see stagegate audit "
+			      "list --ref)",
 			      "%s %s; a rollback goes back to a test-tagged "
 			      "commit %s held before", hex,
 			      !held ? "was never held by this branch"

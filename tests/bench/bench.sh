@@ -175,7 +175,7 @@ promotion() { # a governed prod promotion: approvals and a test tag
 	REMOTE_USER=ci git -C "$w" push -q "$repo" refs/tags/tested/1 >/dev/null 2>&1
 	t=$(git -C "$w" rev-parse HEAD)
 	p=$(git -C "$w" -c user.name=M -c user.email=maker@example.com commit-tree "$t^{tree}" -p "$t" \
-		-m "$(printf 'Promote\n\nApproved-by: A <approver1@example.com>\nApproved-by: B <approver2@example.com>')")
+		-m "$(printf 'Promote\n\nTicket: CHG000001\nRollback: redeploy the previous release\nApproved-by: A <approver1@example.com>\nApproved-by: B <approver2@example.com>')")
 	rm -f "$repo.time"
 	git -C "$w" push "$repo" "$p:refs/heads/main" >"$OUT/promo.out" 2>&1 || { echo "bench: promotion refused"; cat "$OUT/promo.out"; }
 	read -r wall u s rss <"$repo.time"

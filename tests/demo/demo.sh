@@ -76,7 +76,7 @@ git -C "$W" -c user.name=CI -c user.email=ci@example.com \
 Result: passed" tested/1.4.0.2 "$tested"
 push ci origin refs/tags/tested/1.4.0.2
 
-say "A promotion with one approval, and one by the maker herself"
+say "A promotion with one approval, one by the maker herself, and no rollback plan"
 bad=$(mc commit-tree "$tested^{tree}" -p "$tested" -m "Promote Contoso Expenses 1.4.0.2 to prod
 
 Ticket: CHG004211
@@ -84,7 +84,7 @@ Approved-by: Approver One <approver1@example.com>
 Approved-by: Maya Maker <maker@example.com>")
 push maker origin "$bad:refs/heads/main"
 
-say "The governed promotion: two approvals from the approvers group, on the tested artifact"
+say "The governed promotion: a ticket, a rollback plan, two approvals from the approvers group, on the tested artifact"
 good=$(mc commit-tree "$tested^{tree}" -p "$tested" -m "Promote Contoso Expenses 1.4.0.2 to prod
 
 Ticket: CHG004211
@@ -98,27 +98,60 @@ mc checkout -q -b hotfix "$good"
 sed -i 's/1.4.0.2/1.4.0.3/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
 mc commit -q -am "Quick fix straight to prod
 
+Ticket: CHG004212
+Rollback: redeploy tested/1.4.0.2
 Approved-by: Approver One <approver1@example.com>
 Approved-by: Approver Two <approver2@example.com>"
+push maker origin HEAD:refs/heads/main
+
+say "The same fix goes the right way: test, the pipeline's tag, a promotion"
+mc checkout -q -b release-1.4.0.3 "$tested"
+sed -i 's/1.4.0.2/1.4.0.3/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
+mc commit -q -am "Export Contoso Expenses 1.4.0.3"
+tested3=$(mc rev-parse HEAD)
+push maker origin HEAD:refs/heads/test
+git -C "$W" -c user.name=CI -c user.email=ci@example.com \
+	tag -a -m "Contoso Expenses 1.4.0.3 passed test" -m "Result: passed" tested/1.4.0.3 "$tested3"
+push ci origin refs/tags/tested/1.4.0.3
+mc checkout -q -b promote-1.4.0.3 "$good"
+mc merge -q --no-ff -m "Promote Contoso Expenses 1.4.0.3 to prod
+
+Ticket: CHG004213
+Rollback: redeploy tested/1.4.0.2 (roll back to $(git -C "$W" rev-parse --short "$good"))
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Approver Two <approver2@example.com>" "$tested3"
 push maker origin HEAD:refs/heads/main
 
 say "Force-pushing and deleting prod are refused"
 push maker origin "+$tested:refs/heads/main"
 push admin origin :refs/heads/main
 
-say "A release manager rolls prod back to a tested commit it held, with a reason"
-push admin -o "rollback=1.4.0.2 breaks expense totals" origin "+$tested:refs/heads/main" || true
+say "A rollback to a tested commit prod never pointed at is refused"
+push admin -o "rollback=1.4.0.3 breaks expense totals" origin "+$tested:refs/heads/main"
+
+say "A release manager rolls prod back to the promotion it held before, with a reason"
+push admin -o "rollback=1.4.0.3 breaks expense totals" origin "+$good:refs/heads/main"
 
 say "An auditor reads and verifies the log (a copy works just as well)"
 SG="$STAGEGATE_BIN/stagegate"
 LOG="$REPO/stagegate/audit.log"
+printf '\nThe audit log is %s\n' "$LOG"
 printf '\n$ stagegate audit list --ref refs/heads/main\n'; "$SG" audit list --ref refs/heads/main "$LOG"
+last=$(tail -n 1 "$LOG" | sed -n 's/.*"id":"\([0-9a-f]*\)\.[0-9]*".*/\1/p')
+printf '\n$ stagegate audit show %s   # the rollback\n' "$last"; "$SG" audit show "$last" "$LOG" | sed -n '1,25p'
 printf '\n$ stagegate audit stats\n'; "$SG" audit stats "$LOG" | sed -n '1,12p'
 printf '\n$ stagegate audit verify\n'; "$SG" audit verify "$LOG"
 cp "$LOG" "$DEMO/tampered.log"; cp "$LOG.head" "$DEMO/tampered.log.head"
-sed -i '5s/"pusher":"maker"/"pusher":"admin"/' "$DEMO/tampered.log"
-printf '\n$ stagegate audit verify tampered.log   # line 5 edited\n'
-"$SG" audit verify "$DEMO/tampered.log" || echo "  => exit $?: tampering detected"
+# someone rewrites who pushed the refused hotfix; the chain shows it
+line=$(grep -n '"decision":"rejected"' "$DEMO/tampered.log" | sed -n '1s/:.*//p')
+sed -i "${line}s/\"pusher\":\"[a-z0-9]*\"/\"pusher\":\"nobody\"/" "$DEMO/tampered.log"
+cmp -s "$LOG" "$DEMO/tampered.log" && { echo "demo: the tamper step changed nothing" >&2; exit 1; }
+printf '\n$ stagegate audit verify tampered.log   # line %s: the pusher rewritten\n' "$line"
+if "$SG" audit verify "$DEMO/tampered.log"; then
+	echo "demo: tampering went unnoticed" >&2; exit 1
+else
+	echo "  => exit $?: tampering detected"
+fi
 
 say "Where prod stands"
 git --git-dir="$REPO" for-each-ref --format='  %(refname) %(objectname:short)'

@@ -103,5 +103,7 @@ tested_release() {
 
 APPROVED='Promote Contoso Expenses to prod
 
+Ticket: CHG004211
+Rollback: redeploy the previous tested release
 Approved-by: Approver One <approver1@example.com>
 Approved-by: Approver Two <approver2@example.com>'

@@ -4,7 +4,7 @@
 # required trailers on prod
 lead_policy() {
 	sed -e 's/^  admin:$/  lead:\n    emails: [lead@example.com]\n    groups: [approvers, release-managers]\n  admin:/' \
-	    -e 's/^    tested: true$/    tested: true\n    required_trailers:\n      - key: Ticket\n        pattern: '"'"'^CHG[0-9]{6}$'"'"'/' \
+	    -e '/key: Ticket$/{n;s/.*/        pattern: '"'"'^CHG[0-9]{6}$'"'"'/}' \
 	    "$TOP/policies/default.yaml" >"$T/lead.yaml"
 	echo "$T/lead.yaml"
 }
@@ -20,7 +20,7 @@ test_two_valid_approvals_accepted() {
 	check "main moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$p" ]
 	# keys are case-insensitive, e-mails too, and spaces before ':' are fine
 	local t2; t2=$(git -C "$W" rev-parse HEAD)
-	local p2; p2=$(promote "$t" "$(printf 'Promote\n\napproved-BY : A1 <APPROVER1@example.com>\nApproved-by: A2 <approver2@Example.com>')")
+	local p2; p2=$(promote "$t" "$(printf 'Promote\n\nTicket: CHG1\nRollback: redeploy 0.9\napproved-BY : A1 <APPROVER1@example.com>\nApproved-by: A2 <approver2@Example.com>')")
 	expect_accept "case-insensitive" admin origin "$p2:refs/heads/prod"
 }
 
@@ -48,7 +48,7 @@ test_author_approval_rejected() {
 test_pusher_approval_rejected() {
 	new_repo "$(lead_policy)" || return
 	local t; t=$(tested_release)
-	local p; p=$(promote "$t" "$(printf 'Promote\n\nTicket: CHG000001\n%s\nApproved-by: Lead <lead@example.com>' "$A1")")
+	local p; p=$(promote "$t" "$(printf 'Promote\n\nTicket: CHG000001\nRollback: redeploy 0.9\n%s\nApproved-by: Lead <lead@example.com>' "$A1")")
 	expect_reject "pusher approves" lead approval.self origin "$p:refs/heads/main"
 	check "names the pusher" out_has "'lead' approved their own promotion (the pusher)"
 	expect_accept "same commit pushed by someone else" maker origin "$p:refs/heads/main"
@@ -95,18 +95,18 @@ test_stale_approvals_rejected() {
 test_required_trailers() {
 	new_repo "$(lead_policy)" || return
 	local t; t=$(tested_release)
-	local p; p=$(promote "$t" "$APPROVED")
+	local p; p=$(promote "$t" "$(printf 'Promote\n\nRollback: redeploy 0.9\n%s\n%s' "$A1" "$A2")")
 	expect_reject "missing Ticket" maker trailer.missing origin "$p:refs/heads/main"
 	check "names the key" out_has "required trailer 'Ticket' is missing"
-	p=$(promote "$t" "$(printf 'Promote\n\nTicket: INC42\n%s\n%s' "$A1" "$A2")")
+	p=$(promote "$t" "$(printf 'Promote\n\nTicket: INC42\nRollback: redeploy 0.9\n%s\n%s' "$A1" "$A2")")
 	expect_reject "bad Ticket" maker trailer.pattern origin "$p:refs/heads/main"
 	check "names the pattern" out_has "'Ticket' does not match \^CHG\[0-9\]{6}"
-	p=$(promote "$t" "$(printf 'Promote\n\nTicket: CHG004211\n%s\n%s' "$A1" "$A2")")
+	p=$(promote "$t" "$(printf 'Promote\n\nTicket: CHG004211\nRollback: redeploy 0.9\n%s\n%s' "$A1" "$A2")")
 	expect_accept "good Ticket" maker origin "$p:refs/heads/main"
 }
 
 test_bad_trailer_pattern_is_a_policy_error() {
-	sed 's/^    tested: true$/    tested: true\n    required_trailers:\n      - key: Ticket\n        pattern: "CHG[0-9"/' \
+	sed '/key: Ticket$/{n;s/.*/        pattern: "CHG[0-9"/}' \
 		"$TOP/policies/default.yaml" >"$T/bad.yaml"
 	git init -q --bare "$T/a.git"
 	"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$T/bad.yaml" "$T/a.git" >"$T/out" 2>&1

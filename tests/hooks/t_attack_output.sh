@@ -122,8 +122,8 @@ test_hostile_push_option() {
 	git -C "$W" merge -q --no-ff -m "$APPROVED" "$t2"
 	p2=$(git -C "$W" rev-parse HEAD)
 	expect_accept "promote 2" maker origin "$p2:refs/heads/main"
-	expect_accept "rollback" admin -o "rollback=2.0 ${ESC}[2J"$'\r'"breaks${ESC}[8m totals" origin "+$t1:refs/heads/main"
-	check "rolled back" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$t1" ]
+	expect_accept "rollback" admin -o "rollback=2.0 ${ESC}[2J"$'\r'"breaks${ESC}[8m totals" origin "+$p1:refs/heads/main"
+	check "rolled back" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$p1" ]
 	check "remote lines are clean" clean "$(remote_lines)"
 	check "the reason is shown escaped" grep -qF '2.0 \e[2J\rbreaks\e[8m totals' "$T/remote"
 	audit_views_clean "$(last_push_id)" "push option"

@@ -105,10 +105,10 @@ rollback_setup() {
 
 test_rollback_accepted_with_reason() {
 	rollback_setup || return
-	expect_accept "rollback" admin -o "rollback=2.0 breaks totals" origin "+$T1:refs/heads/main"
+	expect_accept "rollback" admin -o "rollback=2.0 breaks totals" origin "+$P1:refs/heads/main"
 	check "shown as a rollback" out_has "note \[rollback\]"
 	check "with its reason" out_has "by admin: 2.0 breaks totals"
-	check "main rolled back" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$T1" ]
+	check "main rolled back" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$P1" ]
 }
 
 test_rollback_to_a_promotion_commit() {
@@ -120,9 +120,13 @@ test_rollback_to_a_promotion_commit() {
 
 test_rollback_refusals() {
 	rollback_setup || return
-	expect_reject "no reason at all" admin protect.force-push origin "+$T1:refs/heads/main"
-	expect_reject "empty reason" admin rollback.no-reason -o "rollback=" origin "+$T1:refs/heads/main"
-	expect_reject "by a maker" maker rollback.denied -o "rollback=why" origin "+$T1:refs/heads/main"
+	expect_reject "no reason at all" admin protect.force-push origin "+$P1:refs/heads/main"
+	expect_reject "empty reason" admin rollback.no-reason -o "rollback=" origin "+$P1:refs/heads/main"
+	expect_reject "by a maker" maker rollback.denied -o "rollback=why" origin "+$P1:refs/heads/main"
+	# T1 is tested and on prod's first-parent history, but prod's tip
+	# never was T1 (it was P1): a rollback goes only where prod really was
+	expect_reject "to a tested commit prod never pointed at" admin rollback.target -o "rollback=why" origin "+$T1:refs/heads/main"
+	check "main unchanged" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$P2" ]
 	local other; other=$(git -C "$W" commit-tree "$T1^{tree}" -m "elsewhere")
 	expect_accept "to dev" maker origin "$other:refs/heads/feature/z"
 	expect_reject "to a commit prod never held" admin rollback.target -o "rollback=why" origin "+$other:refs/heads/main"
@@ -134,5 +138,6 @@ test_approval_and_tested_both_listed() {
 	expect_accept "to test" maker origin "$c:refs/heads/test"
 	expect_reject "neither approved nor tested" maker approval.missing origin "$c:refs/heads/main"
 	check "tested listed too" out_has "\[tested.untagged\]"
-	check "summary counts both" out_has "push REJECTED: 2 violation(s)"
+	check "trailers listed too" out_has "\[trailer.missing\]"
+	check "summary counts all four" out_has "push REJECTED: 4 violation(s)"
 }
