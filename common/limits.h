@@ -44,9 +44,12 @@
 /* The same for `stagegate scan`, which audits whole trees and histories. */
 #define SG_MAX_SCAN_FINDINGS	100000
 
-/* A path in a pushed tree; longer ones are refused (secret.path-too-long). */
-#define SG_MAX_PATH_BYTES	(64 * 1024)
-#define SG_PATH_TOO_LONG	"(a path longer than 64 KB)"
+/*
+ * A path in a pushed tree: no checkout can hold a longer one (PATH_MAX),
+ * so a longer one is refused (secret.path-too-long), its content scanned.
+ */
+#define SG_MAX_PATH_BYTES	4096
+#define SG_PATH_TOO_LONG	"(a path longer than 4096 bytes).../"
 /* Hex digits of an object id in messages (unique in any real repository). */
 #define SG_OID_SHOWN	10
 

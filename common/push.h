@@ -106,7 +106,7 @@ typedef int (*sg_commit_fn)(git_commit *commit, void *payload,
  * the server did not have, call `fn` once. `on_commit` may be NULL.
  * Every tree and blob listed goes into `seen` (caller-owned), so the
  * caller can tell what the walk did not reach. A path longer than
- * SG_MAX_PATH_BYTES is given as SG_PATH_TOO_LONG.
+ * SG_MAX_PATH_BYTES starts with SG_PATH_TOO_LONG.
  */
 int sg_push_new_blobs(struct sg_push *push, struct sg_oidset *seen,
 		      sg_commit_fn on_commit, sg_blob_fn fn, void *payload,

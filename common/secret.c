@@ -559,7 +559,7 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 		git_oid_cpy(&j->old, old_blob);
 		j->has_old = 1;
 	}
-	if (!strcmp(path, SG_PATH_TOO_LONG))
+	if (!strncmp(path, SG_PATH_TOO_LONG, strlen(SG_PATH_TOO_LONG)))
 		stop(&g->main, path, "secret.path-too-long", "use shorter "
 		     "file and folder names", "a path in the push is longer "
 		     "than the limit; its content is scanned, the push is "
