@@ -498,7 +498,6 @@ int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 			rc = git_oid_equal(&u->old_commit, &u->new_commit)
 				 ? 1 : git_graph_descendant_of(push->repo,
 					&u->new_commit, &u->old_commit);
-
 			if (rc < 0)
 				return sg_git_error(err, "cannot compare "
 						    "history");

@@ -748,25 +748,22 @@ static int examine(struct gate *g, const git_oid *id, git_object_t type,
 	if (sg_oidset_contains(&g->seen, id))
 		return 0;
 	git_oid_tostr(hex, sizeof(hex), id);
+	sg_oidset_insert(&g->seen, id);
 	g->main.ref = "";
 	g->main.commit = NULL;
 	switch (type) {
 	case GIT_OBJECT_COMMIT:
-		sg_oidset_insert(&g->seen, id);
 		g->main.commit = id;
 		return scan_raw_object(&g->main, g->ctx->push->repo, id,
 				       "(commit message)", err);
 	case GIT_OBJECT_TAG:
-		sg_oidset_insert(&g->seen, id);
 		return scan_raw_object(&g->main, g->ctx->push->repo, id,
 				       "(tag message)", err);
 	case GIT_OBJECT_TREE:
-		sg_oidset_insert(&g->seen, id);
 		snprintf(where, sizeof(where), "(tree %s)/", hex);
 		return sg_push_walk_tree(g->ctx->push, &g->seen, id, where,
 					 NULL, on_blob, g, err);
 	case GIT_OBJECT_BLOB:
-		sg_oidset_insert(&g->seen, id);
 		snprintf(where, sizeof(where), "(blob %s, in no pushed tree)",
 			 hex);
 		return on_blob(id, where, GIT_FILEMODE_BLOB, NULL, NULL, g,

@@ -8,6 +8,11 @@ GH=${GH:0:40}
 # absent OBJECT: the server's object store does not hold OBJECT
 absent() { ! git --git-dir="$REPO" cat-file -e "$1" 2>/dev/null; }
 main_is() { [ "$(git --git-dir="$REPO" rev-parse -q --verify refs/heads/main)" = "$1" ]; }
+# raw_commit TREE BODY: a commit object written as given (headers, NULs)
+raw_commit() {
+	printf 'tree %s\nauthor M <maker@example.com> 1700000000 +0000\ncommitter M <maker@example.com> 1700000000 +0000\n%b' "$1" "$2" |
+		git -C "$W" hash-object -t commit -w --stdin --literally
+}
 secret_blob() { printf '{"token": "%s"}\n' "$GH" | git -C "$W" hash-object -w --stdin; }
 
 test_blob_named_by_a_ref() {
@@ -65,14 +70,12 @@ test_secret_in_commit_header_author_and_after_nul() {
 	commit a.txt one >/dev/null
 	tree=$(git -C "$W" rev-parse HEAD^{tree})
 	# an extra header line (fsck --strict accepts unknown headers)
-	c=$(printf 'tree %s\nauthor M <maker@example.com> 1700000000 +0000\ncommitter M <maker@example.com> 1700000000 +0000\nx-deploy-token %s\n\nclean message\n' "$tree" "$GH" |
-		git -C "$W" hash-object -t commit -w --stdin --literally)
+	c=$(raw_commit "$tree" "x-deploy-token $GH\n\nclean message\n")
 	expect_reject "extra header" maker secret.github-token origin "$c:refs/heads/dev"
 	check "not on the server" absent "$c"
 	c=$(GIT_AUTHOR_NAME="$GH" git -C "$W" commit-tree "$tree" -m "clean")
 	expect_reject "author name" maker secret.github-token origin "$c:refs/heads/dev"
-	c=$(printf 'tree %s\nauthor M <maker@example.com> 1700000000 +0000\ncommitter M <maker@example.com> 1700000000 +0000\n\nclean\0%s\n' "$tree" "$GH" |
-		git -C "$W" hash-object -t commit -w --stdin --literally)
+	c=$(raw_commit "$tree" "\nclean\0$GH\n")
 	expect_reject "message after a NUL byte" maker secret.github-token origin "$c:refs/heads/dev"
 	check "dev never created" not git --git-dir="$REPO" rev-parse -q --verify refs/heads/dev
 }
