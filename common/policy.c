@@ -29,7 +29,7 @@ struct ctx {
 };
 
 static const char *const identity_sources[] = {
-	"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME", "GL_USER",
+	"GL_USERNAME", "GL_ID", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME", "GL_USER",
 	"REMOTE_USER", "unix", NULL
 };
 
@@ -484,9 +484,10 @@ static int load_test_tags(struct ctx *c, const struct sg_ynode *n)
 static int load_audit(struct ctx *c, const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
-		"path", "syslog", "syslog_socket", "syslog_remote",
+		"path", "sink", "syslog", "syslog_socket", "syslog_remote",
 		"rotate_mb", NULL
 	};
+	char *sink = NULL;
 	struct sg_syslog_remote remote;
 	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	const struct sg_ynode *v;
@@ -499,6 +500,16 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 		return SG_ERROR;
 	if (strstr(c->pol->audit_path, ".."))
 		return fail(c, v, "audit path must not contain '..'");
+	v = lookup(n, "sink");
+	if (v && get_string(c, v, "sink", &sink) < 0)
+		return SG_ERROR;
+	if (sink) {
+		c->pol->audit_sink = sg_audit_sink_parse(sink);
+		free(sink);
+		if (c->pol->audit_sink < 0)
+			return fail(c, v, "audit sink must be file, syslog or "
+				    "stderr");
+	}
 	v = lookup(n, "syslog");
 	if (v && get_bool(c, v, "syslog", &c->pol->audit_syslog) < 0)
 		return SG_ERROR;
