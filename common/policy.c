@@ -29,8 +29,8 @@ struct ctx {
 };
 
 static const char *const identity_sources[] = {
-	"GL_USERNAME", "GL_ID", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME", "GL_USER",
-	"REMOTE_USER", "unix", NULL
+	"GL_USERNAME", "GL_ID", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
+	"GL_USER", "STAGEGATE_USER", "REMOTE_USER", "unix", NULL
 };
 
 static int fail(struct ctx *c, const struct sg_ynode *n, const char *fmt, ...)
@@ -287,9 +287,10 @@ static int load_identity(struct ctx *c, const struct sg_ynode *n)
 				break;
 		if (!*s)
 			return fail(c, order->kids[i], "unknown identity source "
-				    "'%s' (known: GL_USERNAME, "
+				    "'%s' (known: GL_USERNAME, GL_ID, "
 				    "GITHUB_USER_LOGIN, GITEA_PUSHER_NAME, "
-				    "GL_USER, REMOTE_USER, unix)", l->v[i]);
+				    "GL_USER, STAGEGATE_USER, REMOTE_USER, "
+				    "unix)", l->v[i]);
 	}
 	if (!l->nr)
 		return fail(c, order, "'order' needs at least one source");
