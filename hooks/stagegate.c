@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "../common/audit_read.h"
+#include "../common/audit_report.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/escape.h"
@@ -52,19 +53,30 @@ static const struct cmd cmds[] = {
 	  "summary and exits 0 when valid; prints FILE:LINE:COL and the\n"
 	  "reason and exits 1 when not.\n" },
 	{ "audit", cmd_audit, "read and verify the audit log",
-	  "usage: stagegate audit list   [FILTERS] [LOG]\n"
+	  "usage: stagegate audit list   [FILTERS] [LOG...]\n"
 	  "       stagegate audit show   ID [LOG]\n"
 	  "       stagegate audit verify [--against FILE] [LOG...]\n"
-	  "       stagegate audit export --format json|csv [FILTERS] [LOG]\n"
-	  "       stagegate audit stats  [FILTERS] [LOG]\n"
+	  "       stagegate audit export --format json|csv [FILTERS] [LOG...]\n"
+	  "       stagegate audit stats  [FILTERS] [LOG...]\n"
+	  "       stagegate audit report --html FILE [FILTERS] [LOG...]\n"
 	  "\n"
 	  "LOG defaults to stagegate/audit.log of the repository (run it in\n"
 	  "the bare repository, or set GIT_DIR); give a copy's path to read\n"
-	  "it away from the server. verify takes rotated files oldest first.\n"
+	  "it away from the server. list, export, stats and report read many\n"
+	  "logs at once (repositories, rotated files) and say which\n"
+	  "repository each record is from. verify takes one log's rotated\n"
+	  "files, oldest first.\n"
+	  "\n"
+	  "report writes one self-contained HTML file (no network; prints\n"
+	  "to PDF): the chain's verification, decisions per day, refusals by\n"
+	  "rule and user, every promotion to prod, rollbacks, and delivery\n"
+	  "figures (deployment frequency, lead time, change failure rate,\n"
+	  "time to restore).\n"
 	  "\n"
 	  "filters:\n"
-	  "  --since WHEN     records at or after WHEN (2026-11-01 or\n"
-	  "                   2026-11-01T08:00:00), UTC\n"
+	  "  --since WHEN     records at or after WHEN, UTC: 2026-11-01,\n"
+	  "                   2026-11-01T08:00[:00] or the TIME list prints\n"
+	  "                   ('2026-11-01 08:00:00')\n"
 	  "  --until WHEN     records up to WHEN, inclusive (UTC)\n"
 	  "  --user LOGIN     pusher (a glob)\n"
 	  "  --ref REF        ref (a glob: 'refs/heads/*')\n"
@@ -230,6 +242,7 @@ static int cmd_audit(int argc, char **argv)
 		{ "decision", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "against", required_argument, NULL, 'a' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -237,12 +250,19 @@ static int cmd_audit(int argc, char **argv)
 	struct sg_audit_filter f = { 0 };
 	struct sg_buf err = SG_BUF_INIT(4096), def = SG_BUF_INIT(4096);
 	enum sg_audit_format fmt = SG_AUDIT_TABLE;
-	const char *sub, *log, *format = NULL, *against = NULL;
+	const char *sub, *log, *format = NULL, *against = NULL, *html = NULL;
+	const char *const *logs;
+	size_t logs_nr;
 	int opt, ret;
 
 	if (argc < 2)
 		return bad_usage(c, "missing sub-command");
 	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") ||
+	    !strcmp(sub, "help")) {
+		fputs(c->usage, stdout);
+		return 0;
+	}
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
@@ -255,15 +275,20 @@ static int cmd_audit(int argc, char **argv)
 		case 'd': f.decision = optarg; break;
 		case 'f': format = optarg; break;
 		case 'a': against = optarg; break;
+		case 'H': html = optarg; break;
 		case 'h': fputs(c->usage, stdout); return 0;
 		default: return bad_usage(c, "unknown or incomplete option");
 		}
 	}
 	argc -= optind + 1;
 	argv += optind + 1;
-	if (f.decision && strcmp(f.decision, "accepted") &&
-	    strcmp(f.decision, "rejected") && strcmp(f.decision, "error"))
-		return bad_usage(c, "--decision is accepted, rejected or error");
+	if (sg_audit_filter_prepare(&f, &err) < 0) {
+		fprintf(stderr, "stagegate audit: %s\n", err.buf);
+		sg_buf_release(&err);
+		return EXIT_USAGE;
+	}
+	if (html && strcmp(sub, "report"))
+		return bad_usage(c, "--html is an option of report");
 	if (against && strcmp(sub, "verify"))
 		return bad_usage(c, "--against is an option of verify");
 	if (!strcmp(sub, "verify")) {
@@ -285,18 +310,24 @@ static int cmd_audit(int argc, char **argv)
 		sg_buf_release(&def);
 		return ret < 0 ? audit_fail(&err) : 0;
 	}
-	if (argc > 1)
-		return bad_usage(c, "one LOG at a time");
-	log = argc ? argv[0] : default_log(&def);
+	log = default_log(&def);
+	logs = argc ? (const char *const *)argv : &log;
+	logs_nr = argc ? (size_t)argc : 1;
 	if (!strcmp(sub, "list")) {
-		ret = sg_audit_list(log, &f, stdout, &err);
+		ret = sg_audit_list(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "stats")) {
-		ret = sg_audit_stats(log, &f, stdout, &err);
+		ret = sg_audit_stats(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "export")) {
 		if (!format || (strcmp(format, "json") && strcmp(format, "csv")))
 			return bad_usage(c, "export needs --format json or csv");
 		fmt = !strcmp(format, "json") ? SG_AUDIT_JSON : SG_AUDIT_CSV;
-		ret = sg_audit_export(log, &f, fmt, stdout, &err);
+		ret = sg_audit_export(logs, logs_nr, &f, fmt, stdout, &err);
+	} else if (!strcmp(sub, "report")) {
+		if (!html)
+			return bad_usage(c, "report needs --html FILE");
+		ret = sg_audit_report_write(html, logs, logs_nr, &f, &err);
+		if (ret == 0)
+			printf("wrote '%s'\n", html);
 	} else {
 		return bad_usage(c, "unknown sub-command");
 	}
