@@ -614,7 +614,7 @@ static const char style[] =
 	".meta{color:#555}.chain{padding:.6em 1em;border-radius:6px;"
 	"margin:1em 0}.ok{background:#e8f5e9;border:1px solid #2e7d32}"
 	".broken{background:#ffebee;border:1px solid #c62828}"
-	".chain pre{white-space:pre-wrap;margin:.3em 0;font-size:12px}"
+	".chain h2{margin-top:0}.chain pre{white-space:pre-wrap;margin:.3em 0;font-size:12px}"
 	".cards{display:flex;flex-wrap:wrap;gap:1em}"
 	".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em;"
 	"min-width:200px;flex:1}.card b{display:block;font-size:1.6em}"
@@ -721,9 +721,10 @@ static void chart_axis(FILE *out, size_t max)
 	for (int k = 0; k <= 2; k++) {
 		double y = 10 + plot_h - plot_h * k / 2.0;
 
-		fprintf(out, "<line x1=%d x2=%d y1=%.1f y2=%.1f stroke=#ddd/>"
-			"<text x=%d y=%.1f text-anchor=end font-size=11>%zu"
-			"</text>\n", CHART_LEFT, CHART_W, y, y,
+		fprintf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
+			"y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" "
+			"y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">"
+			"%zu</text>\n", CHART_LEFT, CHART_W, y, y,
 			CHART_LEFT - 4, y + 4, (size_t)(max * k / 2.0 + .5));
 	}
 }
@@ -742,9 +743,11 @@ static void html_days(FILE *out, const struct sg_audit_report *r)
 		if (sum > max)
 			max = sum;
 	}
+	if (bar > 60)
+		bar = 60;	/* a few days: bars, not walls */
 	label_every = r->days_nr / 8 + 1;
 	fprintf(out, "<section id=days><h2>Decisions per day (UTC)</h2>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" role=img "
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 		"aria-label=\"decisions per day\" viewBox=\"0 0 %d %d\" "
 		"width=\"100%%\">\n", CHART_W, CHART_H);
 	chart_axis(out, max);
@@ -763,14 +766,14 @@ static void html_days(FILE *out, const struct sg_audit_report *r)
 			if (!dy->n[k])
 				continue;
 			y -= h;
-			fprintf(out, "<rect x=%.2f y=%.2f width=%.2f height=%.2f"
+			fprintf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\""
 				" fill=\"%s\"/>", x + bar * .1, y, bar * .8, h,
 				dec_color[k]);
 		}
 		fputs("</g>\n", out);
 		if (i % label_every == 0) {
-			fprintf(out, "<text x=%.1f y=%d font-size=11 "
-				"text-anchor=middle>", x + bar / 2,
+			fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
+				"text-anchor=\"middle\">", x + bar / 2,
 				CHART_H - CHART_BOTTOM + 16);
 			put(out, dy->day);
 			fputs("</text>\n", out);
@@ -801,17 +804,17 @@ static void html_bars(FILE *out, const char *id, const char *title,
 		fputs("<p class=none>no refusals</p></section>\n", out);
 		return;
 	}
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=img "
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 		"viewBox=\"0 0 %d %d\" width=\"100%%\">\n", CHART_W, h);
 	for (size_t i = 0; i < n; i++) {
 		double w = (double)(CHART_W - label_w - 60) * c->v[i].n / max;
 		int y = (int)i * row_h;
 
-		fprintf(out, "<text x=%d y=%d font-size=12 text-anchor=end>",
+		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">",
 			label_w - 6, y + 15);
 		put(out, c->v[i].key);
-		fprintf(out, "</text><rect x=%d y=%d width=%.1f height=%d "
-			"fill=\"#c62828\"/><text x=%.1f y=%d font-size=12>%zu"
+		fprintf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+			"fill=\"#c62828\"/><text x=\"%.1f\" y=\"%d\" font-size=\"12\">%zu"
 			"</text>\n", label_w, y + 3, w, row_h - 6,
 			label_w + w + 4, y + 15, c->v[i].n);
 	}
