@@ -37,7 +37,7 @@ CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
 LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_report.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
-	common/hook.c common/identity.c common/msg.c common/oidset.c \
+	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
