@@ -521,6 +521,16 @@ static void pick_rules(struct sg_buf *out, const char *rules,
 	default_rules(out);
 }
 
+/* The ref the pre-commit framework says is pushed (it may not say). */
+static const char *framework_ref(void)
+{
+	const char *ref = getenv("PRE_COMMIT_REMOTE_BRANCH");
+
+	if (!ref || strncmp(ref, "refs/", 5))
+		ref = getenv("PRE_COMMIT_LOCAL_BRANCH");
+	return ref && !strncmp(ref, "refs/", 5) ? ref : "refs/heads/pushed";
+}
+
 static int cmd_pre_push(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -558,9 +568,8 @@ static int cmd_pre_push(int argc, char **argv)
 	if (to && *to)
 		ret = sg_local_prepush_one(&l, repo_dir(), remote, rules.buf,
 					   policy.len ? policy.buf : NULL,
-					   getenv("PRE_COMMIT_REMOTE_BRANCH") ?
-					   getenv("PRE_COMMIT_REMOTE_BRANCH") :
-					   "HEAD", getenv("PRE_COMMIT_FROM_REF"),
+					   framework_ref(),
+					   getenv("PRE_COMMIT_FROM_REF"),
 					   to, &err);
 	else
 		ret = sg_local_prepush(&l, repo_dir(), remote, rules.buf,
