@@ -36,8 +36,8 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
-	common/hook.c common/identity.c common/msg.c common/oidset.c common/platform.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_report.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
+	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c common/platform.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
@@ -55,7 +55,7 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_push.c tests/unit/test_identity.c \
 	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
-	tests/unit/test_escape.c
+	tests/unit/test_escape.c tests/unit/test_audit_report.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 .PHONY: all test check unit hooktest recall demo demotest bench install clean deps

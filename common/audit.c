@@ -243,6 +243,16 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 	add_approvers(b, u);
 	add_str(b, "tested_tag", u ? u->tested_tag : NULL);
 	add_str(b, "rollback_reason", u ? u->rollback_reason : NULL);
+	/* for the report (audit_report.c): only when known */
+	if (u && u->env)
+		add_str(b, "environment", u->env->name);
+	if (u && u->ticket)
+		add_str(b, "ticket", u->ticket);
+	if (u && u->rollback_plan)
+		add_str(b, "rollback_plan", u->rollback_plan);
+	if (u && u->first_commit_time)
+		sg_buf_addf(b, ",\"first_commit_time\":%lld",
+			    (long long)u->first_commit_time);
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);
