@@ -24,9 +24,9 @@ OPT := -O2 -g
 else ifeq ($(VARIANT),bench)
 OPT := -O2 -DNDEBUG
 else ifeq ($(VARIANT),test)
-OPT := -O1 -g -Werror
+OPT := -O1 -g -Werror -DSG_TEST_CLOCK
 else ifeq ($(VARIANT),asan)
-OPT := -O1 -g -Werror -fsanitize=address,undefined \
+OPT := -O1 -g -Werror -DSG_TEST_CLOCK -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=address,undefined
 else
@@ -42,6 +42,8 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c c
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
 	common/tested.c common/tips.c common/trailer.c \
+	common/window.c common/solution.c common/solution_pp.c \
+	common/solution_sfdx.c \
 	common/yaml.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a

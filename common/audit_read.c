@@ -80,6 +80,8 @@ static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
 		return 0;
 	if (f->rule && !has_rule(rec, f->rule))
 		return 0;
+	if (f->break_glass && !sg_json_str(rec, "break_glass_reason", NULL))
+		return 0;
 	return 1;
 }
 
@@ -162,6 +164,10 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	put_col(out, sg_json_str(rec, "ref", "-"), 24);
 	fputc(' ', out);
 	put(out, rules.len ? rules.buf : sg_json_str(rec, "error", "-"));
+	if (sg_json_str(rec, "break_glass_reason", NULL)) {
+		fputs("  break-glass: ", out);
+		put(out, sg_json_str(rec, "break_glass_reason", ""));
+	}
 	fputc('\n', out);
 	sg_buf_release(&rules);
 	return 0;
@@ -219,6 +225,7 @@ static int export_one(const struct sg_json *rec, const char *line,
 		"id", "time", "repository", "pusher", "pusher_source",
 		"transport", "ref", "old", "new", "decision", "error",
 		"tested_tag", "rollback_reason", "policy_sha256", "version",
+		"break_glass_reason",
 	};
 	struct export_state *st = payload;
 	struct sg_buf b = SG_BUF_INIT(1 << 20);
@@ -255,7 +262,8 @@ int sg_audit_export(const char *path, const struct sg_audit_filter *f,
 	else
 		fputs("id,time,repository,pusher,pusher_source,transport,ref,"
 		      "old,new,decision,error,tested_tag,rollback_reason,"
-		      "policy_sha256,version,rules,approvers,duration_ms\n",
+		      "policy_sha256,version,break_glass_reason,rules,"
+		      "approvers,duration_ms\n",
 		      out);
 	ret = each_record(path, f, export_one, &st, err);
 	if (fmt == SG_AUDIT_JSON)
@@ -332,6 +340,7 @@ static int by_count(const void *a, const void *b)
 struct stats {
 	struct counts decision, rule, user, ref, day;
 	size_t total;
+	size_t break_glass, break_glass_refused;
 };
 
 static int stat_one(const struct sg_json *rec, const char *line, size_t len,
@@ -344,6 +353,10 @@ static int stat_one(const struct sg_json *rec, const char *line, size_t len,
 	(void)line; (void)len;
 	s->total++;
 	count(&s->decision, sg_json_str(rec, "decision", "-"));
+	if (!strcmp(sg_json_str(rec, "decision", ""), "break-glass"))
+		s->break_glass++;
+	else if (sg_json_str(rec, "break_glass_reason", NULL))
+		s->break_glass_refused++;
 	count(&s->user, sg_json_str(rec, "pusher", "-"));
 	count(&s->ref, sg_json_str(rec, "ref", "-"));
 	snprintf(day, sizeof(day), "%s", sg_json_str(rec, "time", "-"));
@@ -385,6 +398,8 @@ int sg_audit_stats(const char *path, const struct sg_audit_filter *f,
 	memset(&s, 0, sizeof(s));
 	ret = each_record(path, f, stat_one, &s, err);
 	fprintf(out, "%zu decision record(s)\n", s.total);
+	fprintf(out, "break-glass: %zu used, %zu refused\n", s.break_glass,
+		s.break_glass_refused);
 	print_counts(out, "per decision:", &s.decision, 1);
 	print_counts(out, "per rule (violations):", &s.rule, 1);
 	print_counts(out, "per user:", &s.user, 1);

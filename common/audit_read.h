@@ -12,6 +12,7 @@ struct sg_buf;
 struct sg_audit_filter {
 	const char *since, *until;	/* ISO dates or times, UTC */
 	const char *user, *ref, *rule, *decision;	/* ref, rule: globs */
+	int break_glass;		/* only records that asked for it */
 };
 
 enum sg_audit_format { SG_AUDIT_TABLE, SG_AUDIT_JSON, SG_AUDIT_CSV };

@@ -22,6 +22,7 @@
 #include "limits.h"
 #include "msg.h"
 #include "version.h"
+#include "window.h"
 #include "banned.h"
 
 /* install.sh recognises our hooks by this string */
@@ -97,6 +98,7 @@ static void run_init(struct run *run)
 	run->ctx.push = &run->push;
 	run->ctx.policy_dir = run->policy_dir.buf;
 	clock_gettime(CLOCK_MONOTONIC, &run->start);
+	run->ctx.now = sg_clock_now();
 	sg_audit_new_push_id(run->push_id);
 }
 

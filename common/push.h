@@ -39,6 +39,8 @@ struct sg_update {
 	struct sg_strlist approvers;
 	char *tested_tag;
 	char *rollback_reason;
+	char *break_glass_reason;	/* asked for with -o break-glass= */
+	int break_glass;		/* and it lifted a closed window */
 	int rejected;
 	int in_scope;			/* the secret gate covers this ref */
 };

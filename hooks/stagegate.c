@@ -69,7 +69,9 @@ static const struct cmd cmds[] = {
 	  "  --user LOGIN     pusher (a glob)\n"
 	  "  --ref REF        ref (a glob: 'refs/heads/*')\n"
 	  "  --rule RULE      records with a violation of RULE (a glob)\n"
-	  "  --decision D     accepted, rejected or error\n"
+	  "  --decision D     accepted, rejected, break-glass or error\n"
+	  "  --break-glass    records that asked for break-glass (used\n"
+	  "                   or refused), with the reason\n"
 	  "\n"
 	  "verify exits 1 and names the first broken record when the hash\n"
 	  "chain is broken, or the log's head file (LOG.head) is missing or\n"
@@ -228,6 +230,7 @@ static int cmd_audit(int argc, char **argv)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'R' },
 		{ "decision", required_argument, NULL, 'd' },
+		{ "break-glass", no_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "against", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
@@ -253,6 +256,7 @@ static int cmd_audit(int argc, char **argv)
 		case 'r': f.ref = optarg; break;
 		case 'R': f.rule = optarg; break;
 		case 'd': f.decision = optarg; break;
+		case 'b': f.break_glass = 1; break;
 		case 'f': format = optarg; break;
 		case 'a': against = optarg; break;
 		case 'h': fputs(c->usage, stdout); return 0;
@@ -262,8 +266,10 @@ static int cmd_audit(int argc, char **argv)
 	argc -= optind + 1;
 	argv += optind + 1;
 	if (f.decision && strcmp(f.decision, "accepted") &&
-	    strcmp(f.decision, "rejected") && strcmp(f.decision, "error"))
-		return bad_usage(c, "--decision is accepted, rejected or error");
+	    strcmp(f.decision, "rejected") && strcmp(f.decision, "error") &&
+	    strcmp(f.decision, "break-glass"))
+		return bad_usage(c, "--decision is accepted, rejected, "
+				 "break-glass or error");
 	if (against && strcmp(sub, "verify"))
 		return bad_usage(c, "--against is an option of verify");
 	if (!strcmp(sub, "verify")) {
