@@ -540,15 +540,20 @@ int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
 	const char *reason;
 	int lifted;
 
-	/*
-	 * Push options reach pre-receive only, and the update hook runs at
-	 * another moment: pre-receive's verdict on the clock is the one.
-	 */
-	if (!env || (!env->windows_nr && !env->freezes_nr) ||
-	    ctx->single_ref)
+	if (!env || (!env->windows_nr && !env->freezes_nr))
 		return 0;
 	if (sg_window_eval(&st, env, ctx->now, err) < 0)
 		return SG_ERROR;
+	/*
+	 * Push options reach pre-receive only, and the update hook runs at
+	 * another moment: pre-receive's verdict on the clock is the one.
+	 * The update hook only presumes, when closed, the break-glass that
+	 * pre-receive checked, so the gates it lifts stay lifted.
+	 */
+	if (ctx->single_ref) {
+		u->break_glass = !st.open && env->break_glass_lifts.nr;
+		return 0;
+	}
 	reason = break_glass_option(ctx->push);
 	if (st.open) {
 		if (reason)
