@@ -157,7 +157,7 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	fputc(' ', out);
 	put_col(out, clock, 8);
 	fputs("  ", out);
-	put_col(out, sg_json_str(rec, "decision", "-"), 9);
+	put_col(out, sg_json_str(rec, "decision", "-"), 11);
 	fputc(' ', out);
 	put_col(out, sg_json_str(rec, "pusher", "-"), 12);
 	fputc(' ', out);
@@ -176,7 +176,7 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 int sg_audit_list(const char *path, const struct sg_audit_filter *f,
 		  FILE *out, struct sg_buf *err)
 {
-	fprintf(out, "%-16s %-19s %-9s %-12s %-24s %s\n", "ID", "TIME (UTC)",
+	fprintf(out, "%-16s %-19s %-11s %-12s %-24s %s\n", "ID", "TIME (UTC)",
 		"DECISION", "USER", "REF", "RULES");
 	return each_record(path, f, print_row, out, err);
 }
