@@ -121,18 +121,22 @@ int sg_window_parse_days(unsigned *out, const char *s)
 	return 0;
 }
 
-/* "HH:MM" at p (exactly five characters) into minutes, or -1. */
+static int digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "HH:MM" at p (the caller checked five characters) into minutes, or -1. */
 static int parse_hhmm(const char *p)
 {
 	int h, m;
 
-	if (strlen(p) < 5 || p[2] != ':' || !strchr("012", p[0]) ||
-	    !strchr("0123456789", p[1]) || !strchr("012345", p[3]) ||
-	    !strchr("0123456789", p[4]) || !p[1] || !p[4])
+	if (!digit(p[0]) || !digit(p[1]) || p[2] != ':' || !digit(p[3]) ||
+	    !digit(p[4]))
 		return -1;
 	h = (p[0] - '0') * 10 + (p[1] - '0');
 	m = (p[3] - '0') * 10 + (p[4] - '0');
-	if (h > 24 || (h == 24 && m))
+	if (m > 59 || h > 24 || (h == 24 && m))
 		return -1;
 	return h * 60 + m;
 }
