@@ -460,7 +460,8 @@ static void refuse(struct sg_context *ctx, const struct sg_update *u,
 	if (st->next)
 		sg_window_format(&next, st->next, st->next_zone);
 	else
-		sg_buf_adds(&next, "not within a year");
+		sg_buf_addf(&next, "(none within %d days)",
+			    SG_WINDOW_HORIZON_DAYS);
 	sg_window_format(&now, ctx->now, zone);
 	sg_window_describe(&wins, env);
 	sg_buf_addf(&fix, "push again when the next window opens (%s)",

@@ -39,7 +39,7 @@ int sg_window_date_cmp(const int a[3], const int b[3]);
 struct sg_window_state {
 	int open;			/* in a window (or no windows) and no freeze */
 	const struct sg_freeze *freeze;	/* the freeze `now` is in, or NULL */
-	time_t next;			/* next opening; 0 if none within a year */
+	time_t next;			/* next opening; 0: none in the horizon */
 	const char *next_zone;		/* the zone to show `next` in */
 };
 

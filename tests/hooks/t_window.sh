@@ -178,3 +178,22 @@ test_policy_errors_name_file_line_col() {
 	line=$(grep -n "to: 2026-12-01" "$T/bad.yaml" | cut -d: -f1)
 	check "reversed freeze" out_has "bad.yaml:$line:13: freeze ends (2026-12-01) before it starts (2026-12-21)"
 }
+
+test_break_glass_goes_to_syslog_as_critical() {
+	command -v python3 >/dev/null || { pass; return; }
+	window_policy "$T/w.yaml" || { fail "policy"; return; }
+	sed -e "s|^  syslog: false\$|  syslog: true\\n  syslog_socket: $T/log.sock|" "$T/w.yaml" >"$T/p.yaml"
+	new_repo "$T/p.yaml" || return
+	local p; p=$(release 1)
+	python3 -c '
+import socket,sys
+s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+open(sys.argv[2],"wb").write(s.recv(65536))' "$T/log.sock" "$T/syslog.out" &
+	local pid=$!
+	for _ in $(seq 50); do [ -S "$T/log.sock" ] && break; sleep 0.1; done
+	at 2026-12-07T10:00:00Z expect_accept "admin breaks glass" admin \
+		-o "break-glass=INC0012345 payments flow down" origin "$p:refs/heads/main"
+	wait "$pid"
+	# facility 13 (log audit), severity 2 (critical): 13 * 8 + 2
+	check "critical, decision break-glass" grep -q '^<106>1 .* decision="break-glass" ref="refs/heads/main" user="admin"' "$T/syslog.out"
+}
