@@ -18,6 +18,7 @@
 #include "error.h"
 #include "escape.h"
 #include "json.h"
+#include "oidset.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -137,12 +138,68 @@ static void rules_of(const struct sg_json *rec, struct sg_buf *out)
 	}
 }
 
+/*
+ * What landed: post-receive writes a "landed" record for each ref git
+ * really updated. An accepted pre-receive decision is "yes" when its
+ * ref, old and new landed, "no" when a later post-receive ran without
+ * it (another hook refused it), and "?" before any post-receive ran.
+ */
+struct landing {
+	FILE *out;
+	struct sg_oidset landed;	/* key_of() of each landed update */
+	double last_landed_seq;		/* -1: no landed record */
+};
+
+static void key_of(const struct sg_json *rec, git_oid *out)
+{
+	struct sg_buf key = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char hex[65];
+
+	sg_buf_addf(&key, "%s %s %s", sg_json_str(rec, "ref", ""),
+		    sg_json_str(rec, "old", ""), sg_json_str(rec, "new", ""));
+	sg_sha256_hex(hex, key.buf, key.len);
+	hex[GIT_OID_HEXSZ] = '\0';
+	git_oid_fromstr(out, hex);
+	sg_buf_release(&key);
+}
+
+static int note_landed(const struct sg_json *rec, const char *line,
+		       size_t len, void *payload)
+{
+	struct landing *l = payload;
+	git_oid key;
+
+	(void)line; (void)len;
+	if (strcmp(sg_json_str(rec, "decision", ""), "landed"))
+		return 0;
+	key_of(rec, &key);
+	sg_oidset_insert(&l->landed, &key);
+	l->last_landed_seq = sg_json_num(rec, "seq", -1);
+	return 0;
+}
+
+static const char *landed_state(const struct landing *l,
+				const struct sg_json *rec)
+{
+	git_oid key;
+
+	if ((strcmp(sg_json_str(rec, "decision", ""), "accepted") &&
+	     strcmp(sg_json_str(rec, "decision", ""), "break-glass")) ||
+	    strcmp(sg_json_str(rec, "hook", ""), "pre-receive"))
+		return "-";
+	key_of(rec, &key);
+	if (sg_oidset_contains(&l->landed, &key))
+		return "yes";
+	return sg_json_num(rec, "seq", -1) < l->last_landed_seq ? "no" : "?";
+}
+
 static int print_row(const struct sg_json *rec, const char *line, size_t len,
 		     void *payload)
 {
 	struct sg_buf rules = SG_BUF_INIT(64 * 1024);
 	const char *time = sg_json_str(rec, "time", "");
-	FILE *out = payload;
+	struct landing *l = payload;
+	FILE *out = l->out;
 
 	char day[11], clock[9];
 
@@ -158,6 +215,8 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	put_col(out, clock, 8);
 	fputs("  ", out);
 	put_col(out, sg_json_str(rec, "decision", "-"), 11);
+	fputc(' ', out);
+	put_col(out, landed_state(l, rec), 6);
 	fputc(' ', out);
 	put_col(out, sg_json_str(rec, "pusher", "-"), 12);
 	fputc(' ', out);
@@ -176,9 +235,18 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 int sg_audit_list(const char *path, const struct sg_audit_filter *f,
 		  FILE *out, struct sg_buf *err)
 {
-	fprintf(out, "%-16s %-19s %-11s %-12s %-24s %s\n", "ID", "TIME (UTC)",
-		"DECISION", "USER", "REF", "RULES");
-	return each_record(path, f, print_row, out, err);
+	struct landing l = { out, SG_OIDSET_INIT, -1 };
+	int ret;
+
+	ret = each_record(path, NULL, note_landed, &l, err);
+	if (ret == 0) {
+		fprintf(out, "%-16s %-19s %-11s %-6s %-12s %-24s %s\n", "ID",
+			"TIME (UTC)", "DECISION", "LANDED", "USER", "REF",
+			"RULES");
+		ret = each_record(path, f, print_row, &l, err);
+	}
+	sg_oidset_release(&l.landed);
+	return ret;
 }
 
 struct export_state {
