@@ -42,6 +42,8 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c c
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
 	common/tested.c common/tips.c common/trailer.c \
+	common/migration.c common/schema.c common/schema_pp.c \
+	common/schema_sfdx.c common/xml.c common/pii.c \
 	common/yaml.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a

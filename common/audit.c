@@ -241,6 +241,8 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 	add_approvers(b, u);
 	add_str(b, "tested_tag", u ? u->tested_tag : NULL);
 	add_str(b, "rollback_reason", u ? u->rollback_reason : NULL);
+	if (u && u->migration)
+		sg_buf_addf(b, ",\"migration\":%s", u->migration);
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);

@@ -39,6 +39,7 @@ struct sg_update {
 	struct sg_strlist approvers;
 	char *tested_tag;
 	char *rollback_reason;
+	char *migration;		/* migration plan, JSON for the audit */
 	int rejected;
 	int in_scope;			/* the secret gate covers this ref */
 };
