@@ -592,7 +592,11 @@ static int check_plan(struct gate *g, git_tree *tree, const char *path,
 	if (sg_migration_plan_parse(&plan, git_blob_rawcontent(blob),
 				    (size_t)git_blob_rawsize(blob), path,
 				    &line, &col, &why) < 0) {
-		plan_invalid(g, path, line, col, why.buf);
+		/* the finding shows "PATH:LINE:COL" itself */
+		const char *msg = strstr(why.buf, ": ");
+
+		plan_invalid(g, path, line, col,
+			     line && msg ? msg + 2 : why.buf);
 		goto out;
 	}
 	record(g, path, git_tree_entry_id(e), blob, c, &plan);
