@@ -344,6 +344,17 @@ static int fictional_phone(const char *d, size_t n)
 
 /* ---- the scan ---- */
 
+/* "1234.50", "0,1234": a number with a fraction is an amount. */
+static int decimal(const char *text, const char *p, const char *run_end,
+		   const char *end)
+{
+	if (run_end + 1 < end && (*run_end == '.' || *run_end == ',') &&
+	    is_digit(run_end[1]))
+		return 1;
+	return p - text >= 2 && (p[-1] == '.' || p[-1] == ',') &&
+	       is_digit(p[-2]);
+}
+
 struct hit_out {
 	sg_pii_fn fn;
 	void *payload;
@@ -374,7 +385,7 @@ static int scan_tokens(const char *text, size_t len,
 			continue;
 		}
 		if ((m = match_iban(p, end)))
-			ret = report(o, SG_PII_IBAN, text, p, m, "IBAN");
+			ret = report(o, SG_PII_IBAN, text, p, m, "");
 		else if ((m = match_it(p, end)))
 			ret = report(o, SG_PII_NATIONAL_ID, text, p, m,
 				     "Italian codice fiscale");
@@ -396,8 +407,7 @@ static int scan_tokens(const char *text, size_t len,
 			if (opt->phones && n >= 8 && n <= 15 && d[0] != '0' &&
 			    ends_token(run_end, end) && !fictional_phone(d, n))
 				ret = report(o, SG_PII_PHONE, text, p,
-					     (size_t)(run_end - p),
-					     "phone number");
+					     (size_t)(run_end - p), "");
 			p = run_end;
 			continue;
 		}
@@ -407,6 +417,7 @@ static int scan_tokens(const char *text, size_t len,
 		}
 		run_end = digit_run(p, end, d, &n);
 		if (n >= 13 && n <= 19 && ends_token(run_end, end) &&
+		    !decimal(text, p, run_end, end) &&
 		    (net = network(d, n)) && sg_pii_luhn(d, n) &&
 		    !is_test_card(d, n))
 			ret = report(o, SG_PII_CARD, text, p,
@@ -479,8 +490,7 @@ static int scan_emails(const char *text, size_t len,
 		if (!tld_ok || sg_pii_domain_allowed(opt->domains, at + 1,
 						     (size_t)(e - at - 1)))
 			continue;
-		ret = report(o, SG_PII_EMAIL, text, s, (size_t)(e - s),
-			     "e-mail address");
+		ret = report(o, SG_PII_EMAIL, text, s, (size_t)(e - s), "");
 	}
 	return ret;
 }
@@ -582,8 +592,7 @@ static void add_findings(struct gate *g, const struct tally *t,
 	for (int k = 0; k < SG_PII_KINDS; k++) {
 		struct sg_buf red = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 		struct sg_finding *f;
-		const char *what = k != SG_PII_EMAIL && t->what[k] ?
-				   t->what[k] : "";
+		const char *what = t->what[k] ? t->what[k] : "";
 		int line, col;
 
 		if (!t->count[k])
@@ -651,6 +660,45 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	return 0;
 }
 
+/* The data files that `u` changes between its old and new tip. */
+static int tip_gains(struct gate *g, const struct sg_update *u,
+		     struct sg_oidset *seen, struct sg_buf *err)
+{
+	git_repository *repo = g->ctx->push->repo;
+	git_commit *oc = NULL, *nc = NULL;
+	git_tree *ot = NULL, *nt = NULL;
+	git_diff *diff = NULL;
+	int ret = 0;
+
+	if (u->kind == SG_UPDATE_DELETE || !u->has_new_commit)
+		return 0;
+	if ((u->has_old_commit &&
+	     (git_commit_lookup(&oc, repo, &u->old_commit) < 0 ||
+	      git_commit_tree(&ot, oc) < 0)) ||
+	    git_commit_lookup(&nc, repo, &u->new_commit) < 0 ||
+	    git_commit_tree(&nt, nc) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, ot, nt, NULL) < 0)
+		ret = sg_git_error(err, "personal-data gate");
+	for (size_t i = 0; ret == 0 && diff && i < git_diff_num_deltas(diff);
+	     i++) {
+		const git_diff_file *f = &git_diff_get_delta(diff, i)->new_file;
+
+		if (git_oid_is_zero(&f->id) || f->mode == GIT_FILEMODE_COMMIT ||
+		    !is_data_file(g->ctx->pol, f->path) ||
+		    sg_oidset_contains(seen, &f->id))
+			continue;
+		sg_oidset_insert(seen, &f->id);
+		ret = on_blob(&f->id, f->path, f->mode, &u->new_commit, NULL,
+			      g, err);
+	}
+	git_diff_free(diff);
+	git_tree_free(ot);
+	git_tree_free(nt);
+	git_commit_free(oc);
+	git_commit_free(nc);
+	return ret;
+}
+
 int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 			  struct sg_buf *err)
 {
@@ -679,6 +727,15 @@ int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 		ret = sg_git_error(err, "personal-data gate");
 	if (any && ret == 0)
 		ret = sg_push_new_blobs(push, &seen, NULL, on_blob, &g, err);
+	/*
+	 * With a narrower scope than every ref, data may be on the server
+	 * already (pushed to an unchecked ref): check what each in-scope
+	 * ref's tree gains as well.
+	 */
+	for (size_t i = 0; any && ret == 0 && i < push->nr; i++)
+		if (push->updates[i].in_scope &&
+		    !sg_strlist_has(&pol->data_refs, "refs/*"))
+			ret = tip_gains(&g, &push->updates[i], &seen, err);
 	for (size_t i = 0; i < push->nr; i++)
 		push->updates[i].in_scope = saved[i];
 	free(saved);
