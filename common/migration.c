@@ -79,6 +79,56 @@ static int table_removed(const struct sg_schema *before,
 	return sg_schema_find(before, &t) && !sg_schema_find(after, &t);
 }
 
+static int is_global(const char *table)
+{
+	return !strcmp(table, SG_SCHEMA_PP_GLOBAL) ||
+	       !strcmp(table, SG_SCHEMA_SFDX_GLOBAL);
+}
+
+static int has_choice(const struct sg_schema *s, const char *table,
+		      const char *column, const char *value)
+{
+	struct sg_schema_item c = { .kind = SG_SCHEMA_CHOICE };
+
+	c.table = (char *)table;
+	c.name = (char *)column;
+	c.value = (char *)value;
+	return sg_schema_find(s, &c) != NULL;
+}
+
+/*
+ * A choice value that only moved: from a column's own list to the
+ * global set the column now uses, or back (Salesforce global value
+ * sets, Dataverse global choices).
+ */
+static int choice_moved(const struct sg_schema *before,
+			const struct sg_schema *after,
+			const struct sg_schema_item *b)
+{
+	struct sg_schema_item col = { .kind = SG_SCHEMA_COLUMN };
+	const struct sg_schema_item *a;
+
+	if (!is_global(b->table)) {
+		col.table = b->table;
+		col.name = b->name;
+		a = sg_schema_find(after, &col);
+		return a && a->choice_set &&
+		       (has_choice(after, SG_SCHEMA_PP_GLOBAL, a->choice_set,
+				   b->value) ||
+			has_choice(after, SG_SCHEMA_SFDX_GLOBAL,
+				   a->choice_set, b->value));
+	}
+	for (size_t i = 0; i < before->nr; i++) {
+		const struct sg_schema_item *c = &before->v[i];
+
+		if (c->kind == SG_SCHEMA_COLUMN && c->choice_set &&
+		    !strcasecmp(c->choice_set, b->name) &&
+		    has_choice(after, c->table, c->name, b->value))
+			return 1;
+	}
+	return 0;
+}
+
 static void column_changes(struct sg_migration_changes *out,
 			   const struct sg_schema_item *b,
 			   const struct sg_schema_item *a)
@@ -120,7 +170,8 @@ void sg_migration_diff(struct sg_migration_changes *out,
 		if (b->kind != SG_SCHEMA_TABLE &&
 		    table_removed(before, after, b->table))
 			continue;
-		if (!a)
+		if (!a && !(b->kind == SG_SCHEMA_CHOICE &&
+			    choice_moved(before, after, b)))
 			add_change(out, b, "removed");
 		else if (b->kind == SG_SCHEMA_COLUMN)
 			column_changes(out, b, a);

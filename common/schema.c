@@ -101,6 +101,7 @@ void sg_schema_release(struct sg_schema *s)
 		free(s->v[i].name);
 		free(s->v[i].value);
 		free(s->v[i].type);
+		free(s->v[i].choice_set);
 	}
 	free(s->v);
 	s->v = NULL;

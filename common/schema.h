@@ -28,7 +28,13 @@ struct sg_schema_item {
 	long length;		/* maximum length; -1: not stated */
 	int required;		/* a value is required */
 	int has_default;	/* ...and one is filled in when none is given */
+	char *choice_set;	/* its values are a global choice set's */
 };
+
+/* The pseudo-tables global choice sets are listed under. */
+#define SG_SCHEMA_PP_GLOBAL	"(global choices)"
+#define SG_SCHEMA_SFDX_GLOBAL	"(global value sets)"
+
 
 struct sg_schema {
 	struct sg_schema_item *v;

@@ -124,7 +124,8 @@ static void open_tag(struct pp *pp)
 			set_buf(&pp->choice_col, c->name, strlen(c->name));
 		} else {
 			/* a global choice (OptionSets/<name>.xml) */
-			set_buf(&pp->choice_table, "(global choices)", 16);
+			set_buf(&pp->choice_table, SG_SCHEMA_PP_GLOBAL,
+				strlen(SG_SCHEMA_PP_GLOBAL));
 			set_buf(&pp->choice_col, v, len);
 		}
 	} else if ((sg_xml_is(x, "option") || sg_xml_is(x, "status")) &&
@@ -172,6 +173,11 @@ static void text(struct pp *pp)
 		} else if (TOP_IS("RequiredLevel")) {
 			it->required = (len == 8 && !memcmp(s, "required", 8)) ||
 				(len == 14 && !memcmp(s, "systemrequired", 14));
+		} else if (TOP_IS("OptionSetName") && len) {
+			free(it->choice_set);
+			it->choice_set = sg_malloc(len + 1);
+			memcpy(it->choice_set, s, len);
+			it->choice_set[len] = '\0';
 		} else if (TOP_IS("DefaultValue") || TOP_IS("AppDefaultValue")) {
 			it->has_default |= is_default(s, len);
 		}

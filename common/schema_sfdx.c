@@ -33,8 +33,8 @@ static enum sfdx_file classify(const char *path, const char **obj,
 	base = base ? base + 1 : path;
 	blen = strlen(base);
 	if (blen > 24 && !strcmp(base + blen - 24, ".globalValueSet-meta.xml")) {
-		*obj = "(global value sets)";
-		*obj_len = 19;
+		*obj = SG_SCHEMA_SFDX_GLOBAL;
+		*obj_len = strlen(SG_SCHEMA_SFDX_GLOBAL);
 		*name = base;
 		*name_len = blen - 24;
 		return SFDX_VALUE_SET;
@@ -128,6 +128,10 @@ static void on_text(struct sfdx *s, struct sg_schema *out, size_t col,
 		it->length = strlen(t) < 12 ? strtol(t, NULL, 10) : -1;
 	} else if (it && at(s, "CustomField/required")) {
 		it->required = !strcmp(t, "true");
+	} else if (it && at(s, "CustomField/valueSet/valueSetName") && *t) {
+		free(it->choice_set);
+		it->choice_set = t;
+		t = NULL;
 	} else if (it && at(s, "CustomField/defaultValue")) {
 		it->has_default = *t != '\0';
 	} else if (*t && (at(s, "CustomField/valueSet/valueSetDefinition/"

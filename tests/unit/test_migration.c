@@ -173,3 +173,43 @@ Test(migration, plan_parse)
 		sg_buf_release(&err);
 	}
 }
+
+/* Salesforce: picklist values moved to a global value set are kept. */
+Test(migration, choices_moved_to_a_global_set)
+{
+	static const char inline_f[] = "<CustomField><type>Picklist</type>"
+		"<valueSet><valueSetDefinition><value><fullName>A</fullName>"
+		"</value><value><fullName>B</fullName></value>"
+		"</valueSetDefinition></valueSet></CustomField>";
+	static const char global_f[] = "<CustomField><type>Picklist</type>"
+		"<valueSet><valueSetName>Kinds</valueSetName></valueSet>"
+		"</CustomField>";
+	static const char set[] = "<GlobalValueSet><customValue><fullName>A"
+		"</fullName></customValue></GlobalValueSet>";
+	const char *fp = "objects/O/fields/F.field-meta.xml";
+	const char *sp = "globalValueSets/Kinds.globalValueSet-meta.xml";
+	struct sg_schema a = SG_SCHEMA_INIT, b = SG_SCHEMA_INIT;
+	struct sg_migration_changes c = { NULL, 0, 0 };
+	struct sg_buf out = SG_BUF_INIT(1 << 20), err = SG_BUF_INIT(1024);
+
+	cr_assert_eq(sg_schema_sfdx.read(&a, fp, inline_f, strlen(inline_f),
+					 &err), 0);
+	cr_assert_eq(sg_schema_sfdx.read(&b, fp, global_f, strlen(global_f),
+					 &err), 0);
+	cr_assert_eq(sg_schema_sfdx.read(&b, sp, set, strlen(set), &err), 0);
+	sg_schema_sort(&a);
+	sg_schema_sort(&b);
+	sg_migration_diff(&c, &a, &b);
+	sg_migration_describe(&out, &c, 0);
+	/* A moved; B is gone for good */
+	cr_expect_str_eq(out.buf, "table O: choice F=B removed");
+	sg_migration_changes_release(&c);
+	/* and back again: nothing lost */
+	sg_migration_diff(&c, &b, &a);
+	cr_expect_eq(c.nr, 0);
+	sg_migration_changes_release(&c);
+	sg_schema_release(&a);
+	sg_schema_release(&b);
+	sg_buf_release(&out);
+	sg_buf_release(&err);
+}
