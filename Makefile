@@ -44,6 +44,8 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_re
 	common/tested.c common/tips.c common/trailer.c \
 	common/window.c common/solution.c common/solution_pp.c \
 	common/solution_sfdx.c \
+	common/migration.c common/schema.c common/schema_pp.c \
+	common/schema_sfdx.c common/xml.c common/pii.c \
 	common/yaml.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a
@@ -58,7 +60,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
 	tests/unit/test_escape.c tests/unit/test_audit_report.c \
-	tests/unit/test_window.c
+	tests/unit/test_window.c tests/unit/test_pii.c \
+	tests/unit/test_migration.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 .PHONY: all test check unit hooktest recall demo demotest bench install clean deps

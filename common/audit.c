@@ -257,6 +257,8 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 		sg_buf_addf(b, ",\"first_commit_time\":%lld",
 			    (long long)u->first_commit_time);
 	add_str(b, "break_glass_reason", u ? u->break_glass_reason : NULL);
+	if (u && u->migration)
+		sg_buf_addf(b, ",\"migration\":%s", u->migration);
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);

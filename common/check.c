@@ -20,6 +20,7 @@ static const struct {
 	{ "approval", sg_gate_approval },
 	{ "tested", sg_gate_tested },
 	{ "solution", sg_gate_solution },
+	{ "migration", sg_gate_migration },
 };
 
 /*
@@ -57,6 +58,8 @@ int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 	}
 	/* objects of the update hook's push already left quarantine */
 	if (!ctx->single_ref && sg_gate_secrets(ctx, r, err) < 0)
+		return SG_ERROR;
+	if (!ctx->single_ref && sg_gate_personal_data(ctx, r, err) < 0)
 		return SG_ERROR;
 	for (size_t i = 0; i < push->nr; i++)
 		push->updates[i].rejected =

@@ -43,6 +43,9 @@ int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err);
 int sg_gate_test_tags(struct sg_context *ctx, struct sg_update *u,
 		      struct sg_report *r, struct sg_buf *err);
+/* Destructive schema changes need a migration plan (migration.c). */
+int sg_gate_migration(struct sg_context *ctx, struct sg_update *u,
+		      struct sg_report *r, struct sg_buf *err);
 
 /* Change windows, freezes and break-glass (window.c). */
 int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
@@ -65,6 +68,10 @@ int sg_check_trailers(const struct sg_trailer_rules *rules, const char *msg,
 /* The push-wide secret gate (not run by the update hook). */
 int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 		    struct sg_buf *err);
+
+/* The push-wide personal-data gate (pii.c; not run by the update hook). */
+int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
+			  struct sg_buf *err);
 
 /* Whether `u` moves a protected ref backwards or asks for a rollback. */
 int sg_is_rollback_attempt(const struct sg_context *ctx,

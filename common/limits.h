@@ -61,6 +61,15 @@
 #define SG_MAX_SOLUTIONS	256
 #define SG_MAX_SOLUTION_BYTES	(4u * 1024 * 1024)
 
+/* Schema files (Customizations.xml of a packed solution can be large). */
+#define SG_MAX_SCHEMA_BYTES	(64u * 1024 * 1024)
+/* XML nesting the schema readers follow; deeper is unreadable. */
+#define SG_MAX_XML_DEPTH	256
+/* A migration plan is a page of YAML; the audit record keeps all of it. */
+#define SG_MAX_PLAN_BYTES	(64u * 1024)
+/* Personal-data gate: a data file larger than this is scanned in its
+ * first SG_MAX_DATA_BYTES only, and says so (a warning). */
+#define SG_MAX_DATA_BYTES	(64u * 1024 * 1024)
 /* Hex digits of an object id in messages (unique in any real repository). */
 #define SG_OID_SHOWN	10
 

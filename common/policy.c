@@ -905,6 +905,73 @@ static int load_secrets(struct ctx *c, const struct sg_ynode *n)
 	return 0;
 }
 
+static int load_migration(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"environments", "trailer", "data_owners", NULL
+	};
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *v;
+
+	if (check_keys(c, n, keys, "migration") < 0)
+		return SG_ERROR;
+	v = lookup(n, "environments");
+	if (!v)
+		return fail(c, n, "'migration' needs 'environments'");
+	if (get_strlist(c, v, "environments", &pol->migration_envs) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < pol->migration_envs.nr; i++)
+		if (!find_env(pol, pol->migration_envs.v[i]))
+			return fail(c, v->kids[i], "no environment named '%s'",
+				    pol->migration_envs.v[i]);
+	v = lookup(n, "trailer");
+	if (v && (get_string(c, v, "trailer", &pol->migration_trailer) < 0 ||
+		  check_trailer_key(c, v, pol->migration_trailer) < 0))
+		return SG_ERROR;
+	v = lookup(n, "data_owners");
+	if (v && get_string(c, v, "data_owners", &pol->migration_owners) < 0)
+		return SG_ERROR;
+	if (v && !group_declared(pol, pol->migration_owners))
+		return fail(c, v, "unknown group '%s'", pol->migration_owners);
+	return 0;
+}
+
+static int load_personal_data(struct ctx *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"refs", "paths", "allowed_domains", "phones", NULL
+	};
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *v;
+
+	if (check_keys(c, n, keys, "personal_data") < 0)
+		return SG_ERROR;
+	v = lookup(n, "refs");
+	if (!v)
+		return fail(c, n, "'personal_data' needs 'refs'");
+	if (get_ref_patterns(c, v, "refs", &pol->data_refs) < 0)
+		return SG_ERROR;
+	v = lookup(n, "paths");
+	if (v) {
+		sg_strlist_release(&pol->data_paths);
+		if (get_strlist(c, v, "paths", &pol->data_paths) < 0)
+			return SG_ERROR;
+	}
+	v = lookup(n, "allowed_domains");
+	if (v && get_strlist(c, v, "allowed_domains", &pol->data_domains) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < pol->data_domains.nr; i++)
+		if (strchr(pol->data_domains.v[i], '@') ||
+		    strchr(pol->data_domains.v[i], '*'))
+			return fail(c, v->kids[i], "'%s' is not a domain "
+				    "('example.com', or '.test' for a whole "
+				    "top-level domain)", pol->data_domains.v[i]);
+	v = lookup(n, "phones");
+	if (v && get_bool(c, v, "phones", &pol->data_phones) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
 static void set_defaults(struct sg_policy *pol)
 {
 	for (const char *const *s = identity_sources; *s; s++)
@@ -918,13 +985,20 @@ static void set_defaults(struct sg_policy *pol)
 	sg_strlist_add(&pol->secrets_refs, "refs/*");
 	pol->secrets_deadline_ms = 4000;
 	pol->secrets_max_blob = 100u * 1024 * 1024;
+	pol->migration_trailer = sg_strdup("Migration");
+	/* Configuration Migration Tool, CSV, JSON data, sfdx data plans */
+	for (const char *const *p = (const char *const[]) {
+		     "*data.xml", "*data_schema.xml", "*.csv", "*-data.json",
+		     "*_data.json", "data/*.json", "*/data/*.json",
+		     "*-plan.json", NULL }; *p; p++)
+		sg_strlist_add(&pol->data_paths, *p);
 }
 
 static int load_root(struct ctx *c, const struct sg_ynode *root)
 {
 	static const char *const keys[] = {
 		"version", "identity", "users", "environments", "test_tags",
-		"audit", "secrets", NULL
+		"audit", "secrets", "migration", "personal_data", NULL
 	};
 	const struct sg_ynode *v;
 	long version = 0;
@@ -953,6 +1027,11 @@ static int load_root(struct ctx *c, const struct sg_ynode *root)
 	if ((v = lookup(root, "audit")) && load_audit(c, v) < 0)
 		return SG_ERROR;
 	if ((v = lookup(root, "secrets")) && load_secrets(c, v) < 0)
+		return SG_ERROR;
+	if ((v = lookup(root, "migration")) && load_migration(c, v) < 0)
+		return SG_ERROR;
+	if ((v = lookup(root, "personal_data")) &&
+	    load_personal_data(c, v) < 0)
 		return SG_ERROR;
 	return 0;
 }
@@ -1059,6 +1138,12 @@ void sg_policy_free(struct sg_policy *pol)
 	}
 	free(pol->secrets_allow);
 	sg_strlist_release(&pol->secrets_refs);
+	sg_strlist_release(&pol->migration_envs);
+	free(pol->migration_trailer);
+	free(pol->migration_owners);
+	sg_strlist_release(&pol->data_refs);
+	sg_strlist_release(&pol->data_paths);
+	sg_strlist_release(&pol->data_domains);
 	free(pol->path);
 	free(pol);
 }

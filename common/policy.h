@@ -117,6 +117,15 @@ struct sg_policy {
 	struct sg_secret_allow *secrets_allow;
 	size_t secrets_allow_nr, secrets_allow_alloc;
 	int secrets_inline_allow;	/* honour "stagegate:allow" markers */
+	/* migration gate (migration.c): off while migration_envs is empty */
+	struct sg_strlist migration_envs;	/* environment names */
+	char *migration_trailer;		/* names the plan: "Migration" */
+	char *migration_owners;		/* group for irreversible plans */
+	/* personal-data gate (pii.c): off while data_refs is empty */
+	struct sg_strlist data_refs;		/* ref globs */
+	struct sg_strlist data_paths;		/* data file globs */
+	struct sg_strlist data_domains;	/* allowed; ".test" is a TLD */
+	int data_phones;			/* report E.164 numbers */
 };
 
 /* Load and validate `path`; errors name "FILE:LINE:COL". */

@@ -724,6 +724,7 @@ void sg_push_release(struct sg_push *push)
 		free(u->ticket);
 		free(u->rollback_plan);
 		free(u->break_glass_reason);
+		free(u->migration);
 	}
 	free(push->updates);
 	sg_strlist_release(&push->options);

@@ -45,6 +45,7 @@ struct sg_update {
 	git_time_t first_commit_time;
 	char *break_glass_reason;	/* asked for with -o break-glass= */
 	int break_glass;		/* and it lifted a closed window */
+	char *migration;		/* migration plan, JSON for the audit */
 	int rejected;
 	int in_scope;			/* the secret gate covers this ref */
 };

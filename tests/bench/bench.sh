@@ -3,7 +3,8 @@
 # the floor (a hook that only reads every new blob) and, with PEERS=1,
 # git-secrets and secretlint. Run through `make bench`.
 #
-#   BENCH_SIZES="small medium large"   scenarios to run (default: all)
+#   BENCH_SIZES="small medium large"   scenarios to run (default: all;
+#                                      "data": only the data gates' run)
 #   PEERS=1                            install and time the peer scanners
 set -uo pipefail
 : "${STAGEGATE_BIN:?run through: make bench}"
@@ -90,6 +91,14 @@ install_mode() { # MODE REPO
 	printf '#!/bin/sh\nexec /usr/bin/time -f "%%e %%U %%S %%M" -o "$GIT_DIR/../hook.time" "$GIT_DIR/hooks/measured"\n' \
 		>"$repo/hooks/pre-receive"
 	sed -i 's|\$GIT_DIR/\.\./hook.time|'"$repo"'.time|; s|"\$GIT_DIR/hooks/measured"|"'"$repo"'/hooks/measured"|' "$repo/hooks/pre-receive"
+	chmod +x "$repo/hooks/pre-receive"
+}
+
+# install_mode_wrap REPO: time hooks/measured as the pre-receive hook
+install_mode_wrap() {
+	local repo=$1
+	printf '#!/bin/sh\nexec /usr/bin/time -f "%%e %%U %%S %%M" -o "%s.time" "%s/hooks/measured"\n' "$repo" "$repo" \
+		>"$repo/hooks/pre-receive"
 	chmod +x "$repo/hooks/pre-receive"
 }
 
@@ -182,6 +191,52 @@ promotion() { # a governed prod promotion: approvals and a test tag
 	row "| prod promotion (approvals + test tag) | stagegate | - | $(awk -v w="$wall" 'BEGIN{printf "%d", w*1000}') | $(awk -v u="$u" -v s="$s" 'BEGIN{printf "%d", (u+s)*1000}') | - | $((rss / 1024)) | - |"
 }
 
+# the migration and personal-data gates (issue 17) on the large push:
+# dev holds a base of 50 tables with their reference data; the timed push
+# brings the large history merged in plus 200 commits that add columns and
+# synthetic records (one column removed, with its plan). Same push, same
+# hook, with the two gates on (default policy, migration on dev too) and
+# with their sections taken out of the policy.
+data_gates() {
+	local src="$OUT/large.git" data="$OUT/large-data.git" mode i runs=3
+	[ -d "$src" ] || src=$(source_repo large 2000 10 500)
+	if [ ! -d "$data" ]; then
+		git clone -q --bare "$src" "$data"
+		python3 "$TOP/tests/bench/datagen.py" refs/heads/data \
+			"$(git --git-dir="$data" rev-parse refs/heads/bench)" 200 |
+			git --git-dir="$data" fast-import --quiet || return
+	fi
+	sed 's/^  environments: \[prod\]$/  environments: [dev, prod]/' "$OUT/bench-policy.yaml" >"$OUT/gates-on.yaml"
+	awk '/^migration:/{exit} {print}' "$OUT/bench-policy.yaml" >"$OUT/gates-off.yaml"
+	grep -q '^  environments: \[dev, prod\]$' "$OUT/gates-on.yaml" || { echo "bench: policy edit failed"; return 1; }
+	for mode in gates-off gates-on; do
+		local walls=() cpus=()
+		for i in $(seq "$runs"); do
+			local repo="$OUT/run-$mode"
+			rm -rf "$repo" "$repo.time"
+			git init -q --bare "$repo"
+			"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$OUT/$mode.yaml" "$repo" >/dev/null || return
+			mv "$repo/hooks/pre-receive" "$repo/hooks/measured"
+			install_mode_wrap "$repo"
+			git --git-dir="$data" push -q "$repo" refs/heads/base:refs/heads/dev >/dev/null 2>&1
+			rm -f "$repo.time"
+			git --git-dir="$data" push -q "$repo" refs/heads/data:refs/heads/dev >"$OUT/$mode.out" 2>&1 ||
+				{ echo "bench: $mode push refused"; cat "$OUT/$mode.out"; return 1; }
+			read -r w u s m <"$repo.time"
+			walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
+			cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%d", (u+s)*1000}')")
+		done
+		local mw mc
+		mw=$(printf '%s\n' "${walls[@]}" | median)
+		mc=$(printf '%s\n' "${cpus[@]}" | median)
+		[ "$mode" = gates-off ] && { off_wall=$mw; off_cpu=$mc; }
+		local extra="-"
+		[ "$mode" = gates-on ] && extra=$(awk -v a="$mw" -v b="$off_wall" -v c="$mc" -v d="$off_cpu" \
+			'BEGIN{printf "wall %+.1f %%, cpu %+.1f %%", (a-b)*100/b, (c-d)*100/d}')
+		row "| large + data (2201 commits, 20600 files, migration + personal data) | stagegate $mode | - | $mw (runs: ${walls[*]}) | $mc | - | - | $extra |"
+	done
+}
+
 audit_cli() {
 	local log="$OUT/audit-100k.log" cmd
 	if [ ! -f "$log" ]; then
@@ -209,6 +264,7 @@ for s in $SIZES; do
 done
 replay
 promotion
+case " $SIZES " in *" large "*|*" data "*) data_gates ;; esac
 echo
 echo "| auditor command | records | wall ms | peak RSS MB |"
 echo "|---|---|---|---|"

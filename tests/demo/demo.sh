@@ -21,6 +21,27 @@ push() {
 	if [ "${PIPESTATUS[0]}" -eq 0 ]; then echo "  => accepted"; else echo "  => REJECTED"; fi
 }
 mc() { git -C "$W" "$@"; }
+# expense_table [v2]: the solution's Expense table (Entity.xml); v2 drops
+# the Notes column and the "Rejected" status choice
+expense_table() {
+	local notes='<attribute PhysicalName="contoso_Notes"><Type>ntext</Type><RequiredLevel>none</RequiredLevel><MaxLength>2000</MaxLength></attribute>'
+	local rejected='<option value="3"><labels><label description="Rejected" languagecode="1033" /></labels></option>'
+	[ "${1:-}" = v2 ] && notes= rejected=
+	mkdir -p "$W/solutions/ContosoExpenses/Entities/contoso_Expense"
+	cat >"$W/solutions/ContosoExpenses/Entities/contoso_Expense/Entity.xml" <<-XML
+	<?xml version="1.0" encoding="utf-8"?>
+	<Entity><Name LocalizedName="Expense">contoso_Expense</Name><EntityInfo><entity Name="contoso_Expense"><attributes>
+	  <attribute PhysicalName="contoso_Name"><Type>nvarchar</Type><RequiredLevel>required</RequiredLevel><MaxLength>100</MaxLength></attribute>
+	  <attribute PhysicalName="contoso_Amount"><Type>money</Type><RequiredLevel>required</RequiredLevel></attribute>
+	  $notes
+	  <attribute PhysicalName="contoso_Status"><Type>picklist</Type><RequiredLevel>none</RequiredLevel><optionset Name="contoso_status"><options>
+	    <option value="1"><labels><label description="Draft" languagecode="1033" /></labels></option>
+	    <option value="2"><labels><label description="Submitted" languagecode="1033" /></labels></option>
+	    $rejected
+	  </options></optionset></attribute>
+	</attributes></entity></EntityInfo></Entity>
+	XML
+}
 
 say "An admin installs stagegate on a bare repository (shipped default policy)"
 mkdir -p "$DEMO/server"
@@ -35,6 +56,7 @@ mc config advice.ignoredHook false
 mc remote add origin "$REPO"
 mkdir -p "$W/solutions"
 cp -r "$TOP/tests/data/solutions/ContosoExpenses" "$W/solutions/"
+expense_table
 mc add -A; mc commit -q -m "Export Contoso Expenses 1.4.0.2"
 push maker origin HEAD:refs/heads/feature/expenses HEAD:refs/heads/dev
 
@@ -207,6 +229,58 @@ if "$SG" audit verify "$DEMO/tampered.log"; then
 else
 	echo "  => exit $?: tampering detected"
 fi
+
+say "Release 1.5 drops the Notes column and the Rejected status: prod refuses it without a migration plan"
+mc checkout -q -b release-1.5.0.0 "$tested3"
+expense_table v2
+sed -i 's/1.4.0.3/1.5.0.0/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
+mc commit -q -am "Export Contoso Expenses 1.5.0.0"
+push maker origin HEAD:refs/heads/test
+ci_tag() { git -C "$W" -c user.name=CI -c user.email=ci@example.com \
+	tag -a -m "Contoso Expenses $1 passed test" -m "Result: passed" "tested/$1" HEAD; push ci origin "refs/tags/tested/$1"; }
+ci_tag 1.5.0.0
+# promote MESSAGE-TRAILER: merge the tested release into prod
+promote15() {
+	mc checkout -q -B promote-1.5 "$good"
+	mc merge -q --no-ff -m "Promote Contoso Expenses 1.5 to prod
+
+Ticket: CHG004300
+Rollback: redeploy tested/1.4.0.2
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Approver Two <approver2@example.com>$1" "$2"
+	push maker origin HEAD:refs/heads/main
+}
+promote15 "" release-1.5.0.0
+[ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$(mc rev-parse "$good")" ] ||
+	{ echo "demo: the destructive release reached prod without a plan" >&2; exit 1; }
+
+say "The maker adds a migration plan (what it covers, backup, up, down, validation), tests it, and names it in a Migration trailer"
+mc checkout -q release-1.5.0.0
+mkdir -p "$W/migrations"
+cat >"$W/migrations/CHG004300.yaml" <<'YAML'
+ticket: CHG004300
+changes:
+  - { table: contoso_Expense, column: contoso_Notes, change: removed }
+  - { table: contoso_Expense, column: contoso_Status, choice: "3", change: removed }
+backup: export contoso_expense with notes and status to the CHG004300 archive
+up:
+  - move expenses with status Rejected (3) to Draft (1), noting it in the title
+  - import the 1.5 solution as an upgrade
+down:
+  - re-import the 1.4.0.3 solution
+  - restore notes and status from the CHG004300 archive
+validation: the count of expenses and the sum of amounts match the archive
+YAML
+printf '\n$ cat migrations/CHG004300.yaml\n'; sed 's/^/  /' "$W/migrations/CHG004300.yaml"
+mc add migrations; mc commit -q -m "Migration plan CHG004300 for 1.5"
+push maker origin HEAD:refs/heads/test
+ci_tag 1.5.0.1
+promote15 "
+Migration: migrations/CHG004300.yaml" release-1.5.0.0
+[ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$(mc rev-parse HEAD)" ] ||
+	{ echo "demo: the release with its plan did not reach prod" >&2; exit 1; }
+printf '\nThe audit record of the promotion keeps the plan:\n'
+tail -n 1 "$REPO/stagegate/audit.log" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); m=r["migration"]; print("  plan %s (blob %.10s): %s" % (m["plan"], m["blob"], m["changes"]))'
 
 say "Where prod stands"
 git --git-dir="$REPO" for-each-ref --format='  %(refname) %(objectname:short)'
