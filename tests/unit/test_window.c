@@ -262,3 +262,31 @@ Test(solution, readers)
 	cr_assert_not_null(l.v[4].problem);
 	sg_solutions_release(&l);
 }
+
+Test(solution, hostile_manifests)
+{
+	static const char *const cases[] = {
+		"", "<", "<SolutionManifest", "<SolutionManifest/>",
+		"<SolutionManifest><UniqueName>", "<SolutionManifest><!--",
+		"<SolutionManifest><UniqueName>a b</UniqueName>",
+		"<SolutionManifest><UniqueName>A</UniqueName><Version>1.2.3.4.5"
+		"</Version>", "<?xml", "<SolutionManifest><a><b><c></a>",
+		"<SolutionManifest><UniqueName>A</UniqueName>"
+		"<Version>99999999999.0</Version></SolutionManifest>",
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct sg_solutions l = SG_SOLUTIONS_INIT;
+
+		/* exact lengths: ASan sees any read past the end */
+		char *copy = malloc(strlen(cases[i]) ? strlen(cases[i]) : 1);
+
+		memcpy(copy, cases[i], strlen(cases[i]));
+		sg_solution_pp.read(&l, "Other/Solution.xml", copy,
+				    strlen(cases[i]));
+		cr_assert_eq(l.nr, 1, "%zu", i);
+		cr_assert_not_null(l.v[0].problem, "%zu", i);
+		sg_solutions_release(&l);
+		free(copy);
+	}
+}
