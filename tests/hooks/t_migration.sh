@@ -146,7 +146,7 @@ test_mig_pp_complete_plan_accepted_and_audited() {
 	local m; m=$(promotion "$p" "$t2" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
 	expect_accept "complete plan" maker origin "$m:refs/heads/main"
 	check "prod moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$m" ]
-	local rec; rec=$(grep '"ref":"refs/heads/main"' "$REPO/stagegate/audit.log" | tail -n 1)
+	local rec; rec=$(grep '"decision":"accepted"' "$REPO/stagegate/audit.log" | grep '"ref":"refs/heads/main"' | tail -n 1)
 	check "audit names the plan" grep -q '"migration":{"plan":"migrations/CHG004300.yaml","blob":"'"$(git -C "$W" rev-parse "$t2:migrations/CHG004300.yaml")"'"' <<<"$rec"
 	check "audit keeps the plan's text" grep -q 'move records with status 3 to status 2' <<<"$rec"
 	check "audit lists the changes" grep -q 'column contoso_Notes removed' <<<"$rec"
