@@ -40,6 +40,8 @@ add_user() {
 	local name=$1 group=${2:-}
 	userdel -r "$name" 2>/dev/null
 	useradd -M -d "$SRV/home-$name" -s /bin/sh ${group:+-G "$group"} "$name" || return 1
+	# not locked: sshd without PAM refuses a locked account ("!")
+	usermod -p "*" "$name"
 	on_exit "userdel '$name'"
 	mkdir -p "$SRV/home-$name/.ssh"
 	chown -R "$name:" "$SRV/home-$name"
