@@ -89,6 +89,7 @@ CONF
 		/usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/log" &
 	fi
 	on_exit "kill $!"
+	on_exit "kill \$(cat '$dir/sshd.pid')"
 	wait_port "$SSH_PORT" || { fail "sshd did not start"; cat "$dir/log"; return 1; }
 }
 
@@ -104,4 +105,45 @@ client_clone() {
 	git -C "$W" config user.name Maker
 	git -C "$W" config user.email maker@example.com
 	git -C "$W" remote add origin "$1"
+}
+
+# start_apache USER: apache2 running as USER (not root) on
+# 127.0.0.1:$HTTP_PORT, git-http-backend at /git/ for the repositories
+# under $SRV/git, basic auth from $SRV/apache/htpasswd (README, smart http).
+start_apache() {
+	local user=$1 dir="$SRV/apache" m=/usr/lib/apache2/modules
+	mkdir -p "$dir"
+	HTTP_PORT=$(free_port)
+	cat >"$dir/httpd.conf" <<CONF
+ServerRoot "$dir"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$HTTP_PORT
+PidFile "$dir/httpd.pid"
+ErrorLog "$dir/error.log"
+LoadModule mpm_prefork_module $m/mod_mpm_prefork.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule authz_user_module $m/mod_authz_user.so
+LoadModule authn_core_module $m/mod_authn_core.so
+LoadModule authn_file_module $m/mod_authn_file.so
+LoadModule auth_basic_module $m/mod_auth_basic.so
+LoadModule alias_module $m/mod_alias.so
+LoadModule cgi_module $m/mod_cgi.so
+LoadModule env_module $m/mod_env.so
+StartServers 2
+SetEnv GIT_PROJECT_ROOT "$SRV/git"
+SetEnv GIT_HTTP_EXPORT_ALL 1
+ScriptAlias /git/ /usr/lib/git-core/git-http-backend/
+<Location /git/>
+	AuthType Basic
+	AuthName "git"
+	AuthUserFile "$dir/htpasswd"
+	Require valid-user
+</Location>
+CONF
+	: >"$dir/error.log"
+	chown -R "$user:" "$dir"
+	runuser -u "$user" -- /usr/sbin/apache2 -f "$dir/httpd.conf" -DFOREGROUND 2>"$dir/stderr" &
+	on_exit "kill $!"
+	on_exit "kill \$(cat '$dir/httpd.pid')"
+	wait_port "$HTTP_PORT" || { fail "apache2 did not start"; cat "$dir/error.log" "$dir/stderr"; return 1; }
 }
