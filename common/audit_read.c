@@ -84,8 +84,20 @@ static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
 	return 1;
 }
 
+static int each_of_type(const char *path, const char *type,
+			const struct sg_audit_filter *f, record_fn fn,
+			void *payload, struct sg_buf *err);
+
 static int each_record(const char *path, const struct sg_audit_filter *f,
 		       record_fn fn, void *payload, struct sg_buf *err)
+{
+	return each_of_type(path, "decision", f, fn, payload, err);
+}
+
+/* Call `fn` on every record of `type` in `path` that passes `f`. */
+static int each_of_type(const char *path, const char *type,
+			const struct sg_audit_filter *f, record_fn fn,
+			void *payload, struct sg_buf *err)
 {
 	FILE *in = fopen(path, "r");
 	char *line = NULL;
@@ -110,7 +122,7 @@ static int each_record(const char *path, const struct sg_audit_filter *f,
 			sg_json_release(&rec);
 			continue;
 		}
-		if (!strcmp(sg_json_str(&rec, "type", ""), "decision") &&
+		if (!strcmp(sg_json_str(&rec, "type", ""), type) &&
 		    passes(&rec, f))
 			ret = fn(&rec, line, (size_t)len, payload);
 		sg_json_release(&rec);
@@ -137,8 +149,9 @@ static void rules_of(const struct sg_json *rec, struct sg_buf *out)
 }
 
 /*
- * What landed: post-receive writes a "landed" record for each ref git
- * really updated. An accepted pre-receive decision is "yes" when its
+ * What landed: post-receive writes a record of type "landed" for each
+ * ref git really updated (not a decision: list, export and stats count
+ * decisions). An accepted pre-receive decision is "yes" when its
  * ref, old and new landed, "no" when a later post-receive ran without
  * it (another hook refused it), and "?" before any post-receive ran.
  */
@@ -168,8 +181,6 @@ static int note_landed(const struct sg_json *rec, const char *line,
 	git_oid key;
 
 	(void)line; (void)len;
-	if (strcmp(sg_json_str(rec, "decision", ""), "landed"))
-		return 0;
 	key_of(rec, &key);
 	sg_oidset_insert(&l->landed, &key);
 	l->last_landed_seq = sg_json_num(rec, "seq", -1);
@@ -231,7 +242,7 @@ int sg_audit_list(const char *path, const struct sg_audit_filter *f,
 	struct landing l = { out, SG_OIDSET_INIT, -1 };
 	int ret;
 
-	ret = each_record(path, NULL, note_landed, &l, err);
+	ret = each_of_type(path, "landed", NULL, note_landed, &l, err);
 	if (ret == 0) {
 		fprintf(out, "%-16s %-19s %-9s %-6s %-12s %-24s %s\n", "ID",
 			"TIME (UTC)", "DECISION", "LANDED", "USER", "REF",
