@@ -7,6 +7,7 @@
 #   make demo       dev -> test -> prod on a fresh bare repository
 #   make bench      the benchmark (tests/bench/)
 #   make install REPO=/srv/git/app.git    same as ./install.sh REPO
+#   make ghes-env   GitHub Enterprise Server hook environment (tar.gz)
 
 CC ?= gcc
 VARIANT ?= release
@@ -61,10 +62,10 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
 	tests/unit/test_escape.c tests/unit/test_audit_report.c \
 	tests/unit/test_window.c tests/unit/test_pii.c \
-	tests/unit/test_migration.c
+	tests/unit/test_migration.c tests/unit/test_platform.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
-.PHONY: all test check unit hooktest recall demo demotest bench install clean deps
+.PHONY: all test check unit hooktest recall demo demotest bench install clean deps ghes-env
 
 all: $(BINS)
 
@@ -131,6 +132,10 @@ bench: deps
 	$(MAKE) VARIANT=bench all build/bench/libstagegate.a
 	STAGEGATE_BIN=$(CURDIR)/build/bench/bin PEERS=$(PEERS) \
 		bash tests/bench/bench.sh
+
+# a chroot root file system for GHES pre-receive hooks (README)
+ghes-env: all
+	bash tools/ghes-env.sh $(O)/bin $(O)/ghes-env.tar.gz
 
 install: all
 	./install.sh $(if $(POLICY),--policy $(POLICY)) $(REPO)

@@ -32,6 +32,8 @@ options:
                                      update hook is never touched
   --hooks-path DIR  install into DIR and set core.hooksPath to it
   --bin DIR         where the built binaries are (default: build/release/bin)
+  --no-post-receive do not install the post-receive hook (then nothing
+                    records what landed)
   --force           replace a pre-receive or update hook that is not ours
   --check           only verify an installation; exit 1 on any problem
   --uninstall       remove the hooks (the policy and audit log stay)
@@ -51,6 +53,7 @@ default_bin="$here/build/release/bin"
 bin="${STAGEGATE_BIN:-$default_bin}"
 mode=install
 force=0
+want_post=1
 repo=
 
 while [ $# -gt 0 ]; do
@@ -61,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--hooks-path) [ $# -ge 2 ] || bad_usage "--hooks-path needs a DIR"; hooks_path=$2; shift 2 ;;
 	--bin) [ $# -ge 2 ] || bad_usage "--bin needs a DIR"; bin=$2; shift 2 ;;
 	--force) force=1; shift ;;
+	--no-post-receive) want_post=0; shift ;;
 	--check) mode=check; shift ;;
 	--uninstall) mode=uninstall; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -241,7 +245,9 @@ install)
 		mv -f "$upd.tmp.$$" "$upd"
 	fi
 	# what landed: not over someone else's post-receive
-	if [ -e "$post" ] && ! is_ours "$post" && [ "$force" = 0 ]; then
+	if [ "$want_post" = 0 ]; then
+		:
+	elif [ -e "$post" ] && ! is_ours "$post" && [ "$force" = 0 ]; then
 		echo "install.sh: note: keeping '$post' (not stagegate's): nothing records what landed" >&2
 	else
 		install -m 0755 "$bin/stagegate-post-receive" "$post.tmp.$$"

@@ -227,7 +227,9 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	sg_buf_adds(b, ",\"type\":\"decision\"");
+	/* what post-receive saw land is no decision */
+	sg_buf_addf(b, ",\"type\":\"%s\"", e->decision ? "landed"
+							: "decision");
 	add_str(b, "id", id);
 	add_str(b, "time", now);
 	add_str(b, "repository", e->repo);

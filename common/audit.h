@@ -33,7 +33,7 @@ struct sg_audit_entry {
 	const char *pusher, *pusher_source;	/* may be NULL */
 	const char *error;		/* the internal error, or NULL */
 	long duration_ms;
-	const char *decision;		/* NULL: from report; else "landed" */
+	const char *decision;		/* "landed": a record of type landed */
 };
 
 /* Where records go: the log file, or only syslog, or only stderr. */

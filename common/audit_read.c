@@ -110,7 +110,7 @@ int sg_audit_filter_prepare(struct sg_audit_filter *f, struct sg_buf *err)
 	if (f->until)
 		f->until = f->until_buf;
 	static const char *const decisions[] = {
-		"accepted", "rejected", "error", "break-glass", "landed",
+		"accepted", "rejected", "error", "break-glass",
 	};
 	int known = !f->decision;
 
@@ -118,7 +118,7 @@ int sg_audit_filter_prepare(struct sg_audit_filter *f, struct sg_buf *err)
 		known = !strcmp(f->decision, decisions[i]);
 	if (!known)
 		return sg_error(err, SG_ERROR, "--decision '%s': give accepted, "
-				"rejected, error, break-glass or landed",
+				"rejected, error or break-glass",
 				f->decision);
 	return 0;
 }
@@ -176,8 +176,20 @@ static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
 	return 1;
 }
 
+static int each_of_type(const char *path, const char *type,
+			const struct sg_audit_filter *f, record_fn fn,
+			void *payload, struct sg_buf *err);
+
 static int each_record(const char *path, const struct sg_audit_filter *f,
 		       record_fn fn, void *payload, struct sg_buf *err)
+{
+	return each_of_type(path, "decision", f, fn, payload, err);
+}
+
+/* Call `fn` on every record of `type` in `path` that passes `f`. */
+static int each_of_type(const char *path, const char *type,
+			const struct sg_audit_filter *f, record_fn fn,
+			void *payload, struct sg_buf *err)
 {
 	FILE *in = fopen(path, "r");
 	char *line = NULL;
@@ -202,7 +214,7 @@ static int each_record(const char *path, const struct sg_audit_filter *f,
 			sg_json_release(&rec);
 			continue;
 		}
-		if (!strcmp(sg_json_str(&rec, "type", ""), "decision") &&
+		if (!strcmp(sg_json_str(&rec, "type", ""), type) &&
 		    passes(&rec, f))
 			ret = fn(&rec, line, (size_t)len, payload);
 		sg_json_release(&rec);
@@ -229,8 +241,9 @@ static void rules_of(const struct sg_json *rec, struct sg_buf *out)
 }
 
 /*
- * What landed: post-receive writes a "landed" record for each ref git
- * really updated. An accepted pre-receive decision is "yes" when its
+ * What landed: post-receive writes a record of type "landed" for each
+ * ref git really updated (not a decision: list, export and stats count
+ * decisions). An accepted pre-receive decision is "yes" when its
  * ref, old and new landed, "no" when a later post-receive ran without
  * it (another hook refused it), and "?" before any post-receive ran.
  */
@@ -262,8 +275,6 @@ static int note_landed(const struct sg_json *rec, const char *line,
 	git_oid key;
 
 	(void)line; (void)len;
-	if (strcmp(sg_json_str(rec, "decision", ""), "landed"))
-		return 0;
 	key_of(rec, &key);
 	sg_oidset_insert(&l->landed, &key);
 	l->last_landed_seq = sg_json_num(rec, "seq", -1);
@@ -360,9 +371,10 @@ int sg_audit_list(const char *const *paths, size_t n,
 	/* landed records are per log: read each log twice, in turn */
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		l.last_landed_seq = -1;
-		ret = sg_audit_each(&paths[i], 1, NULL, note_landed, &l, err);
+		ret = each_of_type(paths[i], "landed", NULL, note_landed,
+				   &l, err);
 		if (ret == 0)
-			ret = sg_audit_each(&paths[i], 1, f, print_row, &l, err);
+			ret = each_record(paths[i], f, print_row, &l, err);
 	}
 	sg_oidset_release(&l.landed);
 	return ret;

@@ -43,14 +43,6 @@ static void put_line_as(FILE *out, const struct sg_buf *text, int refusal)
 	sg_buf_release(&line);
 }
 
-/* Lines of a report: refusal lines while a refusal is being explained. */
-static int explaining_refusal;
-
-static void put_line(FILE *out, const struct sg_buf *text)
-{
-	put_line_as(out, text, explaining_refusal);
-}
-
 static void vline(FILE *out, int refusal, const char *fmt, va_list ap)
 {
 	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -97,7 +89,7 @@ static int is_stop_notice(const struct sg_finding *f)
 
 /* `*last_fix`: the fix printed just before; the same fix is not repeated. */
 static void print_finding(FILE *out, const struct sg_finding *f,
-			  const char **last_fix)
+			  const char **last_fix, int refusal)
 {
 	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 
@@ -112,11 +104,11 @@ static void print_finding(FILE *out, const struct sg_finding *f,
 			sg_buf_addf(&text, ":%d", f->col);
 	}
 	sg_buf_addf(&text, ": %s", f->message);
-	put_line(out, &text);
+	put_line_as(out, &text, refusal);
 	if (f->fix && !(*last_fix && !strcmp(*last_fix, f->fix))) {
 		sg_buf_reset(&text);
 		sg_buf_addf(&text, "      fix: %s", f->fix);
-		put_line(out, &text);
+		put_line_as(out, &text, refusal);
 	}
 	*last_fix = f->fix;
 	sg_buf_release(&text);
@@ -128,14 +120,15 @@ static void print_finding(FILE *out, const struct sg_finding *f,
  * list as complete. `*hidden` counts what was left out.
  */
 static void show_finding(FILE *out, const struct sg_finding *f,
-			 size_t *shown, size_t *hidden, const char **last_fix)
+			 size_t *shown, size_t *hidden, const char **last_fix,
+			 int refusal)
 {
 	if (*shown >= SG_MAX_SHOWN_FINDINGS && !is_stop_notice(f)) {
 		++*hidden;
 		return;
 	}
 	++*shown;
-	print_finding(out, f, last_fix);
+	print_finding(out, f, last_fix, refusal);
 }
 
 void sg_msg_report(FILE *out, const struct sg_push *push,
@@ -143,6 +136,7 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 {
 	size_t bad_refs = 0, shown = 0, hidden = 0;
 	const char *last_fix = NULL;
+	int refusal = r->errors != 0;	/* GitLab shows these lines */
 
 	for (size_t i = 0; i < push->nr; i++) {
 		const struct sg_update *u = &push->updates[i];
@@ -150,7 +144,6 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 			? sg_msg_line : sg_msg_info;
 
 		bad_refs += u->rejected != 0;
-		explaining_refusal = r->errors != 0;
 		if (audit_id)
 			say(out, "%s: %s [audit %s.%zu]", u->ref,
 			    u->rejected ? "REJECTED" : "ok", audit_id, i + 1);
@@ -160,15 +153,15 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 		for (size_t j = 0; j < r->nr; j++)
 			if (!strcmp(r->v[j].ref, u->ref))
 				show_finding(out, &r->v[j], &shown, &hidden,
-					     &last_fix);
+					     &last_fix, refusal);
 	}
 	/* findings that belong to no single ref (push-wide) */
 	for (size_t j = 0; j < r->nr; j++)
 		if (!*r->v[j].ref)
 			show_finding(out, &r->v[j], &shown, &hidden,
-				     &last_fix);
+				     &last_fix, refusal);
 	if (hidden)
-		(explaining_refusal ? sg_msg_line : sg_msg_info)(out,
+		(refusal ? sg_msg_line : sg_msg_info)(out,
 			"... and %zu more findings (see the audit "
 			    "log)", hidden);
 	if (r->errors)
@@ -183,7 +176,6 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 			    push->nr, r->warnings ? ", with warnings" : "",
 			    audit_id ? " (audit " : "",
 			    audit_id ? audit_id : "", audit_id ? ")" : "");
-	explaining_refusal = 0;
 }
 
 void sg_msg_internal_error(FILE *out, const char *reason,

@@ -25,7 +25,8 @@ new_repo() {
 	local policy=${1:-$TOP/policies/default.yaml}
 	REPO="$T/srv dir:x.git"
 	git init -q --bare "$REPO"
-	"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$policy" "$REPO" >"$T/install.out" 2>&1 ||
+	# the decisions alone; what landed is t_platform_*'s (post-receive)
+	"$TOP/install.sh" --bin "$STAGEGATE_BIN" --no-post-receive --policy "$policy" "$REPO" >"$T/install.out" 2>&1 ||
 		{ cat "$T/install.out"; fail "install.sh failed"; return 1; }
 	git init -q "$T/work"
 	W="$T/work"

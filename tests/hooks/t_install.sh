@@ -144,3 +144,15 @@ test_core_hooks_path() {
 	expect_reject "hooksPath hook runs" maker protect.replace origin "$c:refs/replace/x"
 	check "--check follows core.hooksPath" inst --check "$T/h.git"
 }
+
+# A missing syslog socket is said once by --check, not on every push.
+test_check_notes_missing_syslog_socket() {
+	sed "s|^  syslog: false|  syslog: true\n  syslog_socket: $T/no.sock|" "$TOP/policies/default.yaml" >"$T/p.yaml"
+	new_repo "$T/p.yaml" || return
+	"$TOP/install.sh" --bin "$STAGEGATE_BIN" --check "$REPO" >"$T/out" 2>&1
+	check "--check still passes" [ $? -eq 0 ]
+	check "--check notes the socket" out_has "note: no syslog socket '$T/no.sock'"
+	local c; c=$(commit a.txt one)
+	expect_accept "push" maker origin "$c:refs/heads/dev"
+	check "the maker is not told" out_lacks "cannot reach"
+}
