@@ -114,7 +114,7 @@ test_break_glass() {
 	check "chain intact" quiet "$STAGEGATE_BIN/stagegate" audit verify "$L"
 	# the auditor's view
 	"$STAGEGATE_BIN/stagegate" audit list --break-glass "$L" >"$T/list"
-	check "list --break-glass: the use, landed" grep -q "break-glass *yes *admin .*refs/heads/main.*break-glass: INC0012345 payments flow down" "$T/list"
+	check "list --break-glass: the use, landed" grep -Eq "break-glass +\S+ +admin .*refs/heads/main.*break-glass: INC0012345 payments flow down" "$T/list"
 	check "list --break-glass: the refused attempts" [ "$(grep -c "rejected" "$T/list")" -eq 4 ]
 	check "list --break-glass: nothing else" [ "$(grep -vc '^ID' "$T/list")" -eq 5 ]
 	"$STAGEGATE_BIN/stagegate" audit stats "$L" >"$T/stats"
