@@ -11,7 +11,7 @@
 CC ?= gcc
 VARIANT ?= release
 O := build/$(VARIANT)
-PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto libzip
+PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto libzip zlib
 
 # lazily expanded: pkg-config runs only once the packages are there
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -36,7 +36,7 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/content_archive.c common/error.c common/escape.c \
 	common/hook.c common/identity.c common/msg.c common/oidset.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
