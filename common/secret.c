@@ -191,6 +191,21 @@ static int legacy(struct sg_scan *s, const char *path, const char *fp,
 	return sg_strlist_has(&s->old_found, fp);
 }
 
+/* `path` with the value redacted where it holds it (a token as a name). */
+static void shown_path(struct sg_buf *out, const char *path, const char *v,
+		       size_t len)
+{
+	const char *at = len ? memmem(path, strlen(path), v, len) : NULL;
+
+	if (!at) {
+		sg_buf_adds(out, path);
+		return;
+	}
+	sg_buf_add(out, path, (size_t)(at - path));
+	sg_redact(out, v, len);
+	shown_path(out, at + len, v, len);
+}
+
 static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		  size_t len, size_t start, size_t end, void *payload,
 		  struct sg_buf *err)
@@ -245,7 +260,9 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		f = sg_report_add(s->report, SG_SEV_ERROR, rule_id.buf, s->ref,
 				  s->commit, fix_text, "%s", msg.buf);
 	}
-	sg_finding_set_path(f, h->path, line, col);
+	sg_buf_reset(&rule_id);		/* copied by sg_report_add */
+	shown_path(&rule_id, h->path, text + start, end - start);
+	sg_finding_set_path(f, rule_id.buf, line, col);
 	memcpy(f->fingerprint, fp, sizeof(fp));
 	sg_buf_reset(&msg);
 	sg_redact(&msg, text + start, end - start);
