@@ -55,7 +55,7 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_push.c tests/unit/test_identity.c \
 	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
-	tests/unit/test_escape.c
+	tests/unit/test_escape.c tests/unit/test_content.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 .PHONY: all test check unit hooktest recall demo demotest bench install clean deps

@@ -61,8 +61,8 @@ static int utf16_guess(const unsigned char *p, size_t n)
 /*
  * Binary, or text with a few stray control bytes? git calls anything
  * with a NUL binary; a single NUL must not hide a file from the scan,
- * so text is what has at most 1 % control bytes (binaries are read as
- * strings anyway, so a wrong guess costs time, never a secret).
+ * so text is what has one control byte, or at most 1 % (binaries are
+ * read as strings anyway, so a wrong guess costs time, never a secret).
  */
 static int looks_binary(const unsigned char *p, size_t n)
 {
@@ -74,7 +74,7 @@ static int looks_binary(const unsigned char *p, size_t n)
 		ctrl += p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
 			p[i] != '\r' && p[i] != '\f' && p[i] != '\v' &&
 			p[i] != 0x1b;
-	return ctrl * 100 > n;
+	return ctrl > 1 && ctrl * 100 > n;
 }
 
 int sg_content_text(const char *data, size_t len, struct sg_buf *conv,

@@ -39,6 +39,8 @@ enum sg_archive {
 };
 /* Which archive [data, data+len) starts as (by magic or tar checksum). */
 enum sg_archive sg_content_archive(const char *data, size_t len);
+/* Whether it starts as a zip (a local header or an empty archive). */
+int sg_content_is_zip(const char *data, size_t len);
 /* A zip after a prefix (a self-extractor): an end record, a local header. */
 int sg_content_zip_inside(const char *data, size_t len);
 

@@ -102,6 +102,11 @@ enum sg_archive sg_content_archive(const char *data, size_t len)
 	return SG_ARCHIVE_NONE;
 }
 
+int sg_content_is_zip(const char *data, size_t len)
+{
+	return sg_content_archive(data, len) == SG_ARCHIVE_ZIP;
+}
+
 int sg_content_zip_inside(const char *data, size_t len)
 {
 	const unsigned char *e = find_eocd((const unsigned char *)data, len);
