@@ -12,7 +12,7 @@
 CC ?= gcc
 VARIANT ?= release
 O := build/$(VARIANT)
-PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto libzip
+PKGS := libgit2 libpcre2-8 yaml-0.1 libcrypto libzip zlib
 
 # lazily expanded: pkg-config runs only once the packages are there
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -37,7 +37,7 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_report.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_report.c common/json.c common/buf.c common/check.c common/content.c common/content_archive.c common/error.c common/escape.c \
 	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c common/platform.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
@@ -62,7 +62,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
 	tests/unit/test_escape.c tests/unit/test_audit_report.c \
 	tests/unit/test_window.c tests/unit/test_pii.c \
-	tests/unit/test_migration.c tests/unit/test_platform.c
+	tests/unit/test_migration.c tests/unit/test_platform.c \
+	tests/unit/test_content.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 .PHONY: all test check unit hooktest recall demo demotest bench install clean deps ghes-env

@@ -1,13 +1,16 @@
 /*
- * content.c -- decode blob content for the secret scanner.
+ * content.c -- decode blob content for the secret scanner: text in its
+ * encodings (UTF-8, UTF-16 with or without a BOM), printable strings of
+ * binaries, base64 runs (joined across line wraps), and a JSON-unescaped
+ * view. Archives are in content_archive.c.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "buf.h"
 #include "content.h"
 #include "error.h"
+#include "limits.h"
 #include "banned.h"
 
 /* Bytes looked at to tell text from binary, as git does. */
@@ -34,10 +37,52 @@ static void utf16_to_utf8(const unsigned char *p, size_t len, int big,
 	}
 }
 
+/*
+ * UTF-16 without a BOM (.NET and PowerShell write it): ASCII text has a
+ * NUL in every other byte. 1: big-endian, 0: little-endian, -1: neither.
+ */
+static int utf16_guess(const unsigned char *p, size_t n)
+{
+	size_t pairs = n / 2, even0 = 0, odd0 = 0;
+
+	if (pairs < SG_UTF16_MIN_PAIRS)
+		return -1;
+	for (size_t i = 0; i < pairs; i++) {
+		even0 += p[2 * i] == 0;
+		odd0 += p[2 * i + 1] == 0;
+	}
+	if (odd0 * 10 >= pairs * 7 && even0 * 20 <= pairs)
+		return 0;
+	if (even0 * 10 >= pairs * 7 && odd0 * 20 <= pairs)
+		return 1;
+	return -1;
+}
+
+/*
+ * Binary, or text with a few stray control bytes? git calls anything
+ * with a NUL binary; a single NUL must not hide a file from the scan,
+ * so text is what has one control byte, or at most 1 % (binaries are
+ * read as strings anyway, so a wrong guess costs time, never a secret).
+ */
+static int looks_binary(const unsigned char *p, size_t n)
+{
+	size_t ctrl = 0;
+
+	if (!memchr(p, '\0', n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		ctrl += p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+			p[i] != '\r' && p[i] != '\f' && p[i] != '\v' &&
+			p[i] != 0x1b;
+	return ctrl > 1 && ctrl * 100 > n;
+}
+
 int sg_content_text(const char *data, size_t len, struct sg_buf *conv,
 		    const char **text, size_t *tlen)
 {
 	const unsigned char *p = (const unsigned char *)data;
+	size_t sniff = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+	int big;
 
 	if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
 			 (p[0] == 0xfe && p[1] == 0xff))) {
@@ -50,19 +95,66 @@ int sg_content_text(const char *data, size_t len, struct sg_buf *conv,
 	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
 		data += 3;
 		len -= 3;
+		p += 3;
+		sniff = len < SNIFF_BYTES ? len : SNIFF_BYTES;
 	}
-	if (memchr(data, '\0', len < SNIFF_BYTES ? len : SNIFF_BYTES))
+	if (!memchr(data, '\0', sniff)) {
+		*text = data;
+		*tlen = len;
+		return 1;
+	}
+	big = utf16_guess(p, sniff);
+	if (big >= 0) {
+		sg_buf_reset(conv);
+		utf16_to_utf8(p, len, big, conv);
+		*text = conv->buf;
+		*tlen = conv->len;
+		return 1;
+	}
+	if (looks_binary(p, sniff))
 		return 0;
 	*text = data;
 	*tlen = len;
 	return 1;
 }
 
-int sg_content_is_zip(const char *data, size_t len)
+static int printable(unsigned char c)
 {
-	return len >= 4 && !memcmp(data, "PK", 2) &&
-	       ((data[2] == 3 && data[3] == 4) ||
-		(data[2] == 5 && data[3] == 6));
+	return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
+void sg_content_strings(const char *data, size_t len, struct sg_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0;
+
+	/* ASCII (and UTF-8 continuation-free) runs, as strings(1) */
+	while (i < len) {
+		size_t start;
+
+		while (i < len && !printable(p[i]))
+			i++;
+		start = i;
+		while (i < len && printable(p[i]))
+			i++;
+		if (i - start >= SG_STRINGS_MIN) {
+			sg_buf_add(out, p + start, i - start);
+			sg_buf_addch(out, '\n');
+		}
+	}
+	/* UTF-16LE runs, as strings -el: Windows binaries keep text so */
+	for (i = 0; i + 1 < len; i++) {
+		size_t j = i;
+
+		while (j + 1 < len && printable(p[j]) && p[j + 1] == 0)
+			j += 2;
+		if ((j - i) / 2 >= SG_STRINGS_MIN) {
+			for (size_t k = i; k < j; k += 2)
+				sg_buf_addch(out, (char)p[k]);
+			sg_buf_addch(out, '\n');
+			i = j;
+		}
+	}
 }
 
 /* base64 (standard and URL-safe) digit values; -1 elsewhere */
@@ -118,15 +210,56 @@ static size_t b64_decode(const char *s, size_t n, unsigned char *out)
 	return o;
 }
 
+/*
+ * Whether a run that ends at a line break goes on in the next line: a
+ * full line (wrapped at 64 or 76 columns, always a multiple of 4) and a
+ * next line, maybe indented, that starts with a base64 digit.
+ */
+static size_t wrapped_next(const char *text, size_t len, size_t i,
+			   size_t line)
+{
+	size_t j = i;
+
+	if (line < SG_B64_MIN_WRAP || line % 4)
+		return 0;
+	if (j < len && text[j] == '\r')
+		j++;
+	if (j >= len || text[j] != '\n')
+		return 0;
+	j++;
+	while (j < len && (text[j] == ' ' || text[j] == '\t'))
+		j++;
+	return j < len && b64_value((unsigned char)text[j]) >= 0 ? j : 0;
+}
+
+/* Decode one run (joined if wrapped) and pass it on if it is text. */
+static int b64_run(const char *digits, size_t n, size_t start, sg_b64_fn fn,
+		   void *payload, struct sg_buf *err)
+{
+	unsigned char head[48], *dec;
+	size_t dlen;
+	int ret = 0;
+
+	/* most long runs are icons: look at the head before decoding */
+	if (!looks_textual(head, b64_decode(digits, 64 < n ? 64 : n, head)))
+		return 0;
+	dec = sg_malloc(n);
+	dlen = b64_decode(digits, n, dec);
+	if (looks_textual(dec, dlen))
+		ret = fn(start, (const char *)dec, dlen, payload, err);
+	free(dec);
+	return ret;
+}
+
 int sg_content_base64(const char *text, size_t len, sg_b64_fn fn,
 		      void *payload, struct sg_buf *err)
 {
+	struct sg_buf joined = SG_BUF_INIT((size_t)-1 / 2);
 	size_t i = 0;
 	int ret = 0;
 
 	while (i < len && ret == 0) {
-		size_t start, n;
-		unsigned char head[48];
+		size_t start, n, next;
 
 		while (i < len && b64_value((unsigned char)text[i]) < 0)
 			i++;
@@ -134,110 +267,106 @@ int sg_content_base64(const char *text, size_t len, sg_b64_fn fn,
 		while (i < len && b64_value((unsigned char)text[i]) >= 0)
 			i++;
 		n = i - start;
-		if (n < 32)
+		next = wrapped_next(text, len, i, n);
+		if (!next) {
+			if (n >= 32)
+				ret = b64_run(text + start, n, start, fn,
+					      payload, err);
 			continue;
-		/* most long runs are icons: look at the head before decoding */
-		if (!looks_textual(head, b64_decode(text + start, 64 < n ? 64
-						    : n, head)))
-			continue;
-		{
-			unsigned char *dec = sg_malloc(n);
-			size_t dlen = b64_decode(text + start, n, dec);
-
-			if (looks_textual(dec, dlen))
-				ret = fn(start, (const char *)dec, dlen,
-					 payload, err);
-			free(dec);
 		}
+		/* wrapped: join the lines, then decode them as one run */
+		sg_buf_reset(&joined);
+		sg_buf_add(&joined, text + start, n);
+		while (next) {
+			size_t seg = next;
+
+			i = next;
+			while (i < len && b64_value((unsigned char)text[i]) >= 0)
+				i++;
+			sg_buf_add(&joined, text + seg, i - seg);
+			next = wrapped_next(text, len, i, i - seg);
+		}
+		if (joined.len >= 32)
+			ret = b64_run(joined.buf, joined.len, start, fn,
+				      payload, err);
 	}
+	sg_buf_release(&joined);
 	return ret;
 }
 
-int sg_content_zip(const char *data, size_t len,
-		   const struct sg_zip_limits *lim, size_t *total,
-		   sg_zip_fn fn, void *payload, struct sg_buf *err)
+/* The value of 4 hex digits at p (p+4 <= end), or -1. */
+static long hex4(const char *p)
 {
-	zip_error_t zerr;
-	zip_source_t *src;
-	zip_t *za;
-	zip_int64_t n;
-	int ret = 0;
+	long v = 0;
 
-	zip_error_init(&zerr);
-	src = zip_source_buffer_create(data, len, 0, &zerr);
-	if (!src || !(za = zip_open_from_source(src, ZIP_RDONLY, &zerr))) {
-		ret = sg_error(err, SG_ELIMIT, "cannot open the archive: %s",
-			       zip_error_strerror(&zerr));
-		if (src)
-			zip_source_free(src);
-		zip_error_fini(&zerr);
-		return ret;
+	for (int k = 0; k < 4; k++) {
+		int c = (unsigned char)p[k], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v << 4 | d;
 	}
-	n = zip_get_num_entries(za, 0);
-	if (n < 0 || (size_t)n > lim->max_entries)
-		ret = sg_error(err, SG_ELIMIT, "the archive has %lld entries, "
-			       "more than the limit of %zu (a zip bomb?)",
-			       (long long)n, lim->max_entries);
-	for (zip_int64_t i = 0; ret == 0 && i < n; i++) {
-		zip_stat_t st;
-		zip_file_t *zf;
-		char *buf;
-		size_t got = 0, cap;
+	return v;
+}
 
-		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 ||
-		    !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE)) {
-			ret = sg_error(err, SG_ELIMIT, "cannot read entry %lld "
-				       "of the archive", (long long)i);
-			break;
-		}
-		if (st.name[0] && st.name[strlen(st.name) - 1] == '/')
-			continue;	/* a directory */
-		if (st.size > lim->max_total - *total ||
-		    ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size &&
-		     st.size / st.comp_size > lim->max_ratio)) {
-			ret = sg_error(err, SG_ELIMIT, "archive entry '%s' "
-				       "inflates to %llu bytes (ratio or total "
-				       "above the limits: a zip bomb?)",
-				       st.name, (unsigned long long)st.size);
-			break;
-		}
-		zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
-		if (!zf) {
-			ret = sg_error(err, SG_ELIMIT, "cannot open archive "
-				       "entry '%s': %s", st.name,
-				       zip_strerror(za));
-			break;
-		}
-		/* never trust the declared size: read at most one byte more */
-		cap = (size_t)st.size + 1;
-		buf = sg_malloc(cap);
-		for (;;) {
-			zip_int64_t r = zip_fread(zf, buf + got, cap - got);
+/* Whether `text` has a \uXXXX or \/ escape (a `\\` pair is skipped). */
+static int has_json_escape(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
 
-			if (r < 0) {
-				ret = sg_error(err, SG_ELIMIT, "cannot inflate "
-					       "archive entry '%s': %s",
-					       st.name, zip_file_strerror(zf));
-				break;
-			}
-			if (r == 0)
-				break;
-			got += (size_t)r;
-			if (got == cap) {
-				ret = sg_error(err, SG_ELIMIT, "archive entry "
-					       "'%s' is larger than it "
-					       "declares", st.name);
-				break;
-			}
-		}
-		zip_fclose(zf);
-		if (ret == 0) {
-			*total += got;
-			ret = fn(st.name, buf, got, payload, err);
-		}
-		free(buf);
+	while (p + 1 < end && (p = memchr(p, '\\', (size_t)(end - p - 1)))) {
+		if (p[1] == 'u' || p[1] == '/')
+			return 1;
+		p += 2;
 	}
-	zip_discard(za);
-	zip_error_fini(&zerr);
-	return ret;
+	return 0;
+}
+
+int sg_content_json_view(const char *text, size_t len, struct sg_buf *out)
+{
+	const char *p = text, *end = text + len;
+
+	if (!has_json_escape(text, len))
+		return 0;
+	sg_buf_reset(out);
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		long u, lo;
+
+		if (!bs) {
+			sg_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		sg_buf_add(out, p, (size_t)(bs - p));
+		p = bs;
+		if (p + 1 < end && (p[1] == '/' || p[1] == '"')) {
+			sg_buf_addch(out, p[1]);
+			p += 2;
+		} else if (p + 6 <= end && p[1] == 'u' &&
+			   (u = hex4(p + 2)) >= 0x20) {
+			p += 6;
+			/* a surrogate pair: \uD83D\uDE00 */
+			if (u >= 0xd800 && u < 0xdc00 && p + 6 <= end &&
+			    p[0] == '\\' && p[1] == 'u' &&
+			    (lo = hex4(p + 2)) >= 0xdc00 && lo < 0xe000) {
+				u = 0x10000 + ((u - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				p += 6;
+			}
+			sg_buf_add_utf8(out, (unsigned)u);
+		} else {
+			/* other escapes (\n, \\, controls) stay: lines stay */
+			size_t n = p + 1 < end ? 2 : 1;
+
+			sg_buf_add(out, p, n);
+			p += n;
+		}
+	}
+	return 1;
 }

@@ -34,6 +34,16 @@
 #define SG_ZIP_MAX_TOTAL	(512u * 1024 * 1024)
 #define SG_ZIP_MAX_RATIO	200
 #define SG_ZIP_MAX_DEPTH	4
+/* Below this many inflated bytes the ratio is not checked (tiny files). */
+#define SG_INFLATE_RATIO_FLOOR	(1024u * 1024)
+/* Printable run of a binary scanned as a string (strings(1) uses 4). */
+#define SG_STRINGS_MIN		8
+/* UTF-16 without a BOM is only guessed from this many characters on. */
+#define SG_UTF16_MIN_PAIRS	4
+/* A base64 line this long (and a multiple of 4) may wrap onto the next. */
+#define SG_B64_MIN_WRAP		40
+/* File and entry names shorter than this are not run through the rules. */
+#define SG_MIN_NAME_SCAN	8
 /* libgit2's pack mappings and object cache: peak memory of a hook. */
 #define SG_MWINDOW_MAPPED_LIMIT	(16u * 1024 * 1024)
 /* libgit2 maps 1 GB windows by default: one window would hold a pack */

@@ -574,7 +574,7 @@ const char *sg_rules_credential_file(const struct sg_rules *rules,
 
 	base = base ? base + 1 : path;
 	for (size_t i = 0; i < rules->files.nr; i++)
-		if (fnmatch(rules->files.v[i], base, 0) == 0)
+		if (fnmatch(rules->files.v[i], base, FNM_CASEFOLD) == 0)
 			return rules->files.v[i];
 	return NULL;
 }

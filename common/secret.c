@@ -145,6 +145,9 @@ struct hit_ctx {
 	/* spans already reported in this text: one value, one finding */
 	size_t (*spans)[2];
 	size_t spans_nr, spans_alloc;
+	const char *how;		/* " (base64-encoded)"...; or "" */
+	struct sg_strlist *fps;		/* fingerprints reported, or NULL */
+	const struct sg_strlist *skip;	/* fingerprints not to report again */
 };
 
 /* Whether [start, end) overlaps a value already reported. */
@@ -188,6 +191,21 @@ static int legacy(struct sg_scan *s, const char *path, const char *fp,
 	return sg_strlist_has(&s->old_found, fp);
 }
 
+/* `path` with the value redacted where it holds it (a token as a name). */
+static void shown_path(struct sg_buf *out, const char *path, const char *v,
+		       size_t len)
+{
+	const char *at = len ? memmem(path, strlen(path), v, len) : NULL;
+
+	if (!at) {
+		sg_buf_adds(out, path);
+		return;
+	}
+	sg_buf_add(out, path, (size_t)(at - path));
+	sg_redact(out, v, len);
+	shown_path(out, at + len, v, len);
+}
+
 static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		  size_t len, size_t start, size_t end, void *payload,
 		  struct sg_buf *err)
@@ -205,19 +223,23 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	/* rules run specific first, generic last: keep the specific one */
 	if (seen_span(h, start, end))
 		return 0;
+	sg_fingerprint(fp, rule->id, text + start, end - start);
 	if (s->collect) {
-		sg_fingerprint(fp, rule->id, text + start, end - start);
 		sg_strlist_add(s->collect, fp);
 		return 0;
 	}
+	/* a second view of the same text: what the first found is known */
+	if (h->skip && sg_strlist_has(h->skip, fp))
+		return 0;
+	if (h->fps)
+		sg_strlist_add(h->fps, fp);
 	if (h->outer_text)
 		position(h->outer_text, h->run_start, &line, &col);
 	else
 		position(text, start, &line, &col);
 	sg_buf_addf(&rule_id, "secret.%s", rule->id);
-	sg_fingerprint(fp, rule->id, text + start, end - start);
 	sg_buf_addf(&msg, "%s%s: ", rule->description,
-		    h->outer_text ? " (base64-encoded)" : "");
+		    h->outer_text ? " (base64-encoded)" : h->how ? h->how : "");
 	sg_redact(&msg, text + start, end - start);
 	sg_buf_addf(&msg, ", fingerprint %.16s", fp);
 	a = allowed(s, h->path, fp, text + start, end - start);
@@ -238,7 +260,9 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		f = sg_report_add(s->report, SG_SEV_ERROR, rule_id.buf, s->ref,
 				  s->commit, fix_text, "%s", msg.buf);
 	}
-	sg_finding_set_path(f, h->path, line, col);
+	sg_buf_reset(&rule_id);		/* copied by sg_report_add */
+	shown_path(&rule_id, h->path, text + start, end - start);
+	sg_finding_set_path(f, rule_id.buf, line, col);
 	memcpy(f->fingerprint, fp, sizeof(fp));
 	sg_buf_reset(&msg);
 	sg_redact(&msg, text + start, end - start);
@@ -258,15 +282,61 @@ static int on_base64(size_t run_start, const char *decoded, size_t len,
 			 ? h->outer_text : NULL, run_start, err);
 }
 
+/* A deadline or match limit is a finding that refuses; else `ret`. */
+static int scan_failed(struct sg_scan *s, const char *path, int ret,
+		       struct sg_buf *err)
+{
+	if (ret == SG_EDEADLINE) {
+		out_of_time(s, path, "inside");
+		return 0;
+	}
+	if (ret == SG_ELIMIT) {
+		stop(s, path, "secret.match-limit", "split the file, or ask an "
+		     "admin to look at the rule that hit its limit",
+		     err->buf);
+		return 0;
+	}
+	return ret == STOP ? 0 : ret;
+}
+
+/*
+ * JSON escapes hide a value from the rules (a SAS URL's `&` written as
+ * \u0026): scan the unescaped view too, reporting only what the text
+ * itself did not already show.
+ */
+static int scan_json_view(struct sg_scan *s, const char *path,
+			  const char *text, size_t len,
+			  const struct sg_strlist *found, struct sg_buf *err)
+{
+	struct sg_buf view = SG_BUF_INIT((size_t)-1 / 2);
+	struct hit_ctx h = { s, path, NULL, 0, NULL, 0, 0, " (JSON-escaped)",
+			     NULL, found };
+	int ret = 0;
+
+	if (sg_content_json_view(text, len, &view)) {
+		ret = sg_rules_scan(s->rules, view.buf, view.len, &s->deadline,
+				    on_hit, &h, err);
+		ret = scan_failed(s, path, ret, err);
+	}
+	free(h.spans);
+	sg_buf_release(&view);
+	return ret;
+}
+
 static int scan_text(struct sg_scan *s, const char *path, const char *text,
 		     size_t len, const char *outer, size_t run_start,
 		     struct sg_buf *err)
 {
-	struct hit_ctx h = { s, path, outer, run_start, NULL, 0, 0 };
+	struct sg_strlist found = { 0 };
+	struct hit_ctx h = { s, path, outer, run_start, NULL, 0, 0, NULL,
+			     outer ? NULL : &found, NULL };
 	int ret = sg_rules_scan(s->rules, text, len, &s->deadline, on_hit, &h,
 				err);
 
 	free(h.spans);
+	if (ret == 0 && !outer)
+		ret = scan_json_view(s, path, text, len, &found, err);
+	sg_strlist_release(&found);
 	if (ret == SG_EDEADLINE) {
 		out_of_time(s, path, "inside");
 		return 0;
@@ -296,6 +366,25 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 			 const char *data, size_t len, int depth,
 			 struct sg_buf *err);
 
+/* A file or entry name is text too: a token used as a name is found. */
+static int scan_name(struct sg_scan *s, const char *path, const char *name,
+		     struct sg_buf *err)
+{
+	struct sg_buf what = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const char *saved = s->old_text;
+	size_t n = strlen(name);
+	int ret;
+
+	if (n < SG_MIN_NAME_SCAN)
+		return 0;
+	sg_buf_addf(&what, "%s (file name)", path);
+	s->old_text = NULL;
+	ret = scan_text(s, what.buf, name, n, NULL, 0, err);
+	s->old_text = saved;
+	sg_buf_release(&what);
+	return ret;
+}
+
 static int on_zip_entry(const char *name, const char *data, size_t len,
 			void *payload, struct sg_buf *err)
 {
@@ -305,8 +394,54 @@ static int on_zip_entry(const char *name, const char *data, size_t len,
 
 	sg_buf_addf(&path, "%s!%s", z->outer, name);
 	sg_scan_file_name(z->s, path.buf);
-	ret = scan_bytes_at(z->s, path.buf, data, len, z->depth + 1, err);
+	ret = scan_name(z->s, path.buf, name, err);
+	if (ret == 0)
+		ret = scan_bytes_at(z->s, path.buf, data, len, z->depth + 1,
+				    err);
 	sg_buf_release(&path);
+	return ret;
+}
+
+/* gzip's one stream: the same file, one level down (often a tar) */
+static int on_inflated(const char *name, const char *data, size_t len,
+		       void *payload, struct sg_buf *err)
+{
+	struct zip_ctx *z = payload;
+
+	(void)name;
+	return scan_bytes_at(z->s, z->outer, data, len, z->depth + 1, err);
+}
+
+/* An archive's entries, or a finding that refuses it as unscannable. */
+static int scan_archive(struct sg_scan *s, const char *path, const char *data,
+			size_t len, enum sg_archive kind, int depth,
+			struct sg_buf *err)
+{
+	struct zip_ctx z = { s, path, depth };
+	struct sg_zip_limits lim = { SG_ZIP_MAX_ENTRIES, SG_ZIP_MAX_TOTAL,
+				     SG_ZIP_MAX_RATIO, SG_ZIP_MAX_DEPTH };
+	int ret;
+
+	if (depth >= SG_ZIP_MAX_DEPTH) {
+		stop(s, path, "secret.archive", "do not nest archives "
+		     "this deep", "archives nested deeper than the "
+		     "limit cannot be scanned, so they are refused");
+		return 0;
+	}
+	if (kind == SG_ARCHIVE_GZIP)
+		ret = sg_content_gzip(data, len, &lim, &s->zip_total,
+				      on_inflated, &z, err);
+	else if (kind == SG_ARCHIVE_TAR)
+		ret = sg_content_tar(data, len, &lim, on_zip_entry, &z, err);
+	else
+		ret = sg_content_zip(data, len, &lim, &s->zip_total,
+				     on_zip_entry, &z, err);
+	if (ret == SG_ELIMIT) {
+		stop(s, path, "secret.archive", "commit the unpacked "
+		     "solution instead of the archive, or ask an admin",
+		     err->buf);
+		ret = 0;
+	}
 	return ret;
 }
 
@@ -315,6 +450,7 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 			 struct sg_buf *err)
 {
 	struct sg_buf conv = SG_BUF_INIT((size_t)-1 / 2);
+	enum sg_archive kind = sg_content_archive(data, len);
 	const char *text;
 	size_t tlen;
 	int ret = 0;
@@ -325,34 +461,17 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 		out_of_time(s, path, "before");
 		return 0;
 	}
-	if (sg_content_is_zip(data, len)) {
-		struct zip_ctx z = { s, path, depth };
-		struct sg_zip_limits lim = { SG_ZIP_MAX_ENTRIES,
-					     SG_ZIP_MAX_TOTAL,
-					     SG_ZIP_MAX_RATIO,
-					     SG_ZIP_MAX_DEPTH };
-
-		if (depth >= SG_ZIP_MAX_DEPTH) {
-			stop(s, path, "secret.archive", "do not nest archives "
-			     "this deep", "archives nested deeper than the "
-			     "limit cannot be scanned, so they are refused");
-			return 0;
-		}
-		ret = sg_content_zip(data, len, &lim, &s->zip_total,
-				     on_zip_entry, &z, err);
-		if (ret == SG_ELIMIT) {
-			stop(s, path, "secret.archive", "commit the unpacked "
-			     "solution instead of the archive, or ask an admin",
-			     err->buf);
-			ret = 0;
-		}
-		return ret;
+	if (kind == SG_ARCHIVE_NONE && sg_content_zip_inside(data, len))
+		kind = SG_ARCHIVE_ZIP;	/* a self-extractor's stub first */
+	if (kind != SG_ARCHIVE_NONE)
+		return scan_archive(s, path, data, len, kind, depth, err);
+	if (sg_content_text(data, len, &conv, &text, &tlen)) {
+		ret = scan_text(s, path, text, tlen, NULL, 0, err);
+	} else {
+		/* a binary: its printable strings, never skipped unread */
+		sg_content_strings(data, len, &conv);
+		ret = scan_text(s, path, conv.buf, conv.len, NULL, 0, err);
 	}
-	if (!sg_content_text(data, len, &conv, &text, &tlen)) {
-		sg_buf_release(&conv);
-		return 0;	/* binary, and not an archive */
-	}
-	ret = scan_text(s, path, text, tlen, NULL, 0, err);
 	sg_buf_release(&conv);
 	return ret;
 }
@@ -427,6 +546,7 @@ struct gate {
 	const struct sg_scan *config;	/* read-only: what workers copy */
 	struct sg_scan main;		/* the main thread's, for messages */
 	struct sg_oidset seen;		/* objects examined (or queued) */
+	struct sg_oidset named;		/* trees whose names were checked */
 	/* the queue: jobs[next..nr) wait; guarded by `lock` */
 	struct job **jobs;
 	size_t nr, alloc, next;
@@ -517,17 +637,105 @@ static int scan_raw_object(struct sg_scan *s, git_repository *repo,
 	return ret;
 }
 
+/*
+ * The names a new tree brings: every entry that the same tree of the
+ * first parent did not have under that name (a new file, or a rename,
+ * where the blob is old but the name is new) is scanned as text, and
+ * every new or changed entry is checked as a credential file name.
+ * Trees the server had bring no new names.
+ */
+static int scan_tree_names(struct gate *g, git_tree *tree, git_tree *old,
+			   struct sg_buf *path, struct sg_buf *err)
+{
+	git_repository *repo = g->ctx->push->repo;
+	size_t n = git_tree_entrycount(tree), base = path->len;
+	int ret = 0;
+
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		const git_tree_entry *was = old ? git_tree_entry_byname(old,
+								  name) : NULL;
+		const git_oid *id = git_tree_entry_id(e);
+		git_tree *sub = NULL, *oldsub = NULL;
+
+		if (was && git_oid_equal(git_tree_entry_id(was), id))
+			continue;
+		path->len = base;
+		path->buf[base] = '\0';
+		sg_buf_adds(path, name);
+		sg_scan_file_name(&g->main, path->buf);
+		if (!was)
+			ret = scan_name(&g->main, path->buf, name, err);
+		/* deeper than any checkout: the walk refuses the path */
+		if (ret || git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+		    path->len > SG_MAX_PATH_BYTES ||
+		    sg_push_on_server(g->ctx->push, id) ||
+		    !sg_oidset_insert(&g->named, id))
+			continue;
+		sg_buf_addch(path, '/');
+		if (git_tree_lookup(&sub, repo, id) < 0)
+			return sg_git_error(err, "cannot read a pushed tree");
+		if (was && git_tree_entry_type(was) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&oldsub, repo, git_tree_entry_id(was)) < 0) {
+			git_tree_free(sub);
+			return sg_git_error(err, "cannot read a tree");
+		}
+		ret = scan_tree_names(g, sub, oldsub, path, err);
+		git_tree_free(oldsub);
+		git_tree_free(sub);
+	}
+	path->len = base;
+	path->buf[base] = '\0';
+	return ret;
+}
+
+/* The names of tree `id` (new to the server), under `prefix`. */
+static int scan_names(struct gate *g, const git_oid *id, const git_oid *old_id,
+		      const char *prefix, struct sg_buf *err)
+{
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	git_repository *repo = g->ctx->push->repo;
+	git_tree *tree = NULL, *old = NULL;
+	int ret = 0;
+
+	if (sg_push_on_server(g->ctx->push, id) ||
+	    !sg_oidset_insert(&g->named, id))
+		return 0;
+	if (git_tree_lookup(&tree, repo, id) < 0)
+		return sg_git_error(err, "cannot read a pushed tree");
+	/* a missing old tree (refused elsewhere): every name is new */
+	if (old_id && git_tree_lookup(&old, repo, old_id) < 0)
+		old = NULL;
+	sg_buf_adds(&path, prefix);
+	ret = scan_tree_names(g, tree, old, &path, err);
+	sg_buf_release(&path);
+	git_tree_free(old);
+	git_tree_free(tree);
+	return ret;
+}
+
 static int on_commit(git_commit *c, void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
 	const git_oid *id = git_commit_id(c);
+	git_commit *parent = NULL;
+	int ret;
 
 	sg_oidset_insert(&g->seen, id);
 	/* the walk calls this before the commit's blobs: they share its ref */
 	g->main.commit = id;
 	g->main.ref = ref_of(g->ctx, id);
-	return scan_raw_object(&g->main, g->ctx->push->repo, id,
-			       "(commit message)", err);
+	ret = scan_raw_object(&g->main, g->ctx->push->repo, id,
+			      "(commit message)", err);
+	if (ret == 0 && git_commit_parentcount(c) > 0 &&
+	    git_commit_parent(&parent, c, 0) < 0)
+		parent = NULL;
+	if (ret == 0)
+		ret = scan_names(g, git_commit_tree_id(c), parent ?
+				 git_commit_tree_id(parent) : NULL, "", err);
+	git_commit_free(parent);
+	return ret;
 }
 
 static void queue(struct gate *g, struct job *j)
@@ -582,7 +790,8 @@ int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
 	s->zip_total = 0;
 	s->old_text = NULL;
 	s->old_len = 0;
-	sg_scan_file_name(s, path);
+	if (!s->names_scanned)
+		sg_scan_file_name(s, path);
 	/* the size first, from the header: never inflate an oversized blob */
 	if (git_repository_odb(&odb, repo) < 0 ||
 	    git_odb_read_header(&size, &type, odb, id) < 0) {
@@ -744,6 +953,7 @@ static int examine(struct gate *g, const git_oid *id, git_object_t type,
 		   struct sg_buf *err)
 {
 	char hex[SG_OID_SHOWN + 1], where[64];
+	int ret;
 
 	if (sg_oidset_contains(&g->seen, id))
 		return 0;
@@ -761,8 +971,10 @@ static int examine(struct gate *g, const git_oid *id, git_object_t type,
 				       "(tag message)", err);
 	case GIT_OBJECT_TREE:
 		snprintf(where, sizeof(where), "(tree %s)/", hex);
-		return sg_push_walk_tree(g->ctx->push, &g->seen, id, where,
-					 NULL, on_blob, g, err);
+		ret = scan_names(g, id, NULL, where, err);
+		return ret ? ret : sg_push_walk_tree(g->ctx->push, &g->seen, id,
+						     where, NULL, on_blob, g,
+						     err);
 	case GIT_OBJECT_BLOB:
 		snprintf(where, sizeof(where), "(blob %s, in no pushed tree)",
 			 hex);
@@ -870,6 +1082,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	config.pol = pol;
 	config.ref = "";
 	config.max_blob = pol->secrets_max_blob;
+	config.names_scanned = 1;	/* by the walk of new trees' names */
 	config.shared_findings = &g.findings;
 	config.shared_stop = &g.stop;
 	set_deadline(&config.deadline, pol->secrets_deadline_ms);
@@ -895,6 +1108,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	}
 	free(g.jobs);
 	sg_oidset_release(&g.seen);
+	sg_oidset_release(&g.named);
 	pthread_cond_destroy(&g.more);
 	pthread_mutex_destroy(&g.lock);
 	sg_rules_free(rules);

@@ -37,6 +37,8 @@ struct sg_scan {
 	size_t nr_findings;		/* counted when scanning alone */
 	int stopped;			/* a deadline or finding limit hit */
 	size_t zip_total;
+	/* file names are checked by the gate's walk of new trees instead */
+	int names_scanned;
 	/* shared by worker threads; NULL when scanning alone */
 	_Atomic size_t *shared_findings;
 	_Atomic int *shared_stop;

@@ -241,7 +241,7 @@ audit_cli() {
 	local log="$OUT/audit-100k.log" cmd
 	if [ ! -f "$log" ]; then
 		cc -O2 -std=c17 -D_GNU_SOURCE -o "$OUT/auditgen" "$TOP/tests/bench/auditgen.c" \
-			"$TOP/build/bench/libstagegate.a" $(pkg-config --libs libgit2 libpcre2-8 yaml-0.1 libcrypto libzip) -lm || return
+			"$TOP/build/bench/libstagegate.a" $(pkg-config --libs libgit2 libpcre2-8 yaml-0.1 libcrypto libzip zlib) -lm || return
 		"$OUT/auditgen" "$log" 100000 || return
 	fi
 	for cmd in "list" "verify" "export --format json" "export --format csv" "stats"; do
