@@ -246,7 +246,8 @@ static size_t match_se(const char *p, const char *end)
 		skip = 2;
 	if (!all_digits(p + skip, end, 6) || end - p < (long)(11 + skip) ||
 	    (p[6 + skip] != '-' && p[6 + skip] != '+') ||
-	    !all_digits(p + 7 + skip, end, 4) || !ends_token(p + 11 + skip, end))
+	    !all_digits(p + 7 + skip, end, 4) ||
+	    !ends_token(p + 11 + skip, end))
 		return 0;
 	day = num(p + skip + 4, 2);
 	if (day > 60)		/* samordningsnummer */
@@ -705,7 +706,9 @@ int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 	const struct sg_policy *pol = ctx->pol;
 	struct sg_push *push = ctx->push;
 	struct sg_oidset seen = SG_OIDSET_INIT;
-	struct gate g = { ctx, r, NULL, { &pol->data_domains, pol->data_phones } };
+	struct gate g = {
+		ctx, r, NULL, { &pol->data_domains, pol->data_phones }
+	};
 	int *saved, any = 0, ret;
 
 	if (!pol->data_refs.nr || !pol->data_paths.nr)
