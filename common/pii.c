@@ -168,8 +168,12 @@ static int all_digits(const char *p, const char *end, size_t n)
 	return 1;
 }
 
+/* A token ends at a character other than a letter or a digit, but a
+ * dash before one joins on (GUIDs: 00001010-0000-4000-...). */
 static int ends_token(const char *p, const char *end)
 {
+	if (p < end && *p == '-' && p + 1 < end && is_alnum(p[1]))
+		return 0;
 	return p >= end || !is_alnum(*p);
 }
 
@@ -381,7 +385,8 @@ static int scan_tokens(const char *text, size_t len,
 		char d[21];
 		size_t m, n;
 
-		if (p > text && is_alnum(p[-1])) {
+		if ((p > text && is_alnum(p[-1])) ||
+		    (p - text >= 2 && p[-1] == '-' && is_alnum(p[-2]))) {
 			p++;
 			continue;
 		}
