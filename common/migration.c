@@ -709,8 +709,8 @@ static int verdict(struct gate *g, git_commit *tip, git_tree *tree,
 		sg_buf_addf(&fix, "add a migration plan to the release "
 			    "(format: README, \"Migration plans\") that lists "
 			    "these changes, and name it in a '%s: "
-			    "migrations/<ticket>.yaml' trailer on the promotion "
-			    "commit", key);
+			    "migrations/<ticket>.yaml' trailer on the "
+			    "promotion commit", key);
 		sg_report_add(g->r, SG_SEV_ERROR, "migration.missing",
 			      g->u->ref, &g->u->new_commit, fix.buf,
 			      "%zu destructive schema change%s and no '%s:' "

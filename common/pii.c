@@ -168,8 +168,12 @@ static int all_digits(const char *p, const char *end, size_t n)
 	return 1;
 }
 
+/* A token ends at a character other than a letter or a digit, but a
+ * dash before one joins on (GUIDs: 00001010-0000-4000-...). */
 static int ends_token(const char *p, const char *end)
 {
+	if (p < end && *p == '-' && p + 1 < end && is_alnum(p[1]))
+		return 0;
 	return p >= end || !is_alnum(*p);
 }
 
@@ -246,7 +250,8 @@ static size_t match_se(const char *p, const char *end)
 		skip = 2;
 	if (!all_digits(p + skip, end, 6) || end - p < (long)(11 + skip) ||
 	    (p[6 + skip] != '-' && p[6 + skip] != '+') ||
-	    !all_digits(p + 7 + skip, end, 4) || !ends_token(p + 11 + skip, end))
+	    !all_digits(p + 7 + skip, end, 4) ||
+	    !ends_token(p + 11 + skip, end))
 		return 0;
 	day = num(p + skip + 4, 2);
 	if (day > 60)		/* samordningsnummer */
@@ -380,7 +385,8 @@ static int scan_tokens(const char *text, size_t len,
 		char d[21];
 		size_t m, n;
 
-		if (p > text && is_alnum(p[-1])) {
+		if ((p > text && is_alnum(p[-1])) ||
+		    (p - text >= 2 && p[-1] == '-' && is_alnum(p[-2]))) {
 			p++;
 			continue;
 		}
@@ -705,7 +711,9 @@ int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 	const struct sg_policy *pol = ctx->pol;
 	struct sg_push *push = ctx->push;
 	struct sg_oidset seen = SG_OIDSET_INIT;
-	struct gate g = { ctx, r, NULL, { &pol->data_domains, pol->data_phones } };
+	struct gate g = {
+		ctx, r, NULL, { &pol->data_domains, pol->data_phones }
+	};
 	int *saved, any = 0, ret;
 
 	if (!pol->data_refs.nr || !pol->data_paths.nr)

@@ -62,7 +62,8 @@ static int pp_wants(const char *path)
 {
 	const char *base = base_name(path);
 
-	if (!strcmp(base, "Entity.xml") || !strcmp(base, "Customizations.xml") ||
+	if (!strcmp(base, "Entity.xml") ||
+	    !strcmp(base, "Customizations.xml") ||
 	    !strcmp(base, "customizations.xml"))
 		return 1;
 	/* Other/Relationships/<table>.xml, OptionSets/<name>.xml */
@@ -107,7 +108,8 @@ static void open_tag(struct pp *pp)
 		pp->entity_depth = pp->depth;
 		/* a system table the solution only refers to */
 		if (!attr(pp, "unmodified", &um, &um_len) || *um != '1')
-			sg_schema_add(pp->out, SG_SCHEMA_TABLE, v, len, NULL, 0);
+			sg_schema_add(pp->out, SG_SCHEMA_TABLE, v, len, NULL,
+				      0);
 	} else if (sg_xml_is(x, "attribute") && pp->table.len &&
 		   pp->col == NONE && attr(pp, "PhysicalName", &v, &len)) {
 		sg_schema_add(pp->out, SG_SCHEMA_COLUMN, pp->table.buf,
@@ -171,14 +173,16 @@ static void text(struct pp *pp)
 		} else if (TOP_IS("MaxLength") && len && len < 12) {
 			it->length = strtol(s, NULL, 10);
 		} else if (TOP_IS("RequiredLevel")) {
-			it->required = (len == 8 && !memcmp(s, "required", 8)) ||
+			it->required =
+				(len == 8 && !memcmp(s, "required", 8)) ||
 				(len == 14 && !memcmp(s, "systemrequired", 14));
 		} else if (TOP_IS("OptionSetName") && len) {
 			free(it->choice_set);
 			it->choice_set = sg_malloc(len + 1);
 			memcpy(it->choice_set, s, len);
 			it->choice_set[len] = '\0';
-		} else if (TOP_IS("DefaultValue") || TOP_IS("AppDefaultValue")) {
+		} else if (TOP_IS("DefaultValue") ||
+			   TOP_IS("AppDefaultValue")) {
 			it->has_default |= is_default(s, len);
 		}
 	} else if (pp->rel != NONE && pp->depth == pp->rel_depth + 1 &&

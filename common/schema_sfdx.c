@@ -32,7 +32,8 @@ static enum sfdx_file classify(const char *path, const char **obj,
 
 	base = base ? base + 1 : path;
 	blen = strlen(base);
-	if (blen > 24 && !strcmp(base + blen - 24, ".globalValueSet-meta.xml")) {
+	if (blen > 24 &&
+	    !strcmp(base + blen - 24, ".globalValueSet-meta.xml")) {
 		*obj = SG_SCHEMA_SFDX_GLOBAL;
 		*obj_len = strlen(SG_SCHEMA_SFDX_GLOBAL);
 		*name = base;

@@ -131,7 +131,7 @@ int sg_xml_next(struct sg_xml *x)
 			continue;
 		}
 		if (x->end - x->p >= 2 && (x->p[1] == '?' || x->p[1] == '!')) {
-			/* prolog, processing instruction, DOCTYPE: no content */
+			/* prolog, processing instruction, DOCTYPE */
 			if (skip_past(x, ">") < 0)
 				return SG_ERROR;
 			continue;

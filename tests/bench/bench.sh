@@ -198,7 +198,8 @@ promotion() { # a governed prod promotion: approvals and a test tag
 # hook, with the two gates on (default policy, migration on dev too) and
 # with their sections taken out of the policy.
 data_gates() {
-	local src="$OUT/large.git" data="$OUT/large-data.git" mode i runs=3
+	local src="$OUT/large.git" data="$OUT/large-data.git" mode i
+	local runs=${BENCH_DATA_RUNS:-3}
 	[ -d "$src" ] || src=$(source_repo large 2000 10 500)
 	if [ ! -d "$data" ]; then
 		git clone -q --bare "$src" "$data"

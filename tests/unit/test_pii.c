@@ -63,6 +63,8 @@ static const struct { const char *text, *want; int phones; } cases[] = {
 	{ "+44 20 7946 0123", "", 1 },		/* Ofcom drama range */
 	{ "+1234", "", 1 },			/* too short */
 	{ "a@gmail.com;4556737586899855;DE89370400440532013000", "ECI", 0 },
+	{ "00001010-0000-4000-8000-000000001010", "", 0 },	/* GUID */
+	{ "a-811218-9876", "", 0 },		/* inside a dashed name */
 	{ "", "", 0 },
 };
 
