@@ -9,8 +9,10 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "error.h"
@@ -270,12 +272,35 @@ static int compile(struct sg_regex **out, const struct sg_ynode *n,
 	return ret;
 }
 
+static int parse_bool(int *out, const struct sg_ynode *n, const char *file,
+		      struct sg_buf *err)
+{
+	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "true"))
+		*out = 1;
+	else if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "false"))
+		*out = 0;
+	else
+		return fail_at(err, file, n, "expected true or false");
+	return 0;
+}
+
+static int parse_judge(enum sg_judge *out, const struct sg_ynode *n,
+		       const char *file, struct sg_buf *err)
+{
+	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "sas"))
+		*out = SG_JUDGE_SAS;
+	else
+		return fail_at(err, file, n, "'judge' is 'sas' (the only "
+			       "judgement there is)");
+	return 0;
+}
+
 static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		     const char *file, struct sg_buf *err)
 {
 	static const char *const keys[] = {
 		"id", "description", "pattern", "group", "keywords",
-		"entropy", "allow", "generic", NULL
+		"entropy", "allow", "allow-context", "generic", "judge", NULL
 	};
 	struct sg_secret_rule *r;
 	const struct sg_ynode *v;
@@ -324,8 +349,14 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 	}
 	if ((v = get(n, "allow")) && compile(&r->allow, v, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "generic")))
-		r->generic = v->value && !strcmp(v->value, "true");
+	if ((v = get(n, "allow-context")) &&
+	    compile(&r->allow_context, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "generic")) &&
+	    parse_bool(&r->generic, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "judge")) && parse_judge(&r->judge, v, file, err) < 0)
+		return SG_ERROR;
 	if ((v = get(n, "keywords"))) {
 		if (v->kind != SG_Y_SEQ)
 			return fail_at(err, file, v, "'keywords' is a list");
@@ -407,6 +438,7 @@ void sg_rules_free(struct sg_rules *rules)
 		free(r->description);
 		sg_regex_free(r->re);
 		sg_regex_free(r->allow);
+		sg_regex_free(r->allow_context);
 		sg_strlist_release(&r->keywords);
 	}
 	free(rules->v);
@@ -504,6 +536,22 @@ static int overlaps(const struct exempt_spans *x, size_t s, size_t e)
 	return 0;
 }
 
+/*
+ * Whether the rule's allow-context matches the text before the secret
+ * (its line, at most SG_RULE_CONTEXT bytes back) through the secret's
+ * end: the key a value is given to, which the match may not include.
+ */
+static int context_allows(const struct sg_secret_rule *r, const char *text,
+			  size_t s, size_t e)
+{
+	size_t b = s;
+
+	while (b > 0 && s - b < SG_RULE_CONTEXT && text[b - 1] != '\n')
+		b--;
+	return sg_regex_match(r->allow_context, text + b, e - b, NULL, NULL,
+			      NULL) == 1;
+}
+
 int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 		  const struct timespec *deadline, sg_hit_fn fn, void *payload,
 		  struct sg_buf *err)
@@ -549,6 +597,9 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 				remember_span(&exempt, s, e);
 				continue;
 			}
+			/* the key says it is no credential (description-key) */
+			if (r->allow_context && context_allows(r, text, s, e))
+				continue;
 			/* a value a rule's allow exempts (AWS's EXAMPLE key)
 			   is not reported by a generic rule either */
 			if (r->generic && overlaps(&exempt, s, e))
@@ -577,4 +628,121 @@ const char *sg_rules_credential_file(const struct sg_rules *rules,
 		if (fnmatch(rules->files.v[i], base, 0) == 0)
 			return rules->files.v[i];
 	return NULL;
+}
+
+/* ---- judgements ----------------------------------------------------------- */
+
+/* A byte that ends a URL in code, markup or prose. */
+static int url_end(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' ||
+	       c == '\'' || c == '<' || c == '>' || c == '`' || c == '(' ||
+	       c == ')' || c == '\\' || c == '\0';
+}
+
+/*
+ * The value of query parameter `name` in [b, e), copied URL-decoded
+ * (%3A) into out; 0 when absent. Parameters follow '?', '&' or ';'
+ * ("&amp;" in XML ends in ';').
+ */
+static int query_param(struct sg_buf *out, const char *b, const char *e,
+		       const char *name)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = b; p + nl < e; p++) {
+		const char *v;
+
+		if ((*p != '?' && *p != '&' && *p != ';') ||
+		    strncasecmp(p + 1, name, nl) || p[1 + nl] != '=')
+			continue;
+		for (v = p + 2 + nl; v < e && *v != '&' && *v != ';'; v++) {
+			unsigned int c;
+
+			if (*v == '%' && e - v >= 3 &&
+			    sscanf(v + 1, "%2x", &c) == 1) {
+				sg_buf_addch(out, (char)c);
+				v += 2;
+			} else {
+				sg_buf_addch(out, *v);
+			}
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* "2024-03-29", "2024-03-29T12:11:32Z" (UTC) into *out; < 0: not a time. */
+static int parse_se(time_t *out, const char *s)
+{
+	struct tm tm;
+	int n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &n) != 3 || n != 10)
+		return SG_ERROR;
+	if (s[10] == 'T' && sscanf(s + 11, "%2d:%2d:%2d", &tm.tm_hour,
+				   &tm.tm_min, &tm.tm_sec) < 2)
+		return SG_ERROR;
+	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31)
+		return SG_ERROR;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
+				 time_t now, struct sg_buf *why)
+{
+	const char *b = text + start, *e = text + start;
+	struct sg_buf se = SG_BUF_INIT(64), sp = SG_BUF_INIT(64);
+	enum sg_verdict v = SG_VERDICT_SECRET;
+	int has_se, has_sp, read_only = 1;
+	time_t until = 0;
+
+	/* the URL (or bare token) the signature sits in */
+	while (b > text && !url_end(b[-1]) && text + start - b < 4096)
+		b--;
+	while (e < text + len && !url_end(*e) && e - (text + start) < 4096)
+		e++;
+	has_se = query_param(&se, b, e, "se");
+	has_sp = query_param(&sp, b, e, "sp");
+	for (size_t i = 0; i < sp.len; i++)
+		if (sp.buf[i] != 'r' && sp.buf[i] != 'l')
+			read_only = 0;
+	if (!has_se) {
+		sg_buf_adds(why, "no expiry (se=): it stays valid until its "
+			    "key is rotated");
+	} else if (parse_se(&until, se.buf) < 0) {
+		sg_buf_adds(why, "an expiry (se=) that cannot be read");
+	} else if (until > now) {
+		sg_buf_addf(why, "live until %.20s", se.buf);
+	} else if (!has_sp || !sp.len || !read_only) {
+		sg_buf_addf(why, "expired %.20s but grants '%.16s' (sp=), "
+			    "not read only", se.buf, has_sp ? sp.buf : "");
+	} else {
+		sg_buf_addf(why, "expired %.20s and read only (sp=%.16s): "
+			    "no longer grants anything", se.buf, sp.buf);
+		v = SG_VERDICT_NOTE;
+	}
+	sg_buf_release(&se);
+	sg_buf_release(&sp);
+	return v;
+}
+
+enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
+			       const char *text, size_t len, size_t start,
+			       size_t end, time_t now, struct sg_buf *why)
+{
+	(void)end;
+	switch (rule->judge) {
+	case SG_JUDGE_NONE:
+		return SG_VERDICT_SECRET;
+	case SG_JUDGE_SAS:
+		return judge_sas(text, len, start, now, why);
+	}
+	SG_BUG("bad judge %d", (int)rule->judge);
 }

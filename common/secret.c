@@ -145,6 +145,7 @@ struct hit_ctx {
 	/* spans already reported in this text: one value, one finding */
 	size_t (*spans)[2];
 	size_t spans_nr, spans_alloc;
+	int noted;		/* a spent SAS already noted in this text */
 };
 
 /* Whether [start, end) overlaps a value already reported. */
@@ -196,15 +197,24 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	struct sg_scan *s = h->s;
 	struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_buf rule_id = SG_BUF_INIT(256);
+	struct sg_buf judged = SG_BUF_INIT(256);
 	const struct sg_secret_allow *a;
 	struct sg_finding *f;
+	enum sg_verdict verdict;
 	char fp[65];
-	int line, col;
+	int line, col, ret;
 
 	(void)err;
 	/* rules run specific first, generic last: keep the specific one */
 	if (seen_span(h, start, end))
 		return 0;
+	/* what the value grants: an expired read-only SAS grants nothing */
+	verdict = sg_rules_judge(rule, text, len, start, end, time(NULL),
+				 &judged);
+	if (verdict == SG_VERDICT_NOTE && (h->noted++ || s->collect)) {
+		sg_buf_release(&judged);
+		return 0;	/* one note per text; never counted */
+	}
 	if (s->collect) {
 		sg_fingerprint(fp, rule->id, text + start, end - start);
 		sg_strlist_add(s->collect, fp);
@@ -220,8 +230,15 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		    h->outer_text ? " (base64-encoded)" : "");
 	sg_redact(&msg, text + start, end - start);
 	sg_buf_addf(&msg, ", fingerprint %.16s", fp);
+	if (judged.len)
+		sg_buf_addf(&msg, "; %s", judged.buf);
 	a = allowed(s, h->path, fp, text + start, end - start);
-	if (a || (s->pol && s->pol->secrets_inline_allow &&
+	if (verdict == SG_VERDICT_NOTE) {
+		sg_buf_adds(&msg, ", so not a secret: not blocking (further "
+			    "such URLs in this file are not listed)");
+		f = sg_report_add(s->report, SG_SEV_NOTE, rule_id.buf,
+				  s->ref, s->commit, NULL, "%s", msg.buf);
+	} else if (a || (s->pol && s->pol->secrets_inline_allow &&
 		  inline_marker(text, len, start))) {
 		sg_buf_addf(&msg, "; allowed by the policy: %s",
 			    a ? a->reason : "inline stagegate:allow marker");
@@ -245,7 +262,9 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	f->redacted = sg_buf_detach(&msg);
 	sg_buf_release(&msg);
 	sg_buf_release(&rule_id);
-	return count_finding(s, h->path);
+	sg_buf_release(&judged);
+	ret = verdict == SG_VERDICT_NOTE ? 0 : count_finding(s, h->path);
+	return ret;
 }
 
 static int on_base64(size_t run_start, const char *decoded, size_t len,
