@@ -29,6 +29,8 @@
 /* How far back a rule's allow-context looks for the key of a value: keys
    sit just before their values, and a minified line must not be re-read. */
 #define SG_RULE_CONTEXT		256
+/* A rule's `near` window: a key = value match is at most a few KB. */
+#define SG_MAX_RULE_NEAR	65536
 /* One audit record; a record larger than this is cut, never dropped. */
 #define SG_MAX_AUDIT_RECORD	(256 * 1024)
 

@@ -196,22 +196,52 @@ static void free_prefilter(struct sg_prefilter *pf)
 	free(pf);
 }
 
-/* Mark in `hit` every rule with a keyword in the text. */
-static void prefilter(const struct sg_prefilter *pf, size_t nrules,
-		      const char *text, size_t len, char *hit)
+/* Byte windows [b, e) of one text where a `near` rule runs, merged. */
+struct windows {
+	size_t (*v)[2];
+	size_t nr, alloc;
+};
+
+static void add_window(struct windows *w, size_t at, size_t len,
+		       const struct sg_secret_rule *r)
 {
+	size_t back = r->near + r->longest_keyword;
+	size_t b = at > back ? at - back : 0;
+	size_t e = len - at > r->near ? at + r->near : len;
+
+	if (w->nr && b <= w->v[w->nr - 1][1]) {
+		w->v[w->nr - 1][1] = e;
+		return;
+	}
+	SG_ALLOC_GROW(w->v, w->nr + 1, w->alloc);
+	w->v[w->nr][0] = b;
+	w->v[w->nr++][1] = e;
+}
+
+/*
+ * Mark in `hit` every rule with a keyword in the text, and give each
+ * `near` rule the windows around its keywords (`win`, one per rule).
+ */
+static void prefilter(const struct sg_rules *rules, const char *text,
+		      size_t len, char *hit, struct windows *win)
+{
+	const struct sg_prefilter *pf = rules->pre;
 	const unsigned char *p = (const unsigned char *)text;
 	int32_t s = 0;
 
-	memcpy(hit, pf->always, nrules);
+	memcpy(hit, pf->always, rules->nr);
 	for (size_t i = 0; i < len; i++) {
 		s = pf->delta[s + pf->cls[p[i]]];
 		if (s < 0) {
 			s = ~s;
 			for (const int32_t *o = pf->outs +
 				pf->out_start[(size_t)s / pf->nclasses];
-			     *o >= 0; o++)
+			     *o >= 0; o++) {
 				hit[*o] = 1;
+				if (rules->v[*o].near)
+					add_window(&win[*o], i + 1, len,
+						   &rules->v[*o]);
+			}
 		}
 	}
 }
@@ -300,7 +330,8 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 {
 	static const char *const keys[] = {
 		"id", "description", "pattern", "group", "keywords",
-		"entropy", "allow", "allow-context", "generic", "judge", NULL
+		"entropy", "allow", "allow-context", "generic", "judge", "near",
+		NULL
 	};
 	struct sg_secret_rule *r;
 	const struct sg_ynode *v;
@@ -357,6 +388,17 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		return SG_ERROR;
 	if ((v = get(n, "judge")) && parse_judge(&r->judge, v, file, err) < 0)
 		return SG_ERROR;
+	if ((v = get(n, "near"))) {
+		char *end;
+		long w = strtol(v->kind == SG_Y_SCALAR ? v->value : "", &end,
+				10);
+
+		if (v->kind != SG_Y_SCALAR || !*v->value || *end || w < 64 ||
+		    w > SG_MAX_RULE_NEAR)
+			return fail_at(err, file, v, "'near' is a number of "
+				       "bytes from 64 to 65536");
+		r->near = (size_t)w;
+	}
 	if ((v = get(n, "keywords"))) {
 		if (v->kind != SG_Y_SEQ)
 			return fail_at(err, file, v, "'keywords' is a list");
@@ -372,9 +414,14 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 			for (char *p = kw; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 			sg_strlist_add(&r->keywords, kw);
+			if (strlen(kw) > r->longest_keyword)
+				r->longest_keyword = strlen(kw);
 			free(kw);
 		}
 	}
+	if (r->near && !r->keywords.nr)
+		return fail_at(err, file, n, "a rule with 'near' needs "
+			       "'keywords'");
 	return 0;
 }
 
@@ -552,19 +599,70 @@ static int context_allows(const struct sg_secret_rule *r, const char *text,
 			      NULL) == 1;
 }
 
+/*
+ * Report the matches of rule `r` in [from, end) of `text` (`end` < len:
+ * a window, whose end is no line end unless a newline follows it).
+ */
+static int scan_span(const struct sg_rules *rules,
+		     const struct sg_secret_rule *r, const char *text,
+		     size_t len, size_t from, size_t end,
+		     struct exempt_spans *exempt, sg_hit_fn fn, void *payload,
+		     struct sg_buf *err)
+{
+	size_t ov[2 * (SG_MAX_RULE_GROUP + 1)];
+	int cut = end < len && text[end] != '\n' && text[end] != '\r';
+	int ret = 0;
+
+	while (ret == 0 && from <= end) {
+		size_t s, e;
+		int m = sg_regex_exec_window(r->re, text, end, from, cut, ov,
+					     SG_ARRAY_SIZE(ov), err);
+		int failed = 0;
+
+		if (m <= 0)
+			return m;
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		s = ov[2 * r->group];
+		e = ov[2 * r->group + 1];
+		if (s == SIZE_MAX || e <= s)
+			continue;
+		if (r->entropy > 0 && sg_entropy(text + s, e - s) < r->entropy)
+			continue;
+		if (r->allow && sg_regex_match(r->allow, text + s, e - s, NULL,
+					       NULL, NULL) == 1) {
+			remember_span(exempt, s, e);
+			continue;
+		}
+		/* the key says it is no credential (description-key) */
+		if (r->allow_context && context_allows(r, text, s, e))
+			continue;
+		/* a value a rule's allow exempts (AWS's EXAMPLE key)
+		   is not reported by a generic rule either */
+		if (r->generic && overlaps(exempt, s, e))
+			continue;
+		if (r->generic && not_a_secret(rules, text + s, e - s, err,
+					       &failed))
+			continue;
+		if (failed)
+			return failed;
+		ret = fn(r, text, len, s, e, payload, err);
+	}
+	return ret;
+}
+
 int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 		  const struct timespec *deadline, sg_hit_fn fn, void *payload,
 		  struct sg_buf *err)
 {
-	char *hit = sg_malloc(rules->nr ? rules->nr : 1);
-	size_t ov[2 * (SG_MAX_RULE_GROUP + 1)];
+	size_t n = rules->nr ? rules->nr : 1;
+	char *hit = sg_malloc(n);
+	struct windows *win = sg_calloc(n, sizeof(*win));
 	struct exempt_spans exempt = { 0 };
 	int ret = 0;
 
-	prefilter(rules->pre, rules->nr, text, len, hit);
+	prefilter(rules, text, len, hit, win);
 	for (size_t i = 0; i < rules->nr && ret == 0; i++) {
 		const struct sg_secret_rule *r = &rules->v[i];
-		size_t from = 0;
 
 		if (!hit[i])
 			continue;
@@ -574,46 +672,19 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 				       "out of time");
 			break;
 		}
-		while (ret == 0 && from <= len) {
-			size_t s, e;
-			int m = sg_regex_exec(r->re, text, len, from, ov,
-					      SG_ARRAY_SIZE(ov), err), failed = 0;
-
-			if (m <= 0) {
-				ret = m;
-				break;
-			}
-			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-			s = ov[2 * r->group];
-			e = ov[2 * r->group + 1];
-			if (s == SIZE_MAX || e <= s)
-				continue;
-			if (r->entropy > 0 && sg_entropy(text + s, e - s) <
-						      r->entropy)
-				continue;
-			if (r->allow && sg_regex_match(r->allow, text + s,
-						       e - s, NULL, NULL,
-						       NULL) == 1) {
-				remember_span(&exempt, s, e);
-				continue;
-			}
-			/* the key says it is no credential (description-key) */
-			if (r->allow_context && context_allows(r, text, s, e))
-				continue;
-			/* a value a rule's allow exempts (AWS's EXAMPLE key)
-			   is not reported by a generic rule either */
-			if (r->generic && overlaps(&exempt, s, e))
-				continue;
-			if (r->generic && not_a_secret(rules, text + s, e - s,
-						       err, &failed))
-				continue;
-			if (failed) {
-				ret = failed;
-				break;
-			}
-			ret = fn(r, text, len, s, e, payload, err);
+		if (!r->near) {
+			ret = scan_span(rules, r, text, len, 0, len, &exempt,
+					fn, payload, err);
+			continue;
 		}
+		for (size_t w = 0; w < win[i].nr && ret == 0; w++)
+			ret = scan_span(rules, r, text, len, win[i].v[w][0],
+					win[i].v[w][1], &exempt, fn, payload,
+					err);
 	}
+	for (size_t i = 0; i < rules->nr; i++)
+		free(win[i].v);
+	free(win);
 	free(hit);
 	return ret;
 }

@@ -2,7 +2,8 @@
  * rules.h -- the secret rules (policies/secrets.yaml) and the scanner
  * that applies them to one text: a single pass of a multi-keyword
  * prefilter (Aho-Corasick over lowercased bytes), then only the rules
- * whose keywords occur, each a pcre2 pattern under match limits.
+ * whose keywords occur, each a pcre2 pattern under match limits; a rule
+ * with `near` only in the windows around its keywords' occurrences.
  */
 #ifndef SG_RULES_H
 #define SG_RULES_H
@@ -41,6 +42,9 @@ struct sg_secret_rule {
 	enum sg_judge judge;
 	int generic;			/* key = value rule: skip placeholders */
 	struct sg_strlist keywords;	/* lowercase; none: always run */
+	/* > 0: the pattern runs only within `near` bytes of a keyword */
+	size_t near;
+	size_t longest_keyword;
 };
 
 struct sg_rules {
