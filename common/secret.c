@@ -60,8 +60,10 @@ static void out_of_time(struct sg_scan *s, const char *path, const char *where)
 	halt(s);
 	sg_buf_addf(&why, "the secret scan ran out of time %s this file; "
 		    "nothing is accepted unscanned", where);
-	stop(s, path, "secret.deadline", "split the push into smaller pushes, "
-	     "or ask an admin to raise secrets.deadline_ms", why.buf);
+	stop(s, path, "secret.deadline", "maker: push again, or split the push "
+	     "into smaller pushes (a few commits each); admin: raise "
+	     "secrets.deadline_ms in the policy (the default is 4 s under "
+	     "GitHub Enterprise, 60 s elsewhere)", why.buf);
 	sg_buf_release(&why);
 }
 
@@ -840,6 +842,22 @@ static void set_deadline(struct timespec *t, int ms)
 	}
 }
 
+/*
+ * The policy's deadline, or by default 4 s under GitHub Enterprise
+ * (which kills a pre-receive hook at 5 s, so the hook refuses first and
+ * says why) and 60 s elsewhere: a first push of a real export (tens of MB
+ * of history, thousands of blobs) takes seconds on a loaded server, and a
+ * push refused for time is a false refusal too.
+ */
+static int deadline_ms(const struct sg_policy *pol)
+{
+	if (pol->secrets_deadline_ms)
+		return pol->secrets_deadline_ms;
+	if (getenv("GITHUB_REPO_NAME") || getenv("GITHUB_USER_LOGIN"))
+		return SG_GHES_DEADLINE_MS;
+	return SG_DEFAULT_DEADLINE_MS;
+}
+
 /* Mark the updates the policy's secrets.refs cover; how many bring objects. */
 static size_t mark_scope(struct sg_context *ctx)
 {
@@ -891,7 +909,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	config.max_blob = pol->secrets_max_blob;
 	config.shared_findings = &g.findings;
 	config.shared_stop = &g.stop;
-	set_deadline(&config.deadline, pol->secrets_deadline_ms);
+	set_deadline(&config.deadline, deadline_ms(pol));
 	/* fixed from here on: workers copy it without a lock */
 	g.config = &config;
 	g.main = config;

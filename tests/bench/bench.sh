@@ -108,11 +108,13 @@ run_mode() {
 		rm -rf "$repo" "$repo.time"
 		install_mode "$mode" "$repo"
 		t0=$(now_ms)
-		git --git-dir="$src" push -q "$repo" "$ref:refs/heads/dev" >/dev/null 2>&1
+		git --git-dir="$src" push -q "$repo" "$ref:refs/heads/dev" >/dev/null 2>&1 ||
+			echo "$mode" >>"$OUT/refused"
 		t1=$(now_ms)
 		pushes+=($((t1 - t0)))
 		if [ -f "$repo.time" ]; then
-			read -r w u s m <"$repo.time"
+			# GNU time says "Command exited with non-zero status" first
+			read -r w u s m < <(tail -n 1 "$repo.time")
 			walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
 			cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%d", (u+s)*1000}')")
 			rsss+=("$m")
@@ -163,8 +165,11 @@ corpora() {
 			awk '$1 == "blob" {s += $2} END {printf "%.1f", s / 1048576}')
 		floor_wall=""
 		for m in floor stagegate; do
+			rm -f "$OUT/refused"
 			read -r push wall cpu rss <<<"$(run_mode "$m" "$src" refs/heads/main 1)"
+			[ -s "$OUT/refused" ] && m="$m (REFUSED)"
 			[ "$m" = floor ] && floor_wall=$wall
+			local ratio
 			ratio=$(awk -v a="$wall" -v b="$floor_wall" 'BEGIN{if (b > 0) printf "%.2f", a/b; else print "-"}')
 			row "| $name first push ($(git --git-dir="$src" rev-list --count main) commits, ${mb} MB) | $m | $push | $wall | $cpu | $(awk -v mb="$mb" -v w="$wall" 'BEGIN{if (w > 0) printf "%.0f", mb/(w/1000); else print "-"}') | $((rss / 1024)) | $ratio |"
 		done
@@ -177,7 +182,7 @@ corpora() {
 			rm -f "$repo.time"
 			git --git-dir="$src" push -q "$repo" "$c:refs/heads/dev" >/dev/null 2>&1
 			[ -f "$repo.time" ] || continue
-			read -r w _ _ m <"$repo.time"
+			read -r w _ < <(tail -n 1 "$repo.time")
 			walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
 		done
 		row "| $name replay (${#walls[@]} pushes of 1 commit; the first holds the root tree) | stagegate | - | median $(printf '%s\n' "${walls[@]}" | median), max after the first $(printf '%s\n' "${walls[@]:1}" | sort -n | tail -1) | - | - | - | - |"
