@@ -205,7 +205,7 @@ struct windows {
 static void add_window(struct windows *w, size_t at, size_t len,
 		       const struct sg_secret_rule *r)
 {
-	size_t back = r->near + r->longest_keyword;
+	size_t back = r->near_before + r->longest_keyword;
 	size_t b = at > back ? at - back : 0;
 	size_t e = len - at > r->near ? at + r->near : len;
 
@@ -325,6 +325,42 @@ static int parse_judge(enum sg_judge *out, const struct sg_ynode *n,
 	return 0;
 }
 
+static int near_bytes(size_t *out, const struct sg_ynode *n, long min,
+		      const char *file, struct sg_buf *err)
+{
+	char *end;
+	long w;
+
+	if (n->kind != SG_Y_SCALAR || !*n->value)
+		return fail_at(err, file, n, "'near' is a number of bytes, or "
+			       "[before, after]");
+	w = strtol(n->value, &end, 10);
+	if (*end || w < min || w > SG_MAX_RULE_NEAR)
+		return fail_at(err, file, n, min ? "'near' is from 64 to 65536 "
+			       "bytes" : "'near' before is from 0 to 65536 "
+			       "bytes");
+	*out = (size_t)w;
+	return 0;
+}
+
+/* near: N (N bytes either side of a keyword) or [before, after] */
+static int parse_near(struct sg_secret_rule *r, const struct sg_ynode *n,
+		      const char *file, struct sg_buf *err)
+{
+	if (n->kind == SG_Y_SEQ) {
+		if (n->nr != 2)
+			return fail_at(err, file, n, "'near' is a number of "
+				       "bytes, or [before, after]");
+		if (near_bytes(&r->near_before, n->kids[0], 0, file, err) < 0)
+			return SG_ERROR;
+		return near_bytes(&r->near, n->kids[1], 64, file, err);
+	}
+	if (near_bytes(&r->near, n, 64, file, err) < 0)
+		return SG_ERROR;
+	r->near_before = r->near;
+	return 0;
+}
+
 static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		     const char *file, struct sg_buf *err)
 {
@@ -388,17 +424,8 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		return SG_ERROR;
 	if ((v = get(n, "judge")) && parse_judge(&r->judge, v, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "near"))) {
-		char *end;
-		long w = strtol(v->kind == SG_Y_SCALAR ? v->value : "", &end,
-				10);
-
-		if (v->kind != SG_Y_SCALAR || !*v->value || *end || w < 64 ||
-		    w > SG_MAX_RULE_NEAR)
-			return fail_at(err, file, v, "'near' is a number of "
-				       "bytes from 64 to 65536");
-		r->near = (size_t)w;
-	}
+	if ((v = get(n, "near")) && parse_near(r, v, file, err) < 0)
+		return SG_ERROR;
 	if ((v = get(n, "keywords"))) {
 		if (v->kind != SG_Y_SEQ)
 			return fail_at(err, file, v, "'keywords' is a list");

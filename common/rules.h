@@ -42,8 +42,9 @@ struct sg_secret_rule {
 	enum sg_judge judge;
 	int generic;			/* key = value rule: skip placeholders */
 	struct sg_strlist keywords;	/* lowercase; none: always run */
-	/* > 0: the pattern runs only within `near` bytes of a keyword */
-	size_t near;
+	/* > 0: the pattern runs only from `near_before` bytes before a
+	   keyword's start to `near` bytes after its end */
+	size_t near, near_before;
 	size_t longest_keyword;
 };
 

@@ -149,6 +149,9 @@ Test(rules, bad_rules_files)
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    judge: jwt\n", "r.yaml:5:12: 'judge' is 'sas'" },
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    generic: yes\n", "r.yaml:5:14: expected true or false" },
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    allow-context: 'b('\n", "r.yaml:5:20:" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    keywords: [ab]\n    near: 10\n", "r.yaml:6:11: 'near' is from 64" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    keywords: [ab]\n    near: [1, 2, 3]\n", "r.yaml:6:11: 'near' is a number" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    near: 100\n", "r.yaml:3:5: a rule with 'near' needs" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
