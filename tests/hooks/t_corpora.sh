@@ -34,6 +34,8 @@ corpus_push() {
 	printf '%s\n' "${KNOWN_ERRORS[@]}" | grep "^$name " | cut -d' ' -f2- | sort -u >"$T/known"
 }
 
+has_ref() { git --git-dir="$REPO" rev-parse -q --verify "$1" >/dev/null; }
+
 check_corpus() { # NAME MIN_NOTES: the push, its refusals, its SAS notes
 	local name=$1 notes
 	corpus_push "$name" || return
@@ -45,7 +47,7 @@ check_corpus() { # NAME MIN_NOTES: the push, its refusals, its SAS notes
 	fi
 	if [ ! -s "$T/known" ]; then
 		check "$name: the first push is accepted" [ "$(cat "$T/rc")" -eq 0 ]
-		check "$name: the branch landed" git --git-dir="$REPO" rev-parse -q --verify refs/heads/dev >/dev/null
+		check "$name: the branch landed" has_ref refs/heads/dev
 	fi
 	# the expired read-only Studio links are noted, saying why
 	notes=$(grep -o '"rule":"secret.azure-sas-signature","severity":"note"[^}]*expired [^}]*read only' \
