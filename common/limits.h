@@ -26,6 +26,15 @@
 #define SG_PCRE2_DEPTH_LIMIT	10000
 /* Capture groups a secret rule may report (the match array's size). */
 #define SG_MAX_RULE_GROUP	9
+/* How far back a rule's allow-context looks for the key of a value: keys
+   sit just before their values, and a minified line must not be re-read. */
+#define SG_RULE_CONTEXT		256
+/* A rule's `near` window: a key = value match is at most a few KB. */
+#define SG_MAX_RULE_NEAR	65536
+/* The secret gate's default deadline: GitHub Enterprise kills pre-receive
+   hooks at 5 s; elsewhere a real first push must fit (issue 13). */
+#define SG_GHES_DEADLINE_MS	4000
+#define SG_DEFAULT_DEADLINE_MS	60000
 /* One audit record; a record larger than this is cut, never dropped. */
 #define SG_MAX_AUDIT_RECORD	(256 * 1024)
 

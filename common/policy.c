@@ -983,7 +983,7 @@ static void set_defaults(struct sg_policy *pol)
 	pol->audit_rotate_bytes = 256u * 1024 * 1024;
 	pol->secrets_rules = sg_strdup("secrets.yaml");
 	sg_strlist_add(&pol->secrets_refs, "refs/*");
-	pol->secrets_deadline_ms = 4000;
+	pol->secrets_deadline_ms = 0;	/* automatic: sg_gate_secrets */
 	pol->secrets_max_blob = 100u * 1024 * 1024;
 	pol->migration_trailer = sg_strdup("Migration");
 	/* Configuration Migration Tool, CSV, JSON data, sfdx data plans */

@@ -112,7 +112,7 @@ struct sg_policy {
 	/* secret gate */
 	char *secrets_rules;		/* relative to the policy's folder */
 	struct sg_strlist secrets_refs;
-	int secrets_deadline_ms;
+	int secrets_deadline_ms;	/* 0: 4 s under GHES, else 60 s */
 	size_t secrets_max_blob;
 	struct sg_secret_allow *secrets_allow;
 	size_t secrets_allow_nr, secrets_allow_alloc;

@@ -118,6 +118,13 @@ int sg_regex_groups(const struct sg_regex *re)
 int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
 		  size_t from, size_t *ov, size_t ovn, struct sg_buf *err)
 {
+	return sg_regex_exec_window(re, s, len, from, 0, ov, ovn, err);
+}
+
+int sg_regex_exec_window(const struct sg_regex *re, const char *s,
+			 size_t len, size_t from, int cut, size_t *ov,
+			 size_t ovn, struct sg_buf *err)
+{
 	pcre2_match_data *md;
 
 	/* the compiled form changes, the pattern's meaning does not */
@@ -129,7 +136,8 @@ int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
 
 	if (!md)
 		return sg_error(err, SG_ERROR, "out of memory");
-	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, 0, md, re->mctx);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from,
+			 cut ? PCRE2_NOTEOL : 0, md, re->mctx);
 	if (rc >= 0) {
 		v = pcre2_get_ovector_pointer(md);
 		pairs = pcre2_get_ovector_count(md);

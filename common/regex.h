@@ -30,5 +30,10 @@ int sg_regex_groups(const struct sg_regex *re);
  */
 int sg_regex_exec(const struct sg_regex *re, const char *s, size_t len,
 		  size_t from, size_t *ov, size_t ovn, struct sg_buf *err);
+/* The same on a window [0, len) cut out of a longer text: with `cut`,
+   the window's end is not the end of a line ($ does not match there). */
+int sg_regex_exec_window(const struct sg_regex *re, const char *s,
+			 size_t len, size_t from, int cut, size_t *ov,
+			 size_t ovn, struct sg_buf *err);
 
 #endif

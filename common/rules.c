@@ -9,8 +9,10 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "error.h"
@@ -194,22 +196,52 @@ static void free_prefilter(struct sg_prefilter *pf)
 	free(pf);
 }
 
-/* Mark in `hit` every rule with a keyword in the text. */
-static void prefilter(const struct sg_prefilter *pf, size_t nrules,
-		      const char *text, size_t len, char *hit)
+/* Byte windows [b, e) of one text where a `near` rule runs, merged. */
+struct windows {
+	size_t (*v)[2];
+	size_t nr, alloc;
+};
+
+static void add_window(struct windows *w, size_t at, size_t len,
+		       const struct sg_secret_rule *r)
 {
+	size_t back = r->near_before + r->longest_keyword;
+	size_t b = at > back ? at - back : 0;
+	size_t e = len - at > r->near ? at + r->near : len;
+
+	if (w->nr && b <= w->v[w->nr - 1][1]) {
+		w->v[w->nr - 1][1] = e;
+		return;
+	}
+	SG_ALLOC_GROW(w->v, w->nr + 1, w->alloc);
+	w->v[w->nr][0] = b;
+	w->v[w->nr++][1] = e;
+}
+
+/*
+ * Mark in `hit` every rule with a keyword in the text, and give each
+ * `near` rule the windows around its keywords (`win`, one per rule).
+ */
+static void prefilter(const struct sg_rules *rules, const char *text,
+		      size_t len, char *hit, struct windows *win)
+{
+	const struct sg_prefilter *pf = rules->pre;
 	const unsigned char *p = (const unsigned char *)text;
 	int32_t s = 0;
 
-	memcpy(hit, pf->always, nrules);
+	memcpy(hit, pf->always, rules->nr);
 	for (size_t i = 0; i < len; i++) {
 		s = pf->delta[s + pf->cls[p[i]]];
 		if (s < 0) {
 			s = ~s;
 			for (const int32_t *o = pf->outs +
 				pf->out_start[(size_t)s / pf->nclasses];
-			     *o >= 0; o++)
+			     *o >= 0; o++) {
 				hit[*o] = 1;
+				if (rules->v[*o].near)
+					add_window(&win[*o], i + 1, len,
+						   &rules->v[*o]);
+			}
 		}
 	}
 }
@@ -270,12 +302,72 @@ static int compile(struct sg_regex **out, const struct sg_ynode *n,
 	return ret;
 }
 
+static int parse_bool(int *out, const struct sg_ynode *n, const char *file,
+		      struct sg_buf *err)
+{
+	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "true"))
+		*out = 1;
+	else if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "false"))
+		*out = 0;
+	else
+		return fail_at(err, file, n, "expected true or false");
+	return 0;
+}
+
+static int parse_judge(enum sg_judge *out, const struct sg_ynode *n,
+		       const char *file, struct sg_buf *err)
+{
+	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "sas"))
+		*out = SG_JUDGE_SAS;
+	else
+		return fail_at(err, file, n, "'judge' is 'sas' (the only "
+			       "judgement there is)");
+	return 0;
+}
+
+static int near_bytes(size_t *out, const struct sg_ynode *n, long min,
+		      const char *file, struct sg_buf *err)
+{
+	char *end;
+	long w;
+
+	if (n->kind != SG_Y_SCALAR || !*n->value)
+		return fail_at(err, file, n, "'near' is a number of bytes, or "
+			       "[before, after]");
+	w = strtol(n->value, &end, 10);
+	if (*end || w < min || w > SG_MAX_RULE_NEAR)
+		return fail_at(err, file, n, min ? "'near' is from 64 to 65536 "
+			       "bytes" : "'near' before is from 0 to 65536 "
+			       "bytes");
+	*out = (size_t)w;
+	return 0;
+}
+
+/* near: N (N bytes either side of a keyword) or [before, after] */
+static int parse_near(struct sg_secret_rule *r, const struct sg_ynode *n,
+		      const char *file, struct sg_buf *err)
+{
+	if (n->kind == SG_Y_SEQ) {
+		if (n->nr != 2)
+			return fail_at(err, file, n, "'near' is a number of "
+				       "bytes, or [before, after]");
+		if (near_bytes(&r->near_before, n->kids[0], 0, file, err) < 0)
+			return SG_ERROR;
+		return near_bytes(&r->near, n->kids[1], 64, file, err);
+	}
+	if (near_bytes(&r->near, n, 64, file, err) < 0)
+		return SG_ERROR;
+	r->near_before = r->near;
+	return 0;
+}
+
 static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		     const char *file, struct sg_buf *err)
 {
 	static const char *const keys[] = {
 		"id", "description", "pattern", "group", "keywords",
-		"entropy", "allow", "generic", NULL
+		"entropy", "allow", "allow-context", "generic", "judge", "near",
+		NULL
 	};
 	struct sg_secret_rule *r;
 	const struct sg_ynode *v;
@@ -324,8 +416,16 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 	}
 	if ((v = get(n, "allow")) && compile(&r->allow, v, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "generic")))
-		r->generic = v->value && !strcmp(v->value, "true");
+	if ((v = get(n, "allow-context")) &&
+	    compile(&r->allow_context, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "generic")) &&
+	    parse_bool(&r->generic, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "judge")) && parse_judge(&r->judge, v, file, err) < 0)
+		return SG_ERROR;
+	if ((v = get(n, "near")) && parse_near(r, v, file, err) < 0)
+		return SG_ERROR;
 	if ((v = get(n, "keywords"))) {
 		if (v->kind != SG_Y_SEQ)
 			return fail_at(err, file, v, "'keywords' is a list");
@@ -341,9 +441,14 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 			for (char *p = kw; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 			sg_strlist_add(&r->keywords, kw);
+			if (strlen(kw) > r->longest_keyword)
+				r->longest_keyword = strlen(kw);
 			free(kw);
 		}
 	}
+	if (r->near && !r->keywords.nr)
+		return fail_at(err, file, n, "a rule with 'near' needs "
+			       "'keywords'");
 	return 0;
 }
 
@@ -407,6 +512,7 @@ void sg_rules_free(struct sg_rules *rules)
 		free(r->description);
 		sg_regex_free(r->re);
 		sg_regex_free(r->allow);
+		sg_regex_free(r->allow_context);
 		sg_strlist_release(&r->keywords);
 	}
 	free(rules->v);
@@ -504,19 +610,86 @@ static int overlaps(const struct exempt_spans *x, size_t s, size_t e)
 	return 0;
 }
 
+/*
+ * Whether the rule's allow-context matches the text before the secret
+ * (its line, at most SG_RULE_CONTEXT bytes back) through the secret's
+ * end: the key a value is given to, which the match may not include.
+ */
+static int context_allows(const struct sg_secret_rule *r, const char *text,
+			  size_t s, size_t e)
+{
+	size_t b = s;
+
+	while (b > 0 && s - b < SG_RULE_CONTEXT && text[b - 1] != '\n')
+		b--;
+	return sg_regex_match(r->allow_context, text + b, e - b, NULL, NULL,
+			      NULL) == 1;
+}
+
+/*
+ * Report the matches of rule `r` in [from, end) of `text` (`end` < len:
+ * a window, whose end is no line end unless a newline follows it).
+ */
+static int scan_span(const struct sg_rules *rules,
+		     const struct sg_secret_rule *r, const char *text,
+		     size_t len, size_t from, size_t end,
+		     struct exempt_spans *exempt, sg_hit_fn fn, void *payload,
+		     struct sg_buf *err)
+{
+	size_t ov[2 * (SG_MAX_RULE_GROUP + 1)];
+	int cut = end < len && text[end] != '\n' && text[end] != '\r';
+	int ret = 0;
+
+	while (ret == 0 && from <= end) {
+		size_t s, e;
+		int m = sg_regex_exec_window(r->re, text, end, from, cut, ov,
+					     SG_ARRAY_SIZE(ov), err);
+		int failed = 0;
+
+		if (m <= 0)
+			return m;
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		s = ov[2 * r->group];
+		e = ov[2 * r->group + 1];
+		if (s == SIZE_MAX || e <= s)
+			continue;
+		if (r->entropy > 0 && sg_entropy(text + s, e - s) < r->entropy)
+			continue;
+		if (r->allow && sg_regex_match(r->allow, text + s, e - s, NULL,
+					       NULL, NULL) == 1) {
+			remember_span(exempt, s, e);
+			continue;
+		}
+		/* the key says it is no credential (description-key) */
+		if (r->allow_context && context_allows(r, text, s, e))
+			continue;
+		/* a value a rule's allow exempts (AWS's EXAMPLE key)
+		   is not reported by a generic rule either */
+		if (r->generic && overlaps(exempt, s, e))
+			continue;
+		if (r->generic && not_a_secret(rules, text + s, e - s, err,
+					       &failed))
+			continue;
+		if (failed)
+			return failed;
+		ret = fn(r, text, len, s, e, payload, err);
+	}
+	return ret;
+}
+
 int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 		  const struct timespec *deadline, sg_hit_fn fn, void *payload,
 		  struct sg_buf *err)
 {
-	char *hit = sg_malloc(rules->nr ? rules->nr : 1);
-	size_t ov[2 * (SG_MAX_RULE_GROUP + 1)];
+	size_t n = rules->nr ? rules->nr : 1;
+	char *hit = sg_malloc(n);
+	struct windows *win = sg_calloc(n, sizeof(*win));
 	struct exempt_spans exempt = { 0 };
 	int ret = 0;
 
-	prefilter(rules->pre, rules->nr, text, len, hit);
+	prefilter(rules, text, len, hit, win);
 	for (size_t i = 0; i < rules->nr && ret == 0; i++) {
 		const struct sg_secret_rule *r = &rules->v[i];
-		size_t from = 0;
 
 		if (!hit[i])
 			continue;
@@ -526,43 +699,19 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 				       "out of time");
 			break;
 		}
-		while (ret == 0 && from <= len) {
-			size_t s, e;
-			int m = sg_regex_exec(r->re, text, len, from, ov,
-					      SG_ARRAY_SIZE(ov), err), failed = 0;
-
-			if (m <= 0) {
-				ret = m;
-				break;
-			}
-			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-			s = ov[2 * r->group];
-			e = ov[2 * r->group + 1];
-			if (s == SIZE_MAX || e <= s)
-				continue;
-			if (r->entropy > 0 && sg_entropy(text + s, e - s) <
-						      r->entropy)
-				continue;
-			if (r->allow && sg_regex_match(r->allow, text + s,
-						       e - s, NULL, NULL,
-						       NULL) == 1) {
-				remember_span(&exempt, s, e);
-				continue;
-			}
-			/* a value a rule's allow exempts (AWS's EXAMPLE key)
-			   is not reported by a generic rule either */
-			if (r->generic && overlaps(&exempt, s, e))
-				continue;
-			if (r->generic && not_a_secret(rules, text + s, e - s,
-						       err, &failed))
-				continue;
-			if (failed) {
-				ret = failed;
-				break;
-			}
-			ret = fn(r, text, len, s, e, payload, err);
+		if (!r->near) {
+			ret = scan_span(rules, r, text, len, 0, len, &exempt,
+					fn, payload, err);
+			continue;
 		}
+		for (size_t w = 0; w < win[i].nr && ret == 0; w++)
+			ret = scan_span(rules, r, text, len, win[i].v[w][0],
+					win[i].v[w][1], &exempt, fn, payload,
+					err);
 	}
+	for (size_t i = 0; i < rules->nr; i++)
+		free(win[i].v);
+	free(win);
 	free(hit);
 	return ret;
 }
@@ -577,4 +726,121 @@ const char *sg_rules_credential_file(const struct sg_rules *rules,
 		if (fnmatch(rules->files.v[i], base, FNM_CASEFOLD) == 0)
 			return rules->files.v[i];
 	return NULL;
+}
+
+/* ---- judgements ----------------------------------------------------------- */
+
+/* A byte that ends a URL in code, markup or prose. */
+static int url_end(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' ||
+	       c == '\'' || c == '<' || c == '>' || c == '`' || c == '(' ||
+	       c == ')' || c == '\\' || c == '\0';
+}
+
+/*
+ * The value of query parameter `name` in [b, e), copied URL-decoded
+ * (%3A) into out; 0 when absent. Parameters follow '?', '&' or ';'
+ * ("&amp;" in XML ends in ';').
+ */
+static int query_param(struct sg_buf *out, const char *b, const char *e,
+		       const char *name)
+{
+	size_t nl = strlen(name);
+
+	for (const char *p = b; p + nl < e; p++) {
+		const char *v;
+
+		if ((*p != '?' && *p != '&' && *p != ';') ||
+		    strncasecmp(p + 1, name, nl) || p[1 + nl] != '=')
+			continue;
+		for (v = p + 2 + nl; v < e && *v != '&' && *v != ';'; v++) {
+			unsigned int c;
+
+			if (*v == '%' && e - v >= 3 &&
+			    sscanf(v + 1, "%2x", &c) == 1) {
+				sg_buf_addch(out, (char)c);
+				v += 2;
+			} else {
+				sg_buf_addch(out, *v);
+			}
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* "2024-03-29", "2024-03-29T12:11:32Z" (UTC) into *out; < 0: not a time. */
+static int parse_se(time_t *out, const char *s)
+{
+	struct tm tm;
+	int n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &n) != 3 || n != 10)
+		return SG_ERROR;
+	if (s[10] == 'T' && sscanf(s + 11, "%2d:%2d:%2d", &tm.tm_hour,
+				   &tm.tm_min, &tm.tm_sec) < 2)
+		return SG_ERROR;
+	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31)
+		return SG_ERROR;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
+				 time_t now, struct sg_buf *why)
+{
+	const char *b = text + start, *e = text + start;
+	struct sg_buf se = SG_BUF_INIT(64), sp = SG_BUF_INIT(64);
+	enum sg_verdict v = SG_VERDICT_SECRET;
+	int has_se, has_sp, read_only = 1;
+	time_t until = 0;
+
+	/* the URL (or bare token) the signature sits in */
+	while (b > text && !url_end(b[-1]) && text + start - b < 4096)
+		b--;
+	while (e < text + len && !url_end(*e) && e - (text + start) < 4096)
+		e++;
+	has_se = query_param(&se, b, e, "se");
+	has_sp = query_param(&sp, b, e, "sp");
+	for (size_t i = 0; i < sp.len; i++)
+		if (sp.buf[i] != 'r' && sp.buf[i] != 'l')
+			read_only = 0;
+	if (!has_se) {
+		sg_buf_adds(why, "no expiry (se=): it stays valid until its "
+			    "key is rotated");
+	} else if (parse_se(&until, se.buf) < 0) {
+		sg_buf_adds(why, "an expiry (se=) that cannot be read");
+	} else if (until > now) {
+		sg_buf_addf(why, "live until %.20s", se.buf);
+	} else if (!has_sp || !sp.len || !read_only) {
+		sg_buf_addf(why, "expired %.20s but grants '%.16s' (sp=), "
+			    "not read only", se.buf, has_sp ? sp.buf : "");
+	} else {
+		sg_buf_addf(why, "expired %.20s and read only (sp=%.16s): "
+			    "no longer grants anything", se.buf, sp.buf);
+		v = SG_VERDICT_NOTE;
+	}
+	sg_buf_release(&se);
+	sg_buf_release(&sp);
+	return v;
+}
+
+enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
+			       const char *text, size_t len, size_t start,
+			       size_t end, time_t now, struct sg_buf *why)
+{
+	(void)end;
+	switch (rule->judge) {
+	case SG_JUDGE_NONE:
+		return SG_VERDICT_SECRET;
+	case SG_JUDGE_SAS:
+		return judge_sas(text, len, start, now, why);
+	}
+	SG_BUG("bad judge %d", (int)rule->judge);
 }

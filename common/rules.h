@@ -2,7 +2,8 @@
  * rules.h -- the secret rules (policies/secrets.yaml) and the scanner
  * that applies them to one text: a single pass of a multi-keyword
  * prefilter (Aho-Corasick over lowercased bytes), then only the rules
- * whose keywords occur, each a pcre2 pattern under match limits.
+ * whose keywords occur, each a pcre2 pattern under match limits; a rule
+ * with `near` only in the windows around its keywords' occurrences.
  */
 #ifndef SG_RULES_H
 #define SG_RULES_H
@@ -16,6 +17,18 @@ struct sg_buf;
 struct sg_regex;
 struct sg_prefilter;
 
+/* What a hit's value grants, read from the text around it (`judge:`). */
+enum sg_judge {
+	SG_JUDGE_NONE,		/* every hit is a secret */
+	SG_JUDGE_SAS,		/* an Azure SAS: its se= expiry, sp= rights */
+};
+
+/* A judged hit: still a secret, or a spent one that is only noted. */
+enum sg_verdict {
+	SG_VERDICT_SECRET,
+	SG_VERDICT_NOTE,
+};
+
 struct sg_secret_rule {
 	char *id;			/* "aws-access-key"; findings: secret.<id> */
 	char *description;
@@ -23,8 +36,16 @@ struct sg_secret_rule {
 	int group;			/* capture group of the secret; 0: all */
 	double entropy;			/* minimum Shannon entropy, bits/byte */
 	struct sg_regex *allow;		/* secrets matching this are not */
+	/* the line before a secret through its end: matching this, it is
+	   not one (the key names no credential: description-key) */
+	struct sg_regex *allow_context;
+	enum sg_judge judge;
 	int generic;			/* key = value rule: skip placeholders */
 	struct sg_strlist keywords;	/* lowercase; none: always run */
+	/* > 0: the pattern runs only from `near_before` bytes before a
+	   keyword's start to `near` bytes after its end */
+	size_t near, near_before;
+	size_t longest_keyword;
 };
 
 struct sg_rules {
@@ -56,6 +77,17 @@ int sg_rules_scan(const struct sg_rules *rules, const char *text, size_t len,
 /* The credential-file glob `path`'s base name matches, or NULL. */
 const char *sg_rules_credential_file(const struct sg_rules *rules,
 				     const char *path);
+
+/*
+ * Judge the hit [start, end) of `rule` in `text` at time `now`: with
+ * SG_JUDGE_SAS, a SAS whose se= expiry has passed and whose sp= grants
+ * read or list only is SG_VERDICT_NOTE; one without an expiry (a Logic
+ * Apps trigger's sig=), still live, or granting more is a secret. `why`
+ * gets what was read, for the finding ("expired 2024-03-29, sp=r").
+ */
+enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
+			       const char *text, size_t len, size_t start,
+			       size_t end, time_t now, struct sg_buf *why);
 
 /* Whether CLOCK_MONOTONIC has reached `deadline` (NULL or zero: never). */
 int sg_deadline_passed(const struct timespec *deadline);

@@ -187,6 +187,8 @@ static void print_json(FILE *out, const struct sg_report *r)
 		json_str(out, f->rule);
 		fputs(",\"severity\":", out);
 		json_str(out, level_of(f->severity));
+		fputs(",\"commit\":", out);
+		json_str(out, f->commit);
 		fputs(",\"path\":", out);
 		json_str(out, f->path);
 		fprintf(out, ",\"line\":%d,\"column\":%d,\"fingerprint\":",

@@ -60,8 +60,10 @@ static void out_of_time(struct sg_scan *s, const char *path, const char *where)
 	halt(s);
 	sg_buf_addf(&why, "the secret scan ran out of time %s this file; "
 		    "nothing is accepted unscanned", where);
-	stop(s, path, "secret.deadline", "split the push into smaller pushes, "
-	     "or ask an admin to raise secrets.deadline_ms", why.buf);
+	stop(s, path, "secret.deadline", "maker: push again, or split the push "
+	     "into smaller pushes (a few commits each); admin: raise "
+	     "secrets.deadline_ms in the policy (the default is 4 s under "
+	     "GitHub Enterprise, 60 s elsewhere)", why.buf);
 	sg_buf_release(&why);
 }
 
@@ -148,6 +150,7 @@ struct hit_ctx {
 	const char *how;		/* " (base64-encoded)"...; or "" */
 	struct sg_strlist *fps;		/* fingerprints reported, or NULL */
 	const struct sg_strlist *skip;	/* fingerprints not to report again */
+	int noted;		/* a spent SAS already noted in this text */
 };
 
 /* Whether [start, end) overlaps a value already reported. */
@@ -214,23 +217,35 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	struct sg_scan *s = h->s;
 	struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_buf rule_id = SG_BUF_INIT(256);
+	struct sg_buf judged = SG_BUF_INIT(256);
 	const struct sg_secret_allow *a;
 	struct sg_finding *f;
+	enum sg_verdict verdict;
 	char fp[65];
-	int line, col;
+	int line, col, ret;
 
 	(void)err;
 	/* rules run specific first, generic last: keep the specific one */
 	if (seen_span(h, start, end))
 		return 0;
 	sg_fingerprint(fp, rule->id, text + start, end - start);
+	/* what the value grants: an expired read-only SAS grants nothing */
+	verdict = sg_rules_judge(rule, text, len, start, end, time(NULL),
+				 &judged);
+	if (verdict == SG_VERDICT_NOTE && (h->noted++ || s->collect)) {
+		sg_buf_release(&judged);
+		return 0;	/* one note per text; never counted */
+	}
 	if (s->collect) {
 		sg_strlist_add(s->collect, fp);
+		sg_buf_release(&judged);
 		return 0;
 	}
 	/* a second view of the same text: what the first found is known */
-	if (h->skip && sg_strlist_has(h->skip, fp))
+	if (h->skip && sg_strlist_has(h->skip, fp)) {
+		sg_buf_release(&judged);
 		return 0;
+	}
 	if (h->fps)
 		sg_strlist_add(h->fps, fp);
 	if (h->outer_text)
@@ -242,8 +257,15 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		    h->outer_text ? " (base64-encoded)" : h->how ? h->how : "");
 	sg_redact(&msg, text + start, end - start);
 	sg_buf_addf(&msg, ", fingerprint %.16s", fp);
+	if (judged.len)
+		sg_buf_addf(&msg, "; %s", judged.buf);
 	a = allowed(s, h->path, fp, text + start, end - start);
-	if (a || (s->pol && s->pol->secrets_inline_allow &&
+	if (verdict == SG_VERDICT_NOTE) {
+		sg_buf_adds(&msg, ", so not a secret: not blocking (further "
+			    "such URLs in this file are not listed)");
+		f = sg_report_add(s->report, SG_SEV_NOTE, rule_id.buf,
+				  s->ref, s->commit, NULL, "%s", msg.buf);
+	} else if (a || (s->pol && s->pol->secrets_inline_allow &&
 		  inline_marker(text, len, start))) {
 		sg_buf_addf(&msg, "; allowed by the policy: %s",
 			    a ? a->reason : "inline stagegate:allow marker");
@@ -269,7 +291,9 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	f->redacted = sg_buf_detach(&msg);
 	sg_buf_release(&msg);
 	sg_buf_release(&rule_id);
-	return count_finding(s, h->path);
+	sg_buf_release(&judged);
+	ret = verdict == SG_VERDICT_NOTE ? 0 : count_finding(s, h->path);
+	return ret;
 }
 
 static int on_base64(size_t run_start, const char *decoded, size_t len,
@@ -1033,6 +1057,22 @@ static void set_deadline(struct timespec *t, int ms)
 	}
 }
 
+/*
+ * The policy's deadline, or by default 4 s under GitHub Enterprise
+ * (which kills a pre-receive hook at 5 s, so the hook refuses first and
+ * says why) and 60 s elsewhere: a first push of a real export (tens of MB
+ * of history, thousands of blobs) takes seconds on a loaded server, and a
+ * push refused for time is a false refusal too.
+ */
+static int deadline_ms(const struct sg_policy *pol)
+{
+	if (pol->secrets_deadline_ms)
+		return pol->secrets_deadline_ms;
+	if (getenv("GITHUB_REPO_NAME") || getenv("GITHUB_USER_LOGIN"))
+		return SG_GHES_DEADLINE_MS;
+	return SG_DEFAULT_DEADLINE_MS;
+}
+
 /* Mark the updates the policy's secrets.refs cover; how many bring objects. */
 static size_t mark_scope(struct sg_context *ctx)
 {
@@ -1085,7 +1125,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	config.names_scanned = 1;	/* by the walk of new trees' names */
 	config.shared_findings = &g.findings;
 	config.shared_stop = &g.stop;
-	set_deadline(&config.deadline, pol->secrets_deadline_ms);
+	set_deadline(&config.deadline, deadline_ms(pol));
 	/* fixed from here on: workers copy it without a lock */
 	g.config = &config;
 	g.main = config;

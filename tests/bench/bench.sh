@@ -3,14 +3,17 @@
 # the floor (a hook that only reads every new blob) and, with PEERS=1,
 # git-secrets and secretlint. Run through `make bench`.
 #
-#   BENCH_SIZES="small medium large"   scenarios to run (default: all;
+#   BENCH_SIZES="small medium large corpora"   scenarios (default: all;
 #                                      "data": only the data gates' run)
+#   CORPORA=DIR        git bundles of real exports (default ../shared/corpora)
+#   CORPUS_REPLAY_MAX=N   replay at most N commits of each corpus (default all)
 #   PEERS=1                            install and time the peer scanners
 set -uo pipefail
 : "${STAGEGATE_BIN:?run through: make bench}"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT="$TOP/build/bench/work"
-SIZES=${BENCH_SIZES:-small medium large}
+SIZES=${BENCH_SIZES:-small medium large corpora}
+CORPORA=${CORPORA:-$TOP/../shared/corpora}
 PEERS=${PEERS:-}
 export GIT_CONFIG_NOSYSTEM=1 REMOTE_USER=maker
 unset GL_ID GL_USERNAME GL_USER GITHUB_USER_LOGIN GITEA_PUSHER_NAME
@@ -114,11 +117,13 @@ run_mode() {
 		rm -rf "$repo" "$repo.time"
 		install_mode "$mode" "$repo"
 		t0=$(now_ms)
-		git --git-dir="$src" push -q "$repo" "$ref:refs/heads/dev" >/dev/null 2>&1
+		git --git-dir="$src" push -q "$repo" "$ref:refs/heads/dev" >/dev/null 2>&1 ||
+			echo "$mode" >>"$OUT/refused"
 		t1=$(now_ms)
 		pushes+=($((t1 - t0)))
 		if [ -f "$repo.time" ]; then
-			read -r w u s m <"$repo.time"
+			# GNU time says "Command exited with non-zero status" first
+			read -r w u s m < <(tail -n 1 "$repo.time")
 			walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
 			cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%d", (u+s)*1000}')")
 			rsss+=("$m")
@@ -152,6 +157,44 @@ scenario() { # NAME COMMITS FILES MB RUNS
 			rate=$(awk -v mb="$mb" -v w="$wall" 'BEGIN{printf "%.0f", mb/(w/1000)}')
 		fi
 		row "| $name ($2 commits, $(( $2 * $3 )) files, ${mb} MB) | $m | $push | $wall | $cpu | $rate | $([ "$rss" = - ] && echo - || echo $((rss / 1024))) | $ratio |"
+	done
+}
+
+# real exports: the whole history in one push beside the floor (same run),
+# then one push per first-parent commit
+corpora() {
+	local b name src mb m push wall cpu rss floor_wall ratio repo c walls
+	for b in "$CORPORA"/*.bundle; do
+		[ -f "$b" ] || continue
+		name=$(basename "$b" .bundle)
+		src="$OUT/corpus-$name.git"
+		[ -d "$src" ] || git clone -q --mirror "$b" "$src" || continue
+		mb=$(git --git-dir="$src" rev-list --objects --all --no-object-names |
+			git --git-dir="$src" cat-file --batch-check='%(objecttype) %(objectsize)' |
+			awk '$1 == "blob" {s += $2} END {printf "%.1f", s / 1048576}')
+		floor_wall=""
+		for m in floor stagegate; do
+			rm -f "$OUT/refused"
+			read -r push wall cpu rss <<<"$(run_mode "$m" "$src" refs/heads/main 1)"
+			[ -s "$OUT/refused" ] && m="$m (REFUSED)"
+			[ "$m" = floor ] && floor_wall=$wall
+			local ratio
+			ratio=$(awk -v a="$wall" -v b="$floor_wall" 'BEGIN{if (b > 0) printf "%.2f", a/b; else print "-"}')
+			row "| $name first push ($(git --git-dir="$src" rev-list --count main) commits, ${mb} MB) | $m | $push | $wall | $cpu | $(awk -v mb="$mb" -v w="$wall" 'BEGIN{if (w > 0) printf "%.0f", mb/(w/1000); else print "-"}') | $((rss / 1024)) | $ratio |"
+		done
+		repo="$OUT/run-replay-$name"
+		rm -rf "$repo" "$repo.time"
+		install_mode stagegate "$repo"
+		walls=()
+		for c in $(git --git-dir="$src" rev-list --reverse --first-parent main |
+			   head -n "${CORPUS_REPLAY_MAX:-100000}"); do
+			rm -f "$repo.time"
+			git --git-dir="$src" push -q "$repo" "$c:refs/heads/dev" >/dev/null 2>&1
+			[ -f "$repo.time" ] || continue
+			read -r w _ < <(tail -n 1 "$repo.time")
+			walls+=("$(awk -v w="$w" 'BEGIN{printf "%d", w*1000}')")
+		done
+		row "| $name replay (${#walls[@]} pushes of 1 commit; the first holds the root tree) | stagegate | - | median $(printf '%s\n' "${walls[@]}" | median), max after the first $(printf '%s\n' "${walls[@]:1}" | sort -n | tail -1) | - | - | - | - |"
 	done
 }
 
@@ -261,6 +304,7 @@ for s in $SIZES; do
 	small) scenario small 1 5 1 5 ;;
 	medium) scenario medium 200 10 50 3 ;;
 	large) scenario large 2000 10 500 1 ;;
+	corpora) corpora ;;
 	esac
 done
 replay
@@ -282,7 +326,8 @@ audit_cli
 	echo "Hook figures are the pre-receive hook alone (GNU time around it); push ms is the whole"
 	echo "\`git push\`; MB/s is new content over hook wall time; the floor only reads every new blob"
 	echo "(\`git rev-list --objects ... --not --all | git cat-file --batch\`). Medians of 5 (small),"
-	echo "3 (medium) and 1 (large) runs."
+	echo "3 (medium) and 1 (large, each real corpus) runs. Corpora: git bundles of real exports"
+	echo "in $CORPORA (their README says what each holds), pushed whole to a new branch."
 	echo
 	echo "| scenario | hook | push ms | hook wall ms | hook cpu ms | MB/s | peak RSS MB | hook / floor |"
 	echo "|---|---|---|---|---|---|---|---|"

@@ -60,6 +60,11 @@ static const struct { const char *text, *rule; } secrets[] = {
 	{ "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", "groq-api-key" },
 	{ "https://hooks.zapier.com/hooks/catch/123456/abcdef1/", "zapier-webhook" },
 	{ "{\"auths\": {\"reg.example\": {\"auth\": \"dXNlcjpwYXNzd29yZA==\"}}}", "docker-config-auth" },
+	/* next to the non-secrets of real exports, still found */
+	{ "\"authentication\": {\"type\": \"ActiveDirectoryOAuth\", \"clientId\": \"5f3c2b1a\", \"secret\": \"Zq7Xw3Vb9Nm2Lk5Jh8Gf4\"}", "generic-json" },
+	{ "clientSecret: secretInfo.clientSecret9Xq", "generic-assignment" },
+	{ "{\"MetaDataIDKey\": \"%FieldName.ID%\", \"apiKey\": \"Zq7Xw3Vb9Nm2Lk5Jh8Gf4\"}", "generic-json" },
+	{ "var apiKey = 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4';", "generic-json" },
 };
 
 static const char *const decoys[] = {
@@ -81,6 +86,26 @@ static const char *const decoys[] = {
 	"<defaultvalue>https://api.contoso.example/v1/x?a=1&amp;b=2&amp;c=3</defaultvalue>",
 	"{\"password\": \"{\\\"nested\\\": 1}\"}",
 	"{\"tokenLifetime\": \"3600000000\"}",
+	/* classes of non-secrets in real Power Platform and sfdx exports */
+	"\"MetaDataIDKey\": \"%FieldName.ID%\",",
+	"{\"LayoutName\":\"\",\"MetaDataIDKey\":\"%ScreenContainer.ID%\"}",
+	"clientSecret: secretInfo.clientSecret,",
+	"  token = args.accessTokens[i];",
+	"AccessToken = $authResult.AccessToken",
+	"    searchKey: this.searchKey,",
+	"  _tileCoordsToKey: function (coords) {",
+	"var internalPropsKey='__reactProps$'+randomKey;",
+	"throw u.hash={text:\"cherryPick \"+t+\" \"+e,token:\"cherryPick \"+t+\" \"+e}",
+	"{\"Card_Description_Key\":\"Provides a customizable card view for items\"}",
+	"{\"FluentAIAssistant_Disp_Key\":\"FluentAI Assistance (0.0.9)\"}",
+	"<property name=\"a\" display-name-key=\"Donut Chart (0.0.18)\" description-key=\"DonutChart shows values\" />",
+	"<assemblyIdentity name=\"System.Runtime.CompilerServices.Unsafe\" publicKeyToken=\"b03f5f7f11d50a3a\" culture=\"neutral\" />",
+	"\"DataBoundServiceOperationGroupNameKey\": \"AIBuilder\\\\fa03a8f2-db27-4165-8a36-6f471cb5b2b7\",",
+	"<plugintypeexportkey>B8E4A0B5B9952FF20136F8C6FAE9D512024F12B7E52B987F8B</plugintypeexportkey>",
+	"\"user_credential\": \"Credentials (user_credential)\",",
+	"DataImportBypass = (!ImportSampleData);",
+	"UpdateContext({flowPass: 'CommandCenterApp>SetCoEFlowsState'.Run(coeEnv, true)})",
+	"{ItemKey: \"flowmachinenetwork\", ItemDisplayName: \"Network\"}",
 };
 
 Test(rules, shipped_rules_find_each_token_format)
@@ -121,6 +146,12 @@ Test(rules, bad_rules_files)
 		{ "version: 1\nrules:\n  - pattern: a\n", "needs an 'id'" },
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    group: 3\n", "capture group" },
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n  - id: x\n    pattern: b\n", "duplicate" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    judge: jwt\n", "r.yaml:5:12: 'judge' is 'sas'" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    generic: yes\n", "r.yaml:5:14: expected true or false" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    allow-context: 'b('\n", "r.yaml:5:20:" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    keywords: [ab]\n    near: 10\n", "r.yaml:6:11: 'near' is from 64" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    keywords: [ab]\n    near: [1, 2, 3]\n", "r.yaml:6:11: 'near' is a number" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    near: 100\n", "r.yaml:3:5: a rule with 'near' needs" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -132,6 +163,58 @@ Test(rules, bad_rules_files)
 		cr_assert(strstr(err.buf, cases[i].want), "%zu: %s", i, err.buf);
 		sg_buf_release(&err);
 	}
+}
+
+/* What a SAS grants decides: 2026-12-01 is "now" for every case. */
+static const struct { const char *text; enum sg_verdict want; } sas[] = {
+	/* Power Apps Studio document link: expired, read only */
+	{ "\"Path\": \"https://docserverpwaprodwus.blob.core.windows.net/x/a.png?sv=2018-03-28&sr=b&sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D&se=2024-03-29T12%3A11%3A32Z&sp=r\"", SG_VERDICT_NOTE },
+	{ "<a href=\"https://a.blob.core.windows.net/c/b?sp=rl&amp;se=2023-01-01&amp;sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D\">", SG_VERDICT_NOTE },
+	/* live */
+	{ "https://a.blob.core.windows.net/c/b?sp=r&se=2099-01-01T00:00:00Z&sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D", SG_VERDICT_SECRET },
+	/* expired but writes */
+	{ "https://a.blob.core.windows.net/c?sp=rw&se=2020-01-01&sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D", SG_VERDICT_SECRET },
+	/* no expiry: a Logic Apps trigger never expires */
+	{ "https://prod-27.westeurope.logic.azure.com:443/workflows/0a1b/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=kdJp7qOGXTVVm2FQefXJoR0q203AnMkqm491l1PYp1k", SG_VERDICT_SECRET },
+	/* an expiry that cannot be read, or no rights given */
+	{ "https://a.blob.core.windows.net/c?sp=r&se=soon&sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D", SG_VERDICT_SECRET },
+	{ "https://a.blob.core.windows.net/c?se=2020-01-01&sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D", SG_VERDICT_SECRET },
+	/* the parameters of the next URL are not this one's */
+	{ "https://a.blob.core.windows.net/c?sig=kdJp7qOGXTVVm%2FQefXJoR0q203AnMkqm4%2B91l1PYp1k%3D \"https://b/?se=2020-01-01&sp=r\"", SG_VERDICT_SECRET },
+};
+
+struct judged { enum sg_verdict v; size_t n; char why[256]; };
+
+static int judge_hit(const struct sg_secret_rule *rule, const char *text,
+		     size_t len, size_t start, size_t end, void *payload,
+		     struct sg_buf *err)
+{
+	struct judged *j = payload;
+	struct sg_buf why = SG_BUF_INIT(256);
+
+	(void)err;
+	cr_assert_str_eq(rule->id, "azure-sas-signature");
+	j->v = sg_rules_judge(rule, text, len, start, end, 1795996800, &why);
+	snprintf(j->why, sizeof(j->why), "%s", why.buf);
+	j->n++;
+	sg_buf_release(&why);
+	return 0;
+}
+
+Test(rules, sas_judged_by_expiry_and_rights)
+{
+	struct sg_rules *r = shipped();
+
+	for (size_t i = 0; i < sizeof(sas) / sizeof(*sas); i++) {
+		struct judged j = { SG_VERDICT_SECRET, 0, "" };
+
+		cr_assert_eq(sg_rules_scan(r, sas[i].text, strlen(sas[i].text),
+					   NULL, judge_hit, &j, NULL), 0);
+		cr_assert_eq(j.n, 1, "%zu", i);
+		cr_assert_eq(j.v, sas[i].want, "%zu: %s", i, j.why);
+		cr_assert(*j.why, "%zu: the finding must say why", i);
+	}
+	sg_rules_free(r);
 }
 
 Test(rules, redaction_and_fingerprint)
