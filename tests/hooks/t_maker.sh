@@ -132,3 +132,25 @@ test_explain_wrong_pusher() {
 	(cd "$W" && "$SG" explain refs/heads/main "$p") >"$T/out" 2>&1
 	check "no policy: usage" [ $? -eq 2 ]
 }
+
+test_secret_once_per_push_and_the_allow_line() {
+	new_repo || return
+	local c; c=$(commit a.txt clean)
+	expect_accept "base" maker origin "$c:refs/heads/dev"
+	for i in $(seq 1 20); do
+		commit solution/flow.json "$(printf '%s\n{"step":%d}' "$SECRET" "$i")" >/dev/null
+	done
+	local first; first=$(git -C "$W" rev-parse --short=10 HEAD~19)
+	expect_reject "20 commits carry one secret" maker secret.generic-json origin HEAD:refs/heads/dev
+	check "one finding, not 20" [ "$(grep -c 'error \[secret' "$T/out")" -eq 1 ]
+	check "where it first appeared" out_has "commit $first solution/flow.json:1:"
+	check "how many other places carry it" out_has "first seen here, and 19 more place(s) of this push carry it"
+	check "one violation counted" out_has "push REJECTED: 1 violation(s)"
+	local allow; allow=$(sed -n 's/.*under secrets.allow in the policy: \(- { fingerprint: [0-9a-f]*, reason: .*}\).*/\1/p' "$T/out" | head -1)
+	check "the allow line for the policy" [ -n "$allow" ]
+	check "the audit log holds one finding" [ "$(tail -1 "$(log)" | grep -o '"rule":"secret.generic-json"' | wc -l)" -eq 1 ]
+	# the admin adds that very line: the same push is accepted
+	{ cat "$TOP/policies/default.yaml"; printf 'secrets:\n  allow:\n    %s\n' "$allow"; } >"$REPO/stagegate/policy.yaml"
+	"$SG" policy check "$REPO/stagegate/policy.yaml" >"$T/pc" 2>&1 || { fail "the allow line breaks the policy"; cat "$T/pc"; }
+	expect_accept "allowed by its fingerprint" maker origin HEAD:refs/heads/dev
+}
