@@ -594,6 +594,19 @@ static void put_cell(FILE *out, const char *s)
 	fputs("</td>", out);
 }
 
+/* "2026-11-01T08:00:00.123Z" as "2026-11-01 08:00:00", the way list shows it */
+static void put_time_cell(FILE *out, const char *time)
+{
+	char shown[20];
+
+	snprintf(shown, sizeof(shown), "%s", time);
+	if (strlen(shown) > 10 && shown[10] == 'T')
+		shown[10] = ' ';
+	fputs("<td class=nowrap>", out);
+	put(out, shown);
+	fputs("</td>", out);
+}
+
 static void put_duration(FILE *out, double secs)
 {
 	if (secs < 0)
@@ -614,7 +627,8 @@ static const char style[] =
 	".meta{color:#555}.chain{padding:.6em 1em;border-radius:6px;"
 	"margin:1em 0}.ok{background:#e8f5e9;border:1px solid #2e7d32}"
 	".broken{background:#ffebee;border:1px solid #c62828}"
-	".chain h2{margin-top:0}.chain pre{white-space:pre-wrap;margin:.3em 0;font-size:12px}"
+	".chain h2{margin-top:0}.chain pre{white-space:pre-wrap;"
+	"margin:.3em 0;font-size:12px}"
 	".cards{display:flex;flex-wrap:wrap;gap:1em}"
 	".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em;"
 	"min-width:200px;flex:1}.card b{display:block;font-size:1.6em}"
@@ -622,7 +636,8 @@ static const char style[] =
 	"table{border-collapse:collapse;width:100%;font-size:13px}"
 	"th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;"
 	"vertical-align:top;word-break:break-word}th{background:#f3f3f3}"
-	".none{color:#999}.legend span{display:inline-block;margin-right:"
+	".nowrap{white-space:nowrap}.none{color:#999}"
+	".legend span{display:inline-block;margin-right:"
 	"1.2em}.legend i{display:inline-block;width:12px;height:12px;"
 	"margin-right:4px;vertical-align:middle}"
 	"@media print{body{margin:0;max-width:none}section{break-inside:"
@@ -840,7 +855,7 @@ static void html_promotions(FILE *out, const struct sg_audit_report *r)
 		const struct row *w = &r->promotions.v[i];
 
 		fputs("<tr>", out);
-		put_cell(out, w->time);
+		put_time_cell(out, w->time);
 		put_cell(out, w->repo);
 		put_cell(out, w->ref);
 		put_cell(out, w->pusher);
@@ -872,7 +887,7 @@ static void html_rollbacks(FILE *out, const struct sg_audit_report *r)
 					 : restored_by(&r->promotions, w);
 
 		fputs("<tr>", out);
-		put_cell(out, w->time);
+		put_time_cell(out, w->time);
 		put_cell(out, w->repo);
 		put_cell(out, w->ref);
 		put_cell(out, w->pusher);

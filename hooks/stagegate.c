@@ -132,14 +132,16 @@ static const struct cmd cmds[] = {
 	  "                 (default: stagegate.policy of the clone's config)\n" },
 	{ "install-pre-push", cmd_install_pre_push,
 	  "install the pre-push hook in this clone",
-	  "usage: stagegate install-pre-push [--rules FILE] [--policy FILE] [--force]\n"
+	  "usage: stagegate install-pre-push [--rules FILE] [--policy FILE]\n"
+	  "                                  [--force]\n"
 	  "\n"
 	  "Run in a clone: writes .git/hooks/pre-push (running stagegate\n"
 	  "pre-push with these files) and records them as stagegate.rules\n"
 	  "and stagegate.policy in the clone's config, for explain. A hook\n"
 	  "that is not stagegate's stays unless --force.\n" },
 	{ "explain", cmd_explain, "what the server would say of a push, now",
-	  "usage: stagegate explain [--policy FILE] [--user LOGIN] [--remote R] REF [REV]\n"
+	  "usage: stagegate explain [--policy FILE] [--user LOGIN] [--remote R]\n"
+	  "                         REF [REV]\n"
 	  "\n"
 	  "Run in a clone with a copy of the server's policy: what would the\n"
 	  "server say if REV (default HEAD) were pushed to REF now? Runs the\n"
