@@ -154,3 +154,38 @@ test_secret_once_per_push_and_the_allow_line() {
 	"$SG" policy check "$REPO/stagegate/policy.yaml" >"$T/pc" 2>&1 || { fail "the allow line breaks the policy"; cat "$T/pc"; }
 	expect_accept "allowed by its fingerprint" maker origin HEAD:refs/heads/dev
 }
+
+test_scan_range_commit_and_sarif_metadata() {
+	new_repo || return
+	mkdir -p "$W/solutions/C"
+	commit "solutions/C/a b.json" "$SECRET" >/dev/null
+	local added; added=$(git -C "$W" rev-parse --short=10 HEAD)
+	git -C "$W" rm -q "solutions/C/a b.json"; git -C "$W" commit -q -m "delete it"
+	(cd "$W" && "$SG" scan --rules "$TOP/policies/secrets.yaml" --range HEAD) >"$T/out" 2>&1
+	check "scan --range names the commit of a deleted file" out_has "^commit $added solutions/C/a b.json:1:"
+	(cd "$W" && "$SG" scan --rules "$TOP/policies/secrets.yaml" --format json --range HEAD) >"$T/out" 2>&1
+	check "json: the commit" out_has "\"commit\":\"$(git -C "$W" rev-parse HEAD~1)\""
+	git -C "$W" checkout -q HEAD~1
+	(cd "$W" && "$SG" scan --rules "$TOP/policies/secrets.yaml" --format sarif solutions/) >"$T/sarif" 2>&1
+	python3 - "$T/sarif" >"$T/out" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))['runs'][0]
+d = run['tool']['driver']
+assert d['informationUri'].startswith('https://'), 'informationUri'
+for r in d['rules']:
+    for k in ('fullDescription', 'help', 'helpUri', 'name'):
+        assert k in r, (r['id'], k)
+    assert r['help']['text'] and r['help']['markdown'], r['id']
+    float(r['properties']['security-severity'])
+    assert r['fullDescription']['text'].endswith('.'), r['id']
+assert run['originalUriBaseIds']['%SRCROOT%']['uri'].endswith('/')
+res = run['results']
+assert len(res) == 1, len(res)
+loc = res[0]['locations'][0]['physicalLocation']['artifactLocation']
+assert loc == {'uri': 'solutions/C/a%20b.json', 'uriBaseId': '%SRCROOT%'}, loc
+assert res[0]['message']['text'].endswith('.')
+assert d['rules'][res[0]['ruleIndex']]['id'] == res[0]['ruleId']
+print('sarif ok')
+PY
+	check "sarif: rule metadata, clean relative URIs" out_has 'sarif ok'
+}
