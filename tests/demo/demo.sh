@@ -153,6 +153,18 @@ else
 	echo "  => exit $?: tampering detected"
 fi
 
+say "The auditor's report: one HTML file, charts and every promotion (open it in any browser)"
+printf '\n$ stagegate audit report --html audit-report.html\n'
+"$SG" audit report --html "$DEMO/audit-report.html" "$LOG"
+grep -q 'Promotions to prod (2)' "$DEMO/audit-report.html" ||
+	{ echo "demo: the report lacks the two promotions" >&2; exit 1; }
+echo "  => $DEMO/audit-report.html"
+
+say "A maker asks before pushing: what would the server say? (stagegate explain, in the clone)"
+mc fetch -q --tags origin
+printf '\n$ stagegate explain --policy policy.yaml refs/heads/main %s   # the hotfix that skipped test\n' "$(mc rev-parse --short hotfix)"
+if (cd "$W" && "$SG" explain --policy "$TOP/policies/default.yaml" refs/heads/main hotfix) 2>&1 | sed 's/^/  /'; then :; fi
+
 say "Where prod stands"
 git --git-dir="$REPO" for-each-ref --format='  %(refname) %(objectname:short)'
 echo
