@@ -447,8 +447,12 @@ static void compute_delivery(struct sg_audit_report *r)
 	double *v = sg_calloc(n ? n : 1, sizeof(*v));
 	time_t first = parse_time(r->first), last = parse_time(r->last);
 
-	qsort(r->promotions.v, r->promotions.nr, sizeof(struct row), by_time);
-	qsort(r->rollbacks.v, r->rollbacks.nr, sizeof(struct row), by_time);
+	if (r->promotions.nr)
+		qsort(r->promotions.v, r->promotions.nr, sizeof(struct row),
+		      by_time);
+	if (r->rollbacks.nr)
+		qsort(r->rollbacks.v, r->rollbacks.nr, sizeof(struct row),
+		      by_time);
 	memset(d, 0, sizeof(*d));
 	d->promotions = r->promotions.nr;
 	d->days = first >= 0 && last > first ? (double)(last - first) / 86400
