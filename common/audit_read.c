@@ -18,6 +18,7 @@
 #include "error.h"
 #include "escape.h"
 #include "json.h"
+#include "oidset.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -218,10 +219,61 @@ static void rules_of(const struct sg_json *rec, struct sg_buf *out)
 	}
 }
 
-struct list_state {
+/*
+ * What landed: post-receive writes a "landed" record for each ref git
+ * really updated. An accepted pre-receive decision is "yes" when its
+ * ref, old and new landed, "no" when a later post-receive ran without
+ * it (another hook refused it), and "?" before any post-receive ran.
+ */
+struct landing {
 	FILE *out;
 	int repo_col;		/* several logs: say whose record it is */
+	struct sg_oidset landed;	/* key_of() of each landed update */
+	double last_landed_seq;		/* -1: no landed record */
 };
+
+static void key_of(const struct sg_json *rec, git_oid *out)
+{
+	struct sg_buf key = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char hex[65];
+
+	sg_buf_addf(&key, "%s %s %s %s", sg_json_str(rec, "repository", ""),
+		    sg_json_str(rec, "ref", ""),
+		    sg_json_str(rec, "old", ""), sg_json_str(rec, "new", ""));
+	sg_sha256_hex(hex, key.buf, key.len);
+	hex[GIT_OID_HEXSZ] = '\0';
+	git_oid_fromstr(out, hex);
+	sg_buf_release(&key);
+}
+
+static int note_landed(const struct sg_json *rec, const char *line,
+		       size_t len, void *payload)
+{
+	struct landing *l = payload;
+	git_oid key;
+
+	(void)line; (void)len;
+	if (strcmp(sg_json_str(rec, "decision", ""), "landed"))
+		return 0;
+	key_of(rec, &key);
+	sg_oidset_insert(&l->landed, &key);
+	l->last_landed_seq = sg_json_num(rec, "seq", -1);
+	return 0;
+}
+
+static const char *landed_state(const struct landing *l,
+				const struct sg_json *rec)
+{
+	git_oid key;
+
+	if (strcmp(sg_json_str(rec, "decision", ""), "accepted") ||
+	    strcmp(sg_json_str(rec, "hook", ""), "pre-receive"))
+		return "-";
+	key_of(rec, &key);
+	if (sg_oidset_contains(&l->landed, &key))
+		return "yes";
+	return sg_json_num(rec, "seq", -1) < l->last_landed_seq ? "no" : "?";
+}
 
 /* The last component of a repository's path ("/srv/app.git": app.git). */
 static const char *repo_name(const struct sg_json *rec)
@@ -242,8 +294,8 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 {
 	struct sg_buf rules = SG_BUF_INIT(64 * 1024);
 	const char *time = sg_json_str(rec, "time", "");
-	struct list_state *st = payload;
-	FILE *out = st->out;
+	struct landing *l = payload;
+	FILE *out = l->out;
 
 	char day[11], clock[9];
 
@@ -258,7 +310,7 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	fputc(' ', out);
 	put_col(out, clock, 8);
 	fputs("  ", out);
-	if (st->repo_col) {
+	if (l->repo_col) {
 		struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 
 		/* a repository's name is not cut: it says whose record */
@@ -268,6 +320,8 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 		sg_buf_release(&b);
 	}
 	put_col(out, sg_json_str(rec, "decision", "-"), 9);
+	fputc(' ', out);
+	put_col(out, landed_state(l, rec), 6);
 	fputc(' ', out);
 	put_col(out, sg_json_str(rec, "pusher", "-"), 12);
 	fputc(' ', out);
@@ -283,12 +337,21 @@ int sg_audit_list(const char *const *paths, size_t n,
 		  const struct sg_audit_filter *f, FILE *out,
 		  struct sg_buf *err)
 {
-	struct list_state st = { out, n > 1 };
+	struct landing l = { out, n > 1, SG_OIDSET_INIT, -1 };
+	int ret = 0;
 
-	fprintf(out, "%-16s %-19s %s%-9s %-12s %-24s %s\n", "ID", "TIME (UTC)",
-		st.repo_col ? "REPOSITORY       " : "", "DECISION", "USER",
-		"REF", "RULES");
-	return sg_audit_each(paths, n, f, print_row, &st, err);
+	fprintf(out, "%-16s %-19s %s%-9s %-6s %-12s %-24s %s\n", "ID",
+		"TIME (UTC)", l.repo_col ? "REPOSITORY       " : "", "DECISION",
+		"LANDED", "USER", "REF", "RULES");
+	/* landed records are per log: read each log twice, in turn */
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		l.last_landed_seq = -1;
+		ret = sg_audit_each(&paths[i], 1, NULL, note_landed, &l, err);
+		if (ret == 0)
+			ret = sg_audit_each(&paths[i], 1, f, print_row, &l, err);
+	}
+	sg_oidset_release(&l.landed);
+	return ret;
 }
 
 struct export_state {
