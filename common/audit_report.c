@@ -296,6 +296,9 @@ static int collect(const struct sg_json *rec, const char *line, size_t len,
 		: !strcmp(decision, "rejected") ? DEC_REJECTED : DEC_ERROR;
 
 	(void)line; (void)len;
+	/* post-receive's confirmation of an accepted decision, not one */
+	if (!strcmp(decision, "landed"))
+		return 0;
 	r->records++;
 	if (!r->first[0] || strcmp(time, r->first) < 0)
 		snprintf(r->first, sizeof(r->first), "%s", time);
