@@ -118,7 +118,7 @@ test_explain_good_promotion() {
 	local t; t=$(tested_release)
 	local p; p=$(promote "$t" "$APPROVED")
 	explain_then_push "a good promotion" "$p"
-	check "explain said accepted" grep -q 'push accepted' "$T/explain"
+	check "explain said the checks pass" grep -q 'checks passed: 1 ref' "$T/explain"
 	check "main moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$p" ]
 }
 
