@@ -7,9 +7,10 @@
  * one: promotions to prod and rollbacks. The figures come from those
  * rows afterwards: a promotion is an accepted update of a ref of the
  * environment "prod" (records before the field existed: one carrying
- * approvers); a rollback is an accepted update that asked for one (the
- * rollback push option, the only way around the forward-only rule: the
- * chart calls it break-glass); time to restore runs from a rollback to
+ * approvers); a rollback is an update that asked for one (the rollback
+ * push option); a break-glass push is the decision "break-glass" (the
+ * window gate's bypass), listed with the rollbacks and, when it moved
+ * prod, with the promotions too; time to restore runs from a rollback to
  * the next promotion of the same ref of the same repository.
  *
  * Every string of a record came from a pusher or from whoever edited the
@@ -34,7 +35,7 @@
 enum { DEC_ACCEPTED, DEC_REJECTED, DEC_ERROR, DEC_BREAK_GLASS, DEC_NR };
 
 static const char *const dec_name[DEC_NR] = {
-	"accepted", "rejected", "error", "break-glass (rollback)"
+	"accepted", "rejected", "error", "break-glass"
 };
 static const char *const dec_color[DEC_NR] = {
 	"#2e7d32", "#c62828", "#6a1b9a", "#ef6c00"
@@ -265,7 +266,8 @@ static void add_row(struct rows *rows, const struct sg_json *rec,
 	w->approvers = join_approvers(rec);
 	w->ticket = dup_or_null(sg_json_str(rec, "ticket", NULL));
 	w->plan = dup_or_null(sg_json_str(rec, "rollback_plan", NULL));
-	w->reason = dup_or_null(sg_json_str(rec, "rollback_reason", NULL));
+	w->reason = dup_or_null(sg_json_str(rec, "rollback_reason",
+				sg_json_str(rec, "break_glass_reason", NULL)));
 	w->decision = sg_strdup(sg_json_str(rec, "decision", "-"));
 	w->first_commit = (long long)sg_json_num(rec, "first_commit_time", 0);
 	w->rollback = rollback;
@@ -293,16 +295,18 @@ static int collect(const struct sg_json *rec, const char *line, size_t len,
 	const char *reason = sg_json_str(rec, "rollback_reason", NULL);
 	const struct sg_json *v = sg_json_get(rec, "violations");
 	int d = !strcmp(decision, "accepted") ? DEC_ACCEPTED
-		: !strcmp(decision, "rejected") ? DEC_REJECTED : DEC_ERROR;
+		: !strcmp(decision, "rejected") ? DEC_REJECTED
+		: !strcmp(decision, "break-glass") ? DEC_BREAK_GLASS : DEC_ERROR;
 
 	(void)line; (void)len;
+	/* post-receive's confirmation of an accepted decision, not one */
+	if (!strcmp(decision, "landed"))
+		return 0;
 	r->records++;
 	if (!r->first[0] || strcmp(time, r->first) < 0)
 		snprintf(r->first, sizeof(r->first), "%s", time);
 	if (strcmp(time, r->last) > 0)
 		snprintf(r->last, sizeof(r->last), "%s", time);
-	if (d == DEC_ACCEPTED && reason)
-		d = DEC_BREAK_GLASS;
 	day_of(r, time)->n[d]++;
 	if (d == DEC_REJECTED) {
 		count(&r->by_user, sg_json_str(rec, "pusher", "-"));
@@ -313,10 +317,10 @@ static int collect(const struct sg_json *rec, const char *line, size_t len,
 				count(&r->by_rule, sg_json_str(&v->kids[i],
 							       "rule", "?"));
 	}
-	if (reason)
+	if (reason || d == DEC_BREAK_GLASS)
 		add_row(&r->rollbacks, rec, 1);
-	else if (d == DEC_ACCEPTED && is_prod(rec) &&
-		 !is_zero_id(sg_json_str(rec, "new", "")))
+	if (!reason && (d == DEC_ACCEPTED || d == DEC_BREAK_GLASS) &&
+	    is_prod(rec) && !is_zero_id(sg_json_str(rec, "new", "")))
 		add_row(&r->promotions, rec, 0);
 	return 0;
 }
@@ -447,8 +451,12 @@ static void compute_delivery(struct sg_audit_report *r)
 	double *v = sg_calloc(n ? n : 1, sizeof(*v));
 	time_t first = parse_time(r->first), last = parse_time(r->last);
 
-	qsort(r->promotions.v, r->promotions.nr, sizeof(struct row), by_time);
-	qsort(r->rollbacks.v, r->rollbacks.nr, sizeof(struct row), by_time);
+	if (r->promotions.nr)
+		qsort(r->promotions.v, r->promotions.nr, sizeof(struct row),
+		      by_time);
+	if (r->rollbacks.nr)
+		qsort(r->rollbacks.v, r->rollbacks.nr, sizeof(struct row),
+		      by_time);
 	memset(d, 0, sizeof(*d));
 	d->promotions = r->promotions.nr;
 	d->days = first >= 0 && last > first ? (double)(last - first) / 86400
@@ -594,6 +602,19 @@ static void put_cell(FILE *out, const char *s)
 	fputs("</td>", out);
 }
 
+/* "2026-11-01T08:00:00.123Z" as "2026-11-01 08:00:00", the way list shows it */
+static void put_time_cell(FILE *out, const char *time)
+{
+	char shown[20];
+
+	snprintf(shown, sizeof(shown), "%s", time);
+	if (strlen(shown) > 10 && shown[10] == 'T')
+		shown[10] = ' ';
+	fputs("<td class=nowrap>", out);
+	put(out, shown);
+	fputs("</td>", out);
+}
+
 static void put_duration(FILE *out, double secs)
 {
 	if (secs < 0)
@@ -614,7 +635,8 @@ static const char style[] =
 	".meta{color:#555}.chain{padding:.6em 1em;border-radius:6px;"
 	"margin:1em 0}.ok{background:#e8f5e9;border:1px solid #2e7d32}"
 	".broken{background:#ffebee;border:1px solid #c62828}"
-	".chain h2{margin-top:0}.chain pre{white-space:pre-wrap;margin:.3em 0;font-size:12px}"
+	".chain h2{margin-top:0}.chain pre{white-space:pre-wrap;"
+	"margin:.3em 0;font-size:12px}"
 	".cards{display:flex;flex-wrap:wrap;gap:1em}"
 	".card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em;"
 	"min-width:200px;flex:1}.card b{display:block;font-size:1.6em}"
@@ -622,7 +644,8 @@ static const char style[] =
 	"table{border-collapse:collapse;width:100%;font-size:13px}"
 	"th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;"
 	"vertical-align:top;word-break:break-word}th{background:#f3f3f3}"
-	".none{color:#999}.legend span{display:inline-block;margin-right:"
+	".nowrap{white-space:nowrap}.none{color:#999}"
+	".legend span{display:inline-block;margin-right:"
 	"1.2em}.legend i{display:inline-block;width:12px;height:12px;"
 	"margin-right:4px;vertical-align:middle}"
 	"@media print{body{margin:0;max-width:none}section{break-inside:"
@@ -840,7 +863,7 @@ static void html_promotions(FILE *out, const struct sg_audit_report *r)
 		const struct row *w = &r->promotions.v[i];
 
 		fputs("<tr>", out);
-		put_cell(out, w->time);
+		put_time_cell(out, w->time);
 		put_cell(out, w->repo);
 		put_cell(out, w->ref);
 		put_cell(out, w->pusher);
@@ -872,7 +895,7 @@ static void html_rollbacks(FILE *out, const struct sg_audit_report *r)
 					 : restored_by(&r->promotions, w);
 
 		fputs("<tr>", out);
-		put_cell(out, w->time);
+		put_time_cell(out, w->time);
 		put_cell(out, w->repo);
 		put_cell(out, w->ref);
 		put_cell(out, w->pusher);
@@ -897,8 +920,9 @@ int sg_audit_report_html(FILE *out, const struct sg_audit_report *r)
 	html_promotions(out, r);
 	html_rollbacks(out, r);
 	fputs("<p class=meta>Figures: a promotion is an accepted update of a "
-	      "ref of the environment prod; a rollback (break-glass) is an "
-	      "accepted push with the rollback push option; change failure "
+	      "ref of the environment prod; a rollback is an accepted push "
+	      "with the rollback push option; break-glass is a push outside "
+	      "a change window by break-glass; change failure "
 	      "rate is rollbacks per promotion.</p>\n</body></html>\n", out);
 	return ferror(out) ? SG_ERROR : 0;
 }

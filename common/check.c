@@ -61,6 +61,7 @@ int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		return SG_ERROR;
 	if (!ctx->single_ref && sg_gate_personal_data(ctx, r, err) < 0)
 		return SG_ERROR;
+	sg_report_merge_secrets(r);	/* one finding per distinct secret */
 	for (size_t i = 0; i < push->nr; i++)
 		push->updates[i].rejected =
 			sg_report_errors_for(r, push->updates[i].ref) > 0;

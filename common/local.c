@@ -115,6 +115,7 @@ static int scan_update(struct sg_local *l, const struct sg_rules *rules,
 		free(found.v[i].ref);
 		found.v[i].ref = sg_strdup(ref);
 	}
+	sg_report_merge_secrets(&found);	/* as the server does */
 	sg_report_take(&l->report, &found);
 	sg_report_release(&found);
 	return ret;

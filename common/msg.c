@@ -110,6 +110,16 @@ static void print_finding(FILE *out, const struct sg_finding *f,
 		sg_buf_addf(&text, "      fix: %s", f->fix);
 		put_line_as(out, &text, refusal);
 	}
+	if (f->fingerprint[0] && !strncmp(f->rule, "secret.", 7) &&
+	    f->severity != SG_SEV_NOTE) {
+		/* GitHub's push protection: a false positive is one message */
+		sg_buf_reset(&text);
+		sg_buf_addf(&text, "      false positive? ask an admin to add "
+			    "this line under secrets.allow in the policy: "
+			    "- { fingerprint: %.16s, reason: \"TICKET: why "
+			    "this is not a secret\" }", f->fingerprint);
+		put_line_as(out, &text, refusal);
+	}
 	*last_fix = f->fix;
 	sg_buf_release(&text);
 }

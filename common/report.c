@@ -59,6 +59,65 @@ size_t sg_report_errors_for(const struct sg_report *r, const char *ref)
 	return n;
 }
 
+static int same_secret(const struct sg_finding *a, const struct sg_finding *b)
+{
+	return a->severity == b->severity && !strcmp(a->rule, b->rule) &&
+	       !strcmp(a->ref, b->ref) &&
+	       !strcmp(a->fingerprint, b->fingerprint);
+}
+
+static void finding_release(struct sg_finding *f)
+{
+	free(f->rule);
+	free(f->ref);
+	free(f->path);
+	free(f->message);
+	free(f->fix);
+	free(f->redacted);
+}
+
+void sg_report_merge_secrets(struct sg_report *r)
+{
+	size_t kept = 0;
+	size_t *more = sg_calloc(r->nr ? r->nr : 1, sizeof(*more));
+
+	/*
+	 * Quadratic in the distinct secrets of a push, which the secret
+	 * gate's own cap (SG_MAX_SCAN_FINDINGS) keeps small.
+	 */
+	for (size_t i = 0; i < r->nr; i++) {
+		struct sg_finding *f = &r->v[i];
+		size_t j = 0;
+
+		if (f->fingerprint[0])
+			for (j = 0; j < kept; j++)
+				if (same_secret(&r->v[j], f))
+					break;
+		if (f->fingerprint[0] && j < kept) {
+			more[j]++;
+			if (f->severity == SG_SEV_ERROR)
+				r->errors--;
+			else if (f->severity == SG_SEV_WARNING)
+				r->warnings--;
+			finding_release(f);
+			continue;
+		}
+		r->v[kept++] = *f;
+	}
+	r->nr = kept;
+	for (size_t i = 0; i < kept; i++) {
+		struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+		if (!more[i])
+			continue;
+		sg_buf_addf(&msg, "%s; first seen here, and %zu more place(s) "
+			    "of this push carry it", r->v[i].message, more[i]);
+		free(r->v[i].message);
+		r->v[i].message = sg_buf_detach(&msg);
+	}
+	free(more);
+}
+
 void sg_report_take(struct sg_report *dst, struct sg_report *src)
 {
 	if (!src->nr)
@@ -74,14 +133,8 @@ void sg_report_take(struct sg_report *dst, struct sg_report *src)
 
 void sg_report_release(struct sg_report *r)
 {
-	for (size_t i = 0; i < r->nr; i++) {
-		free(r->v[i].rule);
-		free(r->v[i].ref);
-		free(r->v[i].path);
-		free(r->v[i].message);
-		free(r->v[i].fix);
-		free(r->v[i].redacted);
-	}
+	for (size_t i = 0; i < r->nr; i++)
+		finding_release(&r->v[i]);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }

@@ -46,6 +46,13 @@ void sg_finding_set_path(struct sg_finding *f, const char *path, int line,
 			 int col);
 /* Errors recorded against `ref`. */
 size_t sg_report_errors_for(const struct sg_report *r, const char *ref);
+/*
+ * One finding per distinct secret per ref: findings of the same rule
+ * and fingerprint on the same ref (a value that stays in a file many
+ * commits edit) become the first of them (where it first appeared),
+ * whose message then says how many other places carry it.
+ */
+void sg_report_merge_secrets(struct sg_report *r);
 /* Move every finding of `src` to the end of `dst`; `src` ends empty. */
 void sg_report_take(struct sg_report *dst, struct sg_report *src);
 void sg_report_release(struct sg_report *r);

@@ -1,10 +1,13 @@
 /*
  * scanfiles.c -- walk files for stagegate scan and print what it found.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -187,8 +190,10 @@ static void print_json(FILE *out, const struct sg_report *r)
 		json_str(out, f->rule);
 		fputs(",\"severity\":", out);
 		json_str(out, level_of(f->severity));
-		fputs(",\"commit\":", out);
-		json_str(out, f->commit);
+		if (*f->commit) {
+			fputs(",\"commit\":", out);
+			json_str(out, f->commit);
+		}
 		fputs(",\"path\":", out);
 		json_str(out, f->path);
 		fprintf(out, ",\"line\":%d,\"column\":%d,\"fingerprint\":",
@@ -203,43 +208,186 @@ static void print_json(FILE *out, const struct sg_report *r)
 	fputs(r->nr ? "\n]\n" : "]\n", out);
 }
 
+/* `s` (then `more`) as one sentence: a capital first, a period last. */
+static void json_sentence(FILE *out, const char *s, const char *more)
+{
+	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_buf_adds(&b, s ? s : "");
+	if (more)
+		sg_buf_adds(&b, more);
+	if (b.len && b.buf[0] >= 'a' && b.buf[0] <= 'z')
+		b.buf[0] = (char)(b.buf[0] - 'a' + 'A');
+	if (!b.len || b.buf[b.len - 1] != '.')
+		sg_buf_addch(&b, '.');
+	json_str(out, b.buf);
+	sg_buf_release(&b);
+}
+
+/*
+ * Where the rules are documented, for SARIF's helpUri/informationUri.
+ * NEEDSWORK: the project's public address, once it has one.
+ */
+#define SG_DOC_URI "https://github.com/stagegate/stagegate/blob/main/README.md"
+
+/* "secret.aws-access-key" -> "SecretAwsAccessKey" (SARIF's rule name). */
+static void rule_name(FILE *out, const char *id)
+{
+	int up = 1;
+
+	fputc('"', out);
+	for (const char *p = id; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9'))) {
+			up = 1;
+			continue;
+		}
+		fputc(up && *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, out);
+		up = 0;
+	}
+	fputc('"', out);
+}
+
+/*
+ * A path as a clean relative URI reference: "./" and repeated '/'
+ * dropped, relative to `root` when under it, every byte outside RFC
+ * 3986's path characters percent-encoded. 1 if relative (to %SRCROOT%).
+ */
+static int clean_uri(struct sg_buf *out, const char *path, const char *root)
+{
+	static const char ok[] = "-._~!$&'()*+,;=:@/";
+	size_t rl = root ? strlen(root) : 0;
+	int relative = path[0] != '/';
+	const char *p = path;
+
+	if (!relative && rl && !strncmp(path, root, rl) && path[rl] == '/') {
+		p = path + rl;
+		relative = 1;
+	}
+	if (!relative)
+		sg_buf_adds(out, "file://");
+	while (relative && (*p == '/' || (p[0] == '.' && p[1] == '/')))
+		p += *p == '/' ? 1 : 2;
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '/' && (p[1] == '/' || (out->len && out->buf[out->len -
+							       1] == '/')))
+			continue;
+		if (c == '.' && p[1] == '/' && (p == path || p[-1] == '/')) {
+			p++;
+			continue;
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c && strchr(ok, c)))
+			sg_buf_addch(out, (char)c);
+		else
+			sg_buf_addf(out, "%%%02X", c);
+	}
+	return relative;
+}
+
+static void sarif_rule(FILE *out, const struct sg_secret_rule *rule,
+		       size_t i)
+{
+	struct sg_buf id = SG_BUF_INIT(4096);
+
+	sg_buf_addf(&id, "secret.%s", rule->id);
+	fprintf(out, "%s\n{\"id\":", i ? "," : "");
+	json_str(out, id.buf);
+	fputs(",\"name\":", out);
+	rule_name(out, id.buf);
+	fputs(",\"shortDescription\":{\"text\":", out);
+	json_sentence(out, rule->description, NULL);
+	fputs("},\"fullDescription\":{\"text\":", out);
+	json_sentence(out, rule->description, ": a credential written into "
+		      "the solution's files, readable by everyone who can "
+		      "read the repository");
+	fputs("},\"help\":{\"text\":\"A secret in an exported solution "
+	      "reaches everyone who can read the repository. Move the value "
+	      "into an environment variable of type Secret backed by Key "
+	      "Vault, or a connection reference; rewrite the commits that "
+	      "add it, and rotate it if it was shared. A false positive is "
+	      "allowed by an admin with its fingerprint under secrets.allow "
+	      "in the policy.\",\"markdown\":\"A secret in an exported "
+	      "solution reaches everyone who can read the repository.\\n\\n"
+	      "**Fix:** move the value into an environment variable of type "
+	      "*Secret* backed by Key Vault, or a connection reference; "
+	      "rewrite the commits that add it, and rotate it if it was "
+	      "shared.\\n\\n**False positive:** an admin adds `- { "
+	      "fingerprint: <fingerprint>, reason: \\\"...\\\" }` under "
+	      "`secrets.allow` in the policy.\"},\"helpUri\":\""
+	      SG_DOC_URI "#the-secret-gate\",\"defaultConfiguration\":{"
+	      "\"level\":\"error\"},\"properties\":{\"tags\":[\"security\","
+	      "\"secrets\",\"external/cwe/cwe-798\"],\"precision\":\"high\","
+	      "\"problem.severity\":\"error\",\"security-severity\":\"8.0\"}}",
+	      out);
+	sg_buf_release(&id);
+}
+
 static void print_sarif(FILE *out, const struct sg_report *r,
 			const struct sg_rules *rules)
 {
+	char *root = getcwd(NULL, 0);
+	struct sg_buf uri = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
 	fputs("{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore"
 	      ".org/sarif-2.1.0.json\",\"runs\":[{\"tool\":{\"driver\":{"
 	      "\"name\":\"stagegate\",\"version\":\"" SG_VERSION "\","
-	      "\"rules\":[", out);
-	for (size_t i = 0; i < rules->nr; i++) {
-		fprintf(out, "%s{\"id\":\"secret.%s\",\"shortDescription\":{"
-			"\"text\":", i ? "," : "", rules->v[i].id);
-		json_str(out, rules->v[i].description);
+	      "\"semanticVersion\":\"" SG_VERSION "\",\"informationUri\":\""
+	      SG_DOC_URI "\",\"rules\":[", out);
+	for (size_t i = 0; i < rules->nr; i++)
+		sarif_rule(out, &rules->v[i], i);
+	fputs("]}}", out);
+	if (root) {
+		sg_buf_adds(&uri, "file://");
+		for (const char *p = root; *p; p++)
+			if (isalnum((unsigned char)*p) || strchr("-._~/", *p))
+				sg_buf_addch(&uri, *p);
+			else
+				sg_buf_addf(&uri, "%%%02X", (unsigned char)*p);
+		fputs(",\"originalUriBaseIds\":{\"%SRCROOT%\":{\"uri\":", out);
+		if (uri.buf[uri.len - 1] != '/')
+			sg_buf_addch(&uri, '/');
+		json_str(out, uri.buf);
 		fputs("}}", out);
 	}
-	fputs("]}},\"results\":[", out);
+	fputs(",\"results\":[", out);
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct sg_finding *f = &r->v[i];
+		int relative;
 
-		fprintf(out, "%s{\"ruleId\":", i ? "," : "");
+		fprintf(out, "%s\n{\"ruleId\":", i ? "," : "");
 		json_str(out, f->rule);
+		for (size_t j = 0; j < rules->nr; j++)
+			if (!strncmp(f->rule, "secret.", 7) &&
+			    !strcmp(f->rule + 7, rules->v[j].id))
+				fprintf(out, ",\"ruleIndex\":%zu", j);
 		fprintf(out, ",\"level\":\"%s\",\"message\":{\"text\":",
 			level_of(f->severity));
-		json_str(out, f->message);
+		json_sentence(out, f->message, NULL);
 		fputs("},\"locations\":[{\"physicalLocation\":{"
 		      "\"artifactLocation\":{\"uri\":", out);
-		json_str(out, f->path);
+		sg_buf_reset(&uri);
+		relative = clean_uri(&uri, f->path ? f->path : "-", root);
+		json_str(out, uri.buf);
+		if (relative)
+			fputs(",\"uriBaseId\":\"%SRCROOT%\"", out);
 		fputs("}", out);
-		if (f->line)
-			fprintf(out, ",\"region\":{\"startLine\":%d,"
-				"\"startColumn\":%d}", f->line,
-				f->col ? f->col : 1);
+		fprintf(out, ",\"region\":{\"startLine\":%d,\"startColumn\":%d}",
+			f->line > 0 ? f->line : 1, f->col > 0 ? f->col : 1);
 		fputs("}}]", out);
 		if (*f->fingerprint)
 			fprintf(out, ",\"partialFingerprints\":{"
 				"\"stagegate/v1\":\"%s\"}", f->fingerprint);
+		if (*f->commit)
+			fprintf(out, ",\"properties\":{\"commit\":\"%s\"}",
+				f->commit);
 		fputs("}", out);
 	}
 	fputs("]}]}\n", out);
+	sg_buf_release(&uri);
+	free(root);
 }
 
 void sg_scan_print(FILE *out, const struct sg_report *r,
@@ -256,6 +404,9 @@ void sg_scan_print(FILE *out, const struct sg_report *r,
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct sg_finding *f = &r->v[i];
 
+		/* from history: which commit, the file may be gone since */
+		if (*f->commit)
+			fprintf(out, "commit %.10s ", f->commit);
 		fprintf(out, "%s:%d:%d: %s [%s] %s\n", f->path ? f->path : "-",
 			f->line, f->col, level_of(f->severity), f->rule,
 			f->message);

@@ -134,14 +134,16 @@ static const struct cmd cmds[] = {
 	  "                 (default: stagegate.policy of the clone's config)\n" },
 	{ "install-pre-push", cmd_install_pre_push,
 	  "install the pre-push hook in this clone",
-	  "usage: stagegate install-pre-push [--rules FILE] [--policy FILE] [--force]\n"
+	  "usage: stagegate install-pre-push [--rules FILE] [--policy FILE]\n"
+	  "                                  [--force]\n"
 	  "\n"
 	  "Run in a clone: writes .git/hooks/pre-push (running stagegate\n"
 	  "pre-push with these files) and records them as stagegate.rules\n"
 	  "and stagegate.policy in the clone's config, for explain. A hook\n"
 	  "that is not stagegate's stays unless --force.\n" },
 	{ "explain", cmd_explain, "what the server would say of a push, now",
-	  "usage: stagegate explain [--policy FILE] [--user LOGIN] [--remote R] REF [REV]\n"
+	  "usage: stagegate explain [--policy FILE] [--user LOGIN] [--remote R]\n"
+	  "                         REF [REV]\n"
 	  "\n"
 	  "Run in a clone with a copy of the server's policy: what would the\n"
 	  "server say if REV (default HEAD) were pushed to REF now? Runs the\n"
@@ -362,6 +364,15 @@ static int cmd_audit(int argc, char **argv)
 		sg_buf_release(&def);
 		return ret < 0 ? audit_fail(&err) : 0;
 	}
+	/* usage first: nothing to release on these returns */
+	if (strcmp(sub, "list") && strcmp(sub, "stats") &&
+	    strcmp(sub, "export") && strcmp(sub, "report"))
+		return bad_usage(c, "unknown sub-command");
+	if (!strcmp(sub, "export") &&
+	    (!format || (strcmp(format, "json") && strcmp(format, "csv"))))
+		return bad_usage(c, "export needs --format json or csv");
+	if (!strcmp(sub, "report") && !html)
+		return bad_usage(c, "report needs --html FILE");
 	log = default_log(&def);
 	logs = argc ? (const char *const *)argv : &log;
 	logs_nr = argc ? (size_t)argc : 1;
@@ -370,18 +381,12 @@ static int cmd_audit(int argc, char **argv)
 	} else if (!strcmp(sub, "stats")) {
 		ret = sg_audit_stats(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "export")) {
-		if (!format || (strcmp(format, "json") && strcmp(format, "csv")))
-			return bad_usage(c, "export needs --format json or csv");
 		fmt = !strcmp(format, "json") ? SG_AUDIT_JSON : SG_AUDIT_CSV;
 		ret = sg_audit_export(logs, logs_nr, &f, fmt, stdout, &err);
-	} else if (!strcmp(sub, "report")) {
-		if (!html)
-			return bad_usage(c, "report needs --html FILE");
+	} else {
 		ret = sg_audit_report_write(html, logs, logs_nr, &f, &err);
 		if (ret == 0)
 			printf("wrote '%s'\n", html);
-	} else {
-		return bad_usage(c, "unknown sub-command");
 	}
 	sg_buf_release(&def);
 	return ret < 0 ? audit_fail(&err) : 0;

@@ -288,7 +288,7 @@ audit_cli() {
 			"$TOP/build/bench/libstagegate.a" $(pkg-config --libs libgit2 libpcre2-8 yaml-0.1 libcrypto libzip zlib) -lm || return
 		"$OUT/auditgen" "$log" 100000 || return
 	fi
-	for cmd in "list" "verify" "export --format json" "export --format csv" "stats"; do
+	for cmd in "list" "verify" "export --format json" "export --format csv" "stats" "report --html $OUT/report.html"; do
 		/usr/bin/time -f "%e %M" -o "$OUT/cli.time" "$STAGEGATE_BIN/stagegate" audit $cmd "$log" >/dev/null 2>&1
 		read -r e m <"$OUT/cli.time"
 		AUDIT_ROWS+=("| audit $cmd | 100,000 | $(awk -v e="$e" 'BEGIN{printf "%d", e*1000}') | $((m / 1024)) |")

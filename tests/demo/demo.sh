@@ -280,7 +280,18 @@ Migration: migrations/CHG004300.yaml" release-1.5.0.0
 [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$(mc rev-parse HEAD)" ] ||
 	{ echo "demo: the release with its plan did not reach prod" >&2; exit 1; }
 printf '\nThe audit record of the promotion keeps the plan:\n'
-tail -n 1 "$REPO/stagegate/audit.log" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); m=r["migration"]; print("  plan %s (blob %.10s): %s" % (m["plan"], m["blob"], m["changes"]))'
+grep '"type":"decision"' "$REPO/stagegate/audit.log" | tail -n 1 | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); m=r["migration"]; print("  plan %s (blob %.10s): %s" % (m["plan"], m["blob"], m["changes"]))'
+say "The auditor's report: one HTML file, charts and every promotion (open it in any browser)"
+printf '\n$ stagegate audit report --html audit-report.html\n'
+"$SG" audit report --html "$DEMO/audit-report.html" "$LOG"
+grep -q 'Promotions to prod (' "$DEMO/audit-report.html" ||
+	{ echo "demo: the report lacks the promotions" >&2; exit 1; }
+echo "  => $DEMO/audit-report.html"
+
+say "A maker asks before pushing: what would the server say? (stagegate explain, in the clone)"
+mc fetch -q --tags origin
+printf '\n$ stagegate explain --policy policy.yaml refs/heads/main %s   # the hotfix that skipped test\n' "$(mc rev-parse --short hotfix)"
+if (cd "$W" && "$SG" explain --policy "$TOP/policies/default.yaml" refs/heads/main hotfix) 2>&1 | sed 's/^/  /'; then :; fi
 
 say "Where prod stands"
 git --git-dir="$REPO" for-each-ref --format='  %(refname) %(objectname:short)'

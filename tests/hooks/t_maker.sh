@@ -118,7 +118,7 @@ test_explain_good_promotion() {
 	local t; t=$(tested_release)
 	local p; p=$(promote "$t" "$APPROVED")
 	explain_then_push "a good promotion" "$p"
-	check "explain said accepted" grep -q 'push accepted' "$T/explain"
+	check "explain said the checks pass" grep -q 'checks passed: 1 ref' "$T/explain"
 	check "main moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$p" ]
 }
 
@@ -131,4 +131,61 @@ test_explain_wrong_pusher() {
 	check "for who may push" out_has '\[protect.pusher\]'
 	(cd "$W" && "$SG" explain refs/heads/main "$p") >"$T/out" 2>&1
 	check "no policy: usage" [ $? -eq 2 ]
+}
+
+test_secret_once_per_push_and_the_allow_line() {
+	new_repo || return
+	local c; c=$(commit a.txt clean)
+	expect_accept "base" maker origin "$c:refs/heads/dev"
+	for i in $(seq 1 20); do
+		commit solution/flow.json "$(printf '%s\n{"step":%d}' "$SECRET" "$i")" >/dev/null
+	done
+	local first; first=$(git -C "$W" rev-parse --short=10 HEAD~19)
+	expect_reject "20 commits carry one secret" maker secret.generic-json origin HEAD:refs/heads/dev
+	check "one finding, not 20" [ "$(grep -c 'error \[secret' "$T/out")" -eq 1 ]
+	check "where it first appeared" out_has "commit $first solution/flow.json:1:"
+	check "how many other places carry it" out_has "first seen here, and 19 more place(s) of this push carry it"
+	check "one violation counted" out_has "push REJECTED: 1 violation(s)"
+	local allow; allow=$(sed -n 's/.*under secrets.allow in the policy: \(- { fingerprint: [0-9a-f]*, reason: .*}\).*/\1/p' "$T/out" | head -1)
+	check "the allow line for the policy" [ -n "$allow" ]
+	check "the audit log holds one finding" [ "$(tail -1 "$(log)" | grep -o '"rule":"secret.generic-json"' | wc -l)" -eq 1 ]
+	# the admin adds that very line: the same push is accepted
+	{ cat "$TOP/policies/default.yaml"; printf 'secrets:\n  allow:\n    %s\n' "$allow"; } >"$REPO/stagegate/policy.yaml"
+	"$SG" policy check "$REPO/stagegate/policy.yaml" >"$T/pc" 2>&1 || { fail "the allow line breaks the policy"; cat "$T/pc"; }
+	expect_accept "allowed by its fingerprint" maker origin HEAD:refs/heads/dev
+}
+
+test_scan_range_commit_and_sarif_metadata() {
+	new_repo || return
+	mkdir -p "$W/solutions/C"
+	commit "solutions/C/a b.json" "$SECRET" >/dev/null
+	local added; added=$(git -C "$W" rev-parse --short=10 HEAD)
+	git -C "$W" rm -q "solutions/C/a b.json"; git -C "$W" commit -q -m "delete it"
+	(cd "$W" && "$SG" scan --rules "$TOP/policies/secrets.yaml" --range HEAD) >"$T/out" 2>&1
+	check "scan --range names the commit of a deleted file" out_has "^commit $added solutions/C/a b.json:1:"
+	(cd "$W" && "$SG" scan --rules "$TOP/policies/secrets.yaml" --format json --range HEAD) >"$T/out" 2>&1
+	check "json: the commit" out_has "\"commit\":\"$(git -C "$W" rev-parse HEAD~1)\""
+	git -C "$W" checkout -q HEAD~1
+	(cd "$W" && "$SG" scan --rules "$TOP/policies/secrets.yaml" --format sarif solutions/) >"$T/sarif" 2>&1
+	python3 - "$T/sarif" >"$T/out" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))['runs'][0]
+d = run['tool']['driver']
+assert d['informationUri'].startswith('https://'), 'informationUri'
+for r in d['rules']:
+    for k in ('fullDescription', 'help', 'helpUri', 'name'):
+        assert k in r, (r['id'], k)
+    assert r['help']['text'] and r['help']['markdown'], r['id']
+    float(r['properties']['security-severity'])
+    assert r['fullDescription']['text'].endswith('.'), r['id']
+assert run['originalUriBaseIds']['%SRCROOT%']['uri'].endswith('/')
+res = run['results']
+assert len(res) == 1, len(res)
+loc = res[0]['locations'][0]['physicalLocation']['artifactLocation']
+assert loc == {'uri': 'solutions/C/a%20b.json', 'uriBaseId': '%SRCROOT%'}, loc
+assert res[0]['message']['text'].endswith('.')
+assert d['rules'][res[0]['ruleIndex']]['id'] == res[0]['ruleId']
+print('sarif ok')
+PY
+	check "sarif: rule metadata, clean relative URIs" out_has 'sarif ok'
 }
