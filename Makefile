@@ -145,12 +145,19 @@ fuzzreplay: $(REPLAY_BINS)
 	done
 
 # the real-push tests whose pushes start the secret gate's worker threads;
-# any report fails the run (halt_on_error makes the hook exit non-zero)
+# a report stops the hook (the push fails) and is kept in $(O)/tsan/, and
+# any report there fails the run, even from a push that had to fail
 TSAN_TESTS ?= t_secret.sh
 tsantest: $(BINS)
-	TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" \
+	@rm -rf $(O)/tsan && mkdir -p $(O)/tsan
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 \
+		log_path=$(CURDIR)/$(O)/tsan/report $(TSAN_OPTIONS)" \
 		HOOK_FILES="$(TSAN_TESTS)" \
 		STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/hooks/run.sh
+	@if ls $(O)/tsan/report.* >/dev/null 2>&1; then \
+		cat $(O)/tsan/report.*; echo "tsan: data races reported"; \
+		exit 1; fi
+	@echo "tsan: no report"
 
 fuzzbuild:
 	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)
