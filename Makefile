@@ -150,14 +150,17 @@ fuzzreplay: $(REPLAY_BINS)
 TSAN_TESTS ?= t_secret.sh
 tsantest: $(BINS)
 	@rm -rf $(O)/tsan && mkdir -p $(O)/tsan
-	TSAN_OPTIONS="halt_on_error=1 exitcode=66 \
+	@set -e; for t in $(TSAN_TESTS); do \
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66 \
 		log_path=$(CURDIR)/$(O)/tsan/report $(TSAN_OPTIONS)" \
-		HOOK_FILES="$(TSAN_TESTS)" \
-		STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/hooks/run.sh
+		STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/hooks/run.sh $$t; \
+	done
 	@if ls $(O)/tsan/report.* >/dev/null 2>&1; then \
 		cat $(O)/tsan/report.*; echo "tsan: data races reported"; \
 		exit 1; fi
 	@echo "tsan: no report"
+
+.PRECIOUS: $(O)/tests/fuzz/%.o
 
 fuzzbuild:
 	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)
