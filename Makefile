@@ -48,8 +48,8 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
 LDFLAGS := $(SAN_LDFLAGS)
 
-LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
-	common/hook.c common/identity.c common/msg.c common/oidset.c \
+LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_report.c common/json.c common/buf.c common/check.c common/content.c common/error.c common/escape.c \
+	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c common/platform.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
@@ -59,7 +59,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a
 
 BINS := $(O)/bin/stagegate-pre-receive $(O)/bin/stagegate-update \
-	$(O)/bin/stagegate
+	$(O)/bin/stagegate-post-receive $(O)/bin/stagegate
 
 UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_trailer.c tests/unit/test_yaml.c \
@@ -67,7 +67,7 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_push.c tests/unit/test_identity.c \
 	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
-	tests/unit/test_escape.c
+	tests/unit/test_escape.c tests/unit/test_audit_report.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 # one harness per parser of untrusted input (tests/fuzz/fuzz_NAME.c), its
@@ -99,6 +99,10 @@ $(O)/bin/stagegate-pre-receive: $(O)/hooks/pre-receive.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 $(O)/bin/stagegate-update: $(O)/hooks/update.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+$(O)/bin/stagegate-post-receive: $(O)/hooks/post-receive.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 

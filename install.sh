@@ -10,7 +10,8 @@ usage: ./install.sh [OPTIONS] BARE_REPO
        ./install.sh --uninstall [OPTIONS] BARE_REPO
 
 Installs stagegate-pre-receive and stagegate-update as the repository's
-pre-receive and update hooks, copies the policy (and secret rules) to
+pre-receive and update hooks (and stagegate-post-receive, which records
+what really landed), copies the policy (and secret rules) to
 BARE_REPO/stagegate/, turns on push options, and verifies the result:
 hooks present, executable, owned by the repository's owner and not
 writable by others, policy valid, and a dry run of the hook passes.
@@ -22,9 +23,13 @@ options:
                       hooks          BARE_REPO/hooks/ (plain git, gitolite;
                                      honours core.hooksPath if set)
                       pre-receive.d  BARE_REPO/hooks/pre-receive.d/ and
-                                     update.d/ (Gitea, Forgejo)
+                      (or gitea)     update.d/, post-receive.d/ beside
+                                     Gitea's dispatcher (Gitea, Forgejo)
                       gitlab         BARE_REPO/custom_hooks/pre-receive.d/
-                                     and update.d/ (GitLab server hooks)
+                                     update.d/, post-receive.d/ (GitLab)
+                      gitolite       BARE_REPO/hooks/pre-receive and
+                                     post-receive only: gitolite's own
+                                     update hook is never touched
   --hooks-path DIR  install into DIR and set core.hooksPath to it
   --bin DIR         where the built binaries are (default: build/release/bin)
   --force           replace a pre-receive or update hook that is not ours
@@ -66,7 +71,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 0 ] || { [ -z "$repo" ] && [ $# -eq 1 ] && repo=$1; } || bad_usage "one repository at a time"
 [ -n "$repo" ] || bad_usage "missing BARE_REPO"
-case "$layout" in hooks|pre-receive.d|gitlab) ;; *) bad_usage "unknown layout '$layout'" ;; esac
+case "$layout" in hooks|pre-receive.d|gitlab|gitolite) ;; gitea) layout=pre-receive.d ;; *) bad_usage "unknown layout '$layout'" ;; esac
 
 # a fresh checkout: build the binaries first (dependencies: make deps)
 if [ "$bin" = "$default_bin" ] && [ ! -x "$bin/stagegate-pre-receive" ] &&
@@ -87,6 +92,8 @@ fi
 [ "$(git --git-dir="$repo" rev-parse --is-bare-repository 2>/dev/null)" = true ] ||
 	die "'$repo' is not a bare repository"
 
+config_owner=$(stat -c %u:%g "$repo/config")
+
 # --- where the hooks go --------------------------------------------------
 if [ -n "$hooks_path" ]; then
 	[ "$layout" = hooks ] || bad_usage "--hooks-path goes with --layout hooks"
@@ -102,14 +109,22 @@ hooks)
 	else
 		dir="$repo/hooks"
 	fi
-	pre="$dir/pre-receive"; upd="$dir/update" ;;
+	pre="$dir/pre-receive"; upd="$dir/update"; post="$dir/post-receive" ;;
 pre-receive.d)
-	pre="$repo/hooks/pre-receive.d/stagegate"; upd="$repo/hooks/update.d/stagegate" ;;
+	pre="$repo/hooks/pre-receive.d/stagegate"; upd="$repo/hooks/update.d/stagegate"
+	post="$repo/hooks/post-receive.d/stagegate" ;;
 gitlab)
-	pre="$repo/custom_hooks/pre-receive.d/stagegate"; upd="$repo/custom_hooks/update.d/stagegate" ;;
+	pre="$repo/custom_hooks/pre-receive.d/stagegate"; upd="$repo/custom_hooks/update.d/stagegate"
+	post="$repo/custom_hooks/post-receive.d/stagegate" ;;
+gitolite)
+	# gitolite's update hook does its access control: never ours
+	pre="$repo/hooks/pre-receive"; upd=; post="$repo/hooks/post-receive" ;;
 esac
 owner=$(stat -c %u "$repo")
 group=$(stat -c %g "$repo")
+# own PATH...: run as root, what we create or rewrite stays the repository
+# owner's (git config rewrites config as whoever runs it)
+own() { [ "$(id -u)" -ne 0 ] || chown -h "$owner:$group" "$@"; }
 
 is_ours() { [ -f "$1" ] && grep -qa "@(#) stagegate-hook" "$1" 2>/dev/null; }
 
@@ -132,8 +147,17 @@ verify_hook() {
 
 verify() {
 	verify_hook "$pre" pre-receive
-	verify_hook "$upd" update
-	if [ "$layout" != hooks ]; then
+	if [ -n "$upd" ]; then
+		verify_hook "$upd" update
+	elif [ ! -x "$repo/hooks/update" ] || is_ours "$repo/hooks/update"; then
+		problem "gitolite's update hook '$repo/hooks/update' is missing (run: gitolite setup --hooks-only)"
+	fi
+	if [ -e "$post" ] || [ -L "$post" ]; then
+		verify_hook "$post" post-receive
+	else
+		echo "install.sh: note: no post-receive hook '$post': 'stagegate audit list' cannot tell what landed" >&2
+	fi
+	if [ "$layout" = pre-receive.d ] || [ "$layout" = gitlab ]; then
 		local disp
 		if [ "$layout" = gitlab ]; then disp=; else disp="$repo/hooks/pre-receive"; fi
 		if [ -n "$disp" ] && [ ! -x "$disp" ]; then
@@ -158,6 +182,14 @@ verify() {
 		*) problem "the audit log '$sg/audit.log' is read-only: every push will be refused" ;;
 		esac
 	fi
+	# syslog over the local socket: a missing /dev/log is said here, once,
+	# not on every maker's terminal (the records note it)
+	local sock
+	sock=$(sed -n 's/^  syslog_socket: *//p' "$sg/policy.yaml" 2>/dev/null | tr -d "\"'" | head -1)
+	if grep -qE '^  (syslog: *true|sink: *syslog)' "$sg/policy.yaml" 2>/dev/null &&
+	   [ ! -S "${sock:-/dev/log}" ]; then
+		echo "install.sh: note: no syslog socket '${sock:-/dev/log}': decisions stay in the audit log only (start rsyslog or set audit.syslog_remote)" >&2
+	fi
 	[ "$(git --git-dir="$repo" config --bool receive.advertisePushOptions 2>/dev/null)" = true ] ||
 		problem "receive.advertisePushOptions is off: rollbacks need 'git push -o rollback=...'"
 	# a dry run: the installed hook, no updates, in the repository
@@ -181,33 +213,48 @@ check)
 	report "is installed and verified"
 	;;
 uninstall)
-	for f in "$pre" "$upd"; do
-		if is_ours "$f"; then rm -f "$f"; echo "install.sh: removed $f"; fi
+	for f in "$pre" "$upd" "$post"; do
+		if [ -n "$f" ] && is_ours "$f"; then rm -f "$f"; echo "install.sh: removed $f"; fi
 	done
 	echo "install.sh: $repo: hooks removed; policy and audit log kept in $repo/stagegate/"
 	;;
 install)
-	for b in stagegate-pre-receive stagegate-update stagegate; do
+	for b in stagegate-pre-receive stagegate-update stagegate-post-receive stagegate; do
 		[ -x "$bin/$b" ] || die "cannot find '$bin/$b' (build with: make)"
 	done
 	[ -f "$policy" ] || die "policy '$policy' does not exist"
 	"$bin/stagegate" policy check "$policy" >/dev/null || die "refusing to install an invalid policy"
 	for f in "$pre" "$upd"; do
-		if [ -e "$f" ] && ! is_ours "$f" && [ "$force" = 0 ]; then
+		if [ -n "$f" ] && [ -e "$f" ] && ! is_ours "$f" && [ "$force" = 0 ]; then
 			die "'$f' exists and is not stagegate's; keep it and use --layout pre-receive.d with a dispatcher, or replace it with --force"
 		fi
 	done
-	mkdir -p "$(dirname "$pre")" "$(dirname "$upd")" "$repo/stagegate"
+	for d in "$(dirname "$pre")" ${upd:+"$(dirname "$upd")"} "$(dirname "$post")" "$repo/stagegate"; do
+		# each level we create is the owner's (custom_hooks/, hooks/pre-receive.d/)
+		[ -d "$(dirname "$d")" ] || { mkdir -p "$(dirname "$d")"; own "$(dirname "$d")"; }
+		[ -d "$d" ] || { mkdir -p "$d"; own "$d"; }
+	done
 	install -m 0755 "$bin/stagegate-pre-receive" "$pre.tmp.$$"
 	mv -f "$pre.tmp.$$" "$pre"
-	install -m 0755 "$bin/stagegate-update" "$upd.tmp.$$"
-	mv -f "$upd.tmp.$$" "$upd"
+	if [ -n "$upd" ]; then
+		install -m 0755 "$bin/stagegate-update" "$upd.tmp.$$"
+		mv -f "$upd.tmp.$$" "$upd"
+	fi
+	# what landed: not over someone else's post-receive
+	if [ -e "$post" ] && ! is_ours "$post" && [ "$force" = 0 ]; then
+		echo "install.sh: note: keeping '$post' (not stagegate's): nothing records what landed" >&2
+	else
+		install -m 0755 "$bin/stagegate-post-receive" "$post.tmp.$$"
+		mv -f "$post.tmp.$$" "$post"
+		own "$post"
+	fi
 	install -m 0644 "$policy" "$repo/stagegate/policy.yaml.tmp.$$"
 	mv -f "$repo/stagegate/policy.yaml.tmp.$$" "$repo/stagegate/policy.yaml"
 	if [ -f "$secrets" ]; then
 		install -m 0644 "$secrets" "$repo/stagegate/secrets.yaml"
 	fi
-	chown "$owner:$group" "$pre" "$upd" "$repo/stagegate" "$repo/stagegate/policy.yaml" 2>/dev/null || true
+	chown "$owner:$group" "$pre" ${upd:+"$upd"} "$repo/stagegate" "$repo/stagegate/policy.yaml" 2>/dev/null || true
+	[ ! -f "$repo/stagegate/secrets.yaml" ] || own "$repo/stagegate/secrets.yaml"
 	# a shared repository (git init --shared): every pusher appends to the
 	# audit log in stagegate/, so it is the group's, as git's own directories
 	case "$(git --git-dir="$repo" config core.sharedRepository 2>/dev/null)" in
@@ -219,6 +266,7 @@ install)
 	*) chmod g+rwxs "$repo/stagegate" ;;
 	esac
 	git --git-dir="$repo" config receive.advertisePushOptions true
+	[ "$(id -u)" -ne 0 ] || chown "$config_owner" "$repo/config"
 	verify
 	report "installed and verified"
 	;;

@@ -262,6 +262,34 @@ static void report_missing(struct sg_context *ctx, struct sg_update *u,
 	sg_buf_release(&who);
 }
 
+/*
+ * What the audit report shows of a promotion: its ticket and rollback
+ * plan, and the earliest author time of what it brings (lead time).
+ */
+static void note_promotion(struct sg_context *ctx, struct sg_update *u,
+			   const struct sg_trailers *t)
+{
+	const char *ticket = sg_trailers_get(t, "Ticket");
+	const char *plan = sg_trailers_get(t, "Rollback");
+
+	free(u->ticket);
+	free(u->rollback_plan);
+	u->ticket = ticket ? sg_strdup(ticket) : NULL;
+	u->rollback_plan = plan ? sg_strdup(plan) : NULL;
+	u->first_commit_time = 0;
+	for (size_t i = 0; i < u->commits_nr; i++) {
+		git_commit *c;
+		git_time_t when;
+
+		if (git_commit_lookup(&c, ctx->push->repo, &u->commits[i]) < 0)
+			continue;
+		when = git_commit_author(c)->when.time;
+		if (!u->first_commit_time || when < u->first_commit_time)
+			u->first_commit_time = when;
+		git_commit_free(c);
+	}
+}
+
 int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err)
 {
@@ -288,6 +316,7 @@ int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
 				SG_MAX_MESSAGE_BYTES);
 	}
 	sg_trailers_parse(&t, msg);
+	note_promotion(ctx, u, &t);
 	if (env->approvals_min > 0) {
 		count_approvals(ctx, u, &t, c, &tally, r);
 		if (tally.count < env->approvals_min)

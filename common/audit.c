@@ -207,6 +207,8 @@ static void add_approvers(struct sg_buf *b, const struct sg_update *u)
 static const char *decision_of(const struct sg_audit_entry *e,
 			       const struct sg_update *u)
 {
+	if (e->decision)
+		return e->decision;
 	if (e->error)
 		return "error";
 	/* a pre-receive refusal refuses every ref, faulty or not */
@@ -241,6 +243,16 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 	add_approvers(b, u);
 	add_str(b, "tested_tag", u ? u->tested_tag : NULL);
 	add_str(b, "rollback_reason", u ? u->rollback_reason : NULL);
+	/* for the report (audit_report.c): only when known */
+	if (u && u->env)
+		add_str(b, "environment", u->env->name);
+	if (u && u->ticket)
+		add_str(b, "ticket", u->ticket);
+	if (u && u->rollback_plan)
+		add_str(b, "rollback_plan", u->rollback_plan);
+	if (u && u->first_commit_time)
+		sg_buf_addf(b, ",\"first_commit_time\":%lld",
+			    (long long)u->first_commit_time);
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);
@@ -1002,6 +1014,85 @@ static void syslog_message(struct sg_buf *msgs, const struct sg_audit_entry *e,
 	sg_buf_release(&rules);
 }
 
+int sg_audit_sink_parse(const char *name)
+{
+	if (!strcmp(name, "file"))
+		return SG_SINK_FILE;
+	if (!strcmp(name, "syslog"))
+		return SG_SINK_SYSLOG;
+	if (!strcmp(name, "stderr"))
+		return SG_SINK_STDERR;
+	return SG_ERROR;
+}
+
+/* Send `msgs` to the syslog sinks of `opt`; every one must take them. */
+static int deliver_syslog(const struct sg_audit_options *opt,
+			  const struct sg_buf *msgs, struct sg_buf *err)
+{
+	struct sg_buf failed = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sinks sinks;
+	int ret = 0;
+
+	sinks_open(&sinks, opt);
+	if (!sinks.nr)
+		ret = sg_error(err, SG_ERROR, "audit sink is syslog, but no "
+			       "syslog_socket or syslog_remote is set");
+	else if (sinks.error.len)
+		ret = sg_error(err, SG_ERROR, "no audit record: %s",
+			       sinks.error.buf);
+	if (ret == 0)
+		sinks_send(&sinks, msgs, &failed);
+	if (ret == 0 && failed.len)
+		ret = sg_error(err, SG_ERROR, "no audit record: cannot send "
+			       "to syslog");
+	sinks_close(&sinks);
+	sg_buf_release(&failed);
+	return ret;
+}
+
+/*
+ * No file: each record, chained within this push (seq from 0), goes to
+ * stderr ("stagegate-audit: {...}") or to syslog, and must get there.
+ */
+static int append_elsewhere(const struct sg_audit_options *opt,
+			    const struct sg_audit_entry *e,
+			    const char *push_id, struct sg_buf *err)
+{
+	const struct sg_push *push = e->push;
+	size_t n = push && push->nr ? push->nr : 1;
+	struct sg_buf line = SG_BUF_INIT(SG_MAX_AUDIT_RECORD);
+	struct sg_buf msgs = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct tail t = { .seq = -1 };
+	char now[32], id[SG_PUSH_ID_LEN + 24];
+	int ret = 0;
+
+	utc_now(now);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		const struct sg_update *u = push && push->nr
+					    ? &push->updates[i] : NULL;
+
+		snprintf(id, sizeof(id), "%s.%zu", push_id, i + 1);
+		begin_record(&line, &t);
+		build_body(&line, e, u, id, now, NULL);
+		end_record(&line, &t);
+		sg_sha256_hex(t.hash, line.buf, line.len);
+		t.seq++;
+		if (opt->sink == SG_SINK_SYSLOG) {
+			syslog_message(&msgs, e, u, id, now, &t);
+			continue;
+		}
+		if (fprintf(opt->stream, "stagegate-audit: %s\n",
+			    line.buf) < 0 || fflush(opt->stream) == EOF)
+			ret = sg_error(err, SG_ERROR, "no audit record: cannot "
+				       "write to stderr");
+	}
+	if (ret == 0 && opt->sink == SG_SINK_SYSLOG)
+		ret = deliver_syslog(opt, &msgs, err);
+	sg_buf_release(&line);
+	sg_buf_release(&msgs);
+	return ret;
+}
+
 int sg_audit_append(const struct sg_audit_options *opt,
 		    const struct sg_audit_entry *e, const char *push_id,
 		    struct sg_buf *err)
@@ -1020,6 +1111,8 @@ int sg_audit_append(const struct sg_audit_options *opt,
 	long long first_seq = -1;
 	char now[32], id[SG_PUSH_ID_LEN + 24];
 
+	if (opt->sink != SG_SINK_FILE)
+		return append_elsewhere(opt, e, push_id, err);
 	utc_now(now);
 	sinks_open(&sinks, opt);
 	sg_buf_addf(&lock, "%s.lock", opt->path);

@@ -33,13 +33,22 @@ struct sg_audit_entry {
 	const char *pusher, *pusher_source;	/* may be NULL */
 	const char *error;		/* the internal error, or NULL */
 	long duration_ms;
+	const char *decision;		/* NULL: from report; else "landed" */
 };
+
+/* Where records go: the log file, or only syslog, or only stderr. */
+enum sg_audit_sink { SG_SINK_FILE, SG_SINK_SYSLOG, SG_SINK_STDERR };
+
+/* "file", "syslog" or "stderr"; < 0 for anything else. */
+int sg_audit_sink_parse(const char *name);
 
 struct sg_audit_options {
 	const char *path;		/* the log file */
 	size_t rotate_bytes;		/* 0: never rotate */
 	const char *syslog_socket;	/* NULL: no forwarding */
 	const char *syslog_remote;	/* "udp://H:P", "tcp://H:P" or NULL */
+	enum sg_audit_sink sink;	/* 0: the file */
+	FILE *stream;			/* SG_SINK_STDERR writes here */
 };
 
 /* A collector's address, from "udp://HOST:PORT" or "tcp://HOST:PORT". */
@@ -66,6 +75,10 @@ void sg_audit_new_push_id(char id[SG_PUSH_ID_LEN + 1]);
  * its head missing) gets a "head-mismatch" record first, which verify
  * reports. A syslog sink that cannot be reached is noted in the records
  * ("syslog_error"), never printed: it does not refuse the push.
+ *
+ * With opt->sink SG_SINK_SYSLOG or SG_SINK_STDERR there is no file: the
+ * records go only there, chained within the push, and one that cannot
+ * be delivered is an error (no record, no push).
  */
 int sg_audit_append(const struct sg_audit_options *opt,
 		    const struct sg_audit_entry *e, const char *push_id,

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "escape.h"
 #include "json.h"
+#include "oidset.h"
 #include "sha256.h"
 #include "banned.h"
 
@@ -36,12 +37,95 @@ static void put(FILE *out, const char *s)
 	put_col(out, s, 0);
 }
 
-typedef int (*record_fn)(const struct sg_json *rec, const char *line,
-			 size_t len, void *payload);
+typedef sg_audit_record_fn record_fn;
 
-/* Call `fn` on every decision record of `path` that passes `f`. */
 static int each_record(const char *path, const struct sg_audit_filter *f,
 		       record_fn fn, void *payload, struct sg_buf *err);
+
+static int days_in(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* `n` digits at `p` into *out; 0 if they are all digits. */
+static int digits(const char *p, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		*out = *out * 10 + (p[i] - '0');
+	}
+	return 0;
+}
+
+/*
+ * WHEN as the log writes times: YYYY-MM-DD, then maybe T or a space
+ * (as `list` prints it), HH:MM and :SS, and maybe Z. Into `out` as
+ * the log's prefix "YYYY-MM-DD[THH:MM[:SS]]".
+ */
+static int parse_when(char out[20], const char *opt, const char *when,
+		      struct sg_buf *err)
+{
+	size_t len = strlen(when);
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+
+	if (len && when[len - 1] == 'Z')
+		len--;
+	if ((len != 10 && len != 16 && len != 19) ||
+	    digits(when, 4, &y) || when[4] != '-' || digits(when + 5, 2, &mo) ||
+	    when[7] != '-' || digits(when + 8, 2, &d) ||
+	    (len > 10 && ((when[10] != 'T' && when[10] != ' ') ||
+			  digits(when + 11, 2, &h) || when[13] != ':' ||
+			  digits(when + 14, 2, &mi))) ||
+	    (len > 16 && (when[16] != ':' || digits(when + 17, 2, &sec))))
+		return sg_error(err, SG_ERROR, "%s '%s': not a time (give "
+				"YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or "
+				"'YYYY-MM-DD HH:MM:SS' as list prints it, UTC)",
+				opt, when);
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo) || h > 23 ||
+	    mi > 59 || sec > 59)
+		return sg_error(err, SG_ERROR, "%s '%s': no such date or time",
+				opt, when);
+	memcpy(out, when, len);
+	out[len] = '\0';
+	if (len > 10)
+		out[10] = 'T';
+	return 0;
+}
+
+int sg_audit_filter_prepare(struct sg_audit_filter *f, struct sg_buf *err)
+{
+	if (f->since && parse_when(f->since_buf, "--since", f->since, err) < 0)
+		return SG_ERROR;
+	if (f->until && parse_when(f->until_buf, "--until", f->until, err) < 0)
+		return SG_ERROR;
+	if (f->since)
+		f->since = f->since_buf;
+	if (f->until)
+		f->until = f->until_buf;
+	if (f->decision && strcmp(f->decision, "accepted") &&
+	    strcmp(f->decision, "rejected") && strcmp(f->decision, "error"))
+		return sg_error(err, SG_ERROR, "--decision '%s': give accepted, "
+				"rejected or error", f->decision);
+	return 0;
+}
+
+int sg_audit_each(const char *const *paths, size_t n,
+		  const struct sg_audit_filter *f, sg_audit_record_fn fn,
+		  void *payload, struct sg_buf *err)
+{
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		ret = each_record(paths[i], f, fn, payload, err);
+	return ret;
+}
 
 static int glob_or_equal(const char *pattern, const char *s)
 {
@@ -135,12 +219,83 @@ static void rules_of(const struct sg_json *rec, struct sg_buf *out)
 	}
 }
 
+/*
+ * What landed: post-receive writes a "landed" record for each ref git
+ * really updated. An accepted pre-receive decision is "yes" when its
+ * ref, old and new landed, "no" when a later post-receive ran without
+ * it (another hook refused it), and "?" before any post-receive ran.
+ */
+struct landing {
+	FILE *out;
+	int repo_col;		/* several logs: say whose record it is */
+	struct sg_oidset landed;	/* key_of() of each landed update */
+	double last_landed_seq;		/* -1: no landed record */
+};
+
+static void key_of(const struct sg_json *rec, git_oid *out)
+{
+	struct sg_buf key = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char hex[65];
+
+	sg_buf_addf(&key, "%s %s %s %s", sg_json_str(rec, "repository", ""),
+		    sg_json_str(rec, "ref", ""),
+		    sg_json_str(rec, "old", ""), sg_json_str(rec, "new", ""));
+	sg_sha256_hex(hex, key.buf, key.len);
+	hex[GIT_OID_HEXSZ] = '\0';
+	git_oid_fromstr(out, hex);
+	sg_buf_release(&key);
+}
+
+static int note_landed(const struct sg_json *rec, const char *line,
+		       size_t len, void *payload)
+{
+	struct landing *l = payload;
+	git_oid key;
+
+	(void)line; (void)len;
+	if (strcmp(sg_json_str(rec, "decision", ""), "landed"))
+		return 0;
+	key_of(rec, &key);
+	sg_oidset_insert(&l->landed, &key);
+	l->last_landed_seq = sg_json_num(rec, "seq", -1);
+	return 0;
+}
+
+static const char *landed_state(const struct landing *l,
+				const struct sg_json *rec)
+{
+	git_oid key;
+
+	if (strcmp(sg_json_str(rec, "decision", ""), "accepted") ||
+	    strcmp(sg_json_str(rec, "hook", ""), "pre-receive"))
+		return "-";
+	key_of(rec, &key);
+	if (sg_oidset_contains(&l->landed, &key))
+		return "yes";
+	return sg_json_num(rec, "seq", -1) < l->last_landed_seq ? "no" : "?";
+}
+
+/* The last component of a repository's path ("/srv/app.git": app.git). */
+static const char *repo_name(const struct sg_json *rec)
+{
+	const char *repo = sg_json_str(rec, "repository", "-");
+	size_t len = strlen(repo);
+	const char *slash;
+
+	while (len > 1 && repo[len - 1] == '/')
+		len--;
+	for (slash = repo + len; slash > repo && slash[-1] != '/'; slash--)
+		;
+	return *slash ? slash : repo;
+}
+
 static int print_row(const struct sg_json *rec, const char *line, size_t len,
 		     void *payload)
 {
 	struct sg_buf rules = SG_BUF_INIT(64 * 1024);
 	const char *time = sg_json_str(rec, "time", "");
-	FILE *out = payload;
+	struct landing *l = payload;
+	FILE *out = l->out;
 
 	char day[11], clock[9];
 
@@ -155,7 +310,18 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	fputc(' ', out);
 	put_col(out, clock, 8);
 	fputs("  ", out);
+	if (l->repo_col) {
+		struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+		/* a repository's name is not cut: it says whose record */
+		sg_buf_adds(&b, repo_name(rec));
+		put_col(out, b.buf, 16);
+		fputc(' ', out);
+		sg_buf_release(&b);
+	}
 	put_col(out, sg_json_str(rec, "decision", "-"), 9);
+	fputc(' ', out);
+	put_col(out, landed_state(l, rec), 6);
 	fputc(' ', out);
 	put_col(out, sg_json_str(rec, "pusher", "-"), 12);
 	fputc(' ', out);
@@ -167,12 +333,25 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	return 0;
 }
 
-int sg_audit_list(const char *path, const struct sg_audit_filter *f,
-		  FILE *out, struct sg_buf *err)
+int sg_audit_list(const char *const *paths, size_t n,
+		  const struct sg_audit_filter *f, FILE *out,
+		  struct sg_buf *err)
 {
-	fprintf(out, "%-16s %-19s %-9s %-12s %-24s %s\n", "ID", "TIME (UTC)",
-		"DECISION", "USER", "REF", "RULES");
-	return each_record(path, f, print_row, out, err);
+	struct landing l = { out, n > 1, SG_OIDSET_INIT, -1 };
+	int ret = 0;
+
+	fprintf(out, "%-16s %-19s %s%-9s %-6s %-12s %-24s %s\n", "ID",
+		"TIME (UTC)", l.repo_col ? "REPOSITORY       " : "", "DECISION",
+		"LANDED", "USER", "REF", "RULES");
+	/* landed records are per log: read each log twice, in turn */
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		l.last_landed_seq = -1;
+		ret = sg_audit_each(&paths[i], 1, NULL, note_landed, &l, err);
+		if (ret == 0)
+			ret = sg_audit_each(&paths[i], 1, f, print_row, &l, err);
+	}
+	sg_oidset_release(&l.landed);
+	return ret;
 }
 
 struct export_state {
@@ -244,8 +423,9 @@ static int export_one(const struct sg_json *rec, const char *line,
 	return 0;
 }
 
-int sg_audit_export(const char *path, const struct sg_audit_filter *f,
-		    enum sg_audit_format fmt, FILE *out, struct sg_buf *err)
+int sg_audit_export(const char *const *paths, size_t n,
+		    const struct sg_audit_filter *f, enum sg_audit_format fmt,
+		    FILE *out, struct sg_buf *err)
 {
 	struct export_state st = { out, fmt, 0 };
 	int ret;
@@ -257,7 +437,7 @@ int sg_audit_export(const char *path, const struct sg_audit_filter *f,
 		      "old,new,decision,error,tested_tag,rollback_reason,"
 		      "policy_sha256,version,rules,approvers,duration_ms\n",
 		      out);
-	ret = each_record(path, f, export_one, &st, err);
+	ret = sg_audit_each(paths, n, f, export_one, &st, err);
 	if (fmt == SG_AUDIT_JSON)
 		fputs(st.n ? "\n]\n" : "]\n", out);
 	return ret;
@@ -330,7 +510,7 @@ static int by_count(const void *a, const void *b)
 }
 
 struct stats {
-	struct counts decision, rule, user, ref, day;
+	struct counts decision, rule, user, ref, day, repo;
 	size_t total;
 };
 
@@ -346,6 +526,7 @@ static int stat_one(const struct sg_json *rec, const char *line, size_t len,
 	count(&s->decision, sg_json_str(rec, "decision", "-"));
 	count(&s->user, sg_json_str(rec, "pusher", "-"));
 	count(&s->ref, sg_json_str(rec, "ref", "-"));
+	count(&s->repo, sg_json_str(rec, "repository", "-"));
 	snprintf(day, sizeof(day), "%s", sg_json_str(rec, "time", "-"));
 	count(&s->day, day);
 	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++)
@@ -363,33 +544,41 @@ static void print_counts(FILE *out, const char *title, struct counts *c,
 	for (size_t i = 0; i < c->cap; i++)
 		if (c->v[i].key)
 			c->v[n++] = c->v[i];
-	fprintf(out, "\n%s\n", title);
+	if (out)
+		fprintf(out, "\n%s\n", title);
 	if (n)
 		qsort(c->v, n, sizeof(*c->v), sort_by_count ? by_count
 							    : by_key);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "  %8zu  ", c->v[i].n);
-		put(out, c->v[i].key);
-		fputc('\n', out);
+		if (out) {
+			fprintf(out, "  %8zu  ", c->v[i].n);
+			put(out, c->v[i].key);
+			fputc('\n', out);
+		}
 		free(c->v[i].key);
 	}
 	free(c->v);
 }
 
-int sg_audit_stats(const char *path, const struct sg_audit_filter *f,
-		   FILE *out, struct sg_buf *err)
+int sg_audit_stats(const char *const *paths, size_t n,
+		   const struct sg_audit_filter *f, FILE *out,
+		   struct sg_buf *err)
 {
 	struct stats s;
 	int ret;
 
 	memset(&s, 0, sizeof(s));
-	ret = each_record(path, f, stat_one, &s, err);
+	ret = sg_audit_each(paths, n, f, stat_one, &s, err);
 	fprintf(out, "%zu decision record(s)\n", s.total);
 	print_counts(out, "per decision:", &s.decision, 1);
 	print_counts(out, "per rule (violations):", &s.rule, 1);
 	print_counts(out, "per user:", &s.user, 1);
 	print_counts(out, "per ref:", &s.ref, 1);
 	print_counts(out, "per day (UTC):", &s.day, 0);
+	if (n > 1)
+		print_counts(out, "per repository:", &s.repo, 1);
+	else
+		print_counts(NULL, NULL, &s.repo, 1);
 	return ret;
 }
 

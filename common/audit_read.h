@@ -8,21 +8,50 @@
 #include <stdio.h>
 
 struct sg_buf;
+struct sg_json;
 
 struct sg_audit_filter {
 	const char *since, *until;	/* ISO dates or times, UTC */
 	const char *user, *ref, *rule, *decision;	/* ref, rule: globs */
+	char since_buf[20], until_buf[20];	/* see _prepare */
 };
+
+/*
+ * Validate the filter as a user typed it (a date that does not exist,
+ * "yesterday": SG_ERROR and why) and bring --since/--until to the log's
+ * form; accepts the TIME that `list` prints ("2026-11-01 08:00:00").
+ */
+int sg_audit_filter_prepare(struct sg_audit_filter *f, struct sg_buf *err);
+
+/* Called on each record; `rec` and `line` are valid during the call. */
+typedef int (*sg_audit_record_fn)(const struct sg_json *rec,
+				  const char *line, size_t len,
+				  void *payload);
+
+/*
+ * Call `fn` on every decision record of the logs `paths` (in that order)
+ * that passes `f` (NULL: all); stops at the first non-zero return.
+ */
+int sg_audit_each(const char *const *paths, size_t n,
+		  const struct sg_audit_filter *f, sg_audit_record_fn fn,
+		  void *payload, struct sg_buf *err);
 
 enum sg_audit_format { SG_AUDIT_TABLE, SG_AUDIT_JSON, SG_AUDIT_CSV };
 
-/* Each returns 0, or < 0 with the reason in err (a missing file...). */
-int sg_audit_list(const char *path, const struct sg_audit_filter *f,
-		  FILE *out, struct sg_buf *err);
-int sg_audit_export(const char *path, const struct sg_audit_filter *f,
-		    enum sg_audit_format fmt, FILE *out, struct sg_buf *err);
-int sg_audit_stats(const char *path, const struct sg_audit_filter *f,
-		   FILE *out, struct sg_buf *err);
+/*
+ * Each reads the logs `paths` (many repositories, rotated files) and
+ * returns 0, or < 0 with the reason in err (a missing file...). With
+ * more than one log, list and stats name each record's repository.
+ */
+int sg_audit_list(const char *const *paths, size_t n,
+		  const struct sg_audit_filter *f, FILE *out,
+		  struct sg_buf *err);
+int sg_audit_export(const char *const *paths, size_t n,
+		    const struct sg_audit_filter *f, enum sg_audit_format fmt,
+		    FILE *out, struct sg_buf *err);
+int sg_audit_stats(const char *const *paths, size_t n,
+		   const struct sg_audit_filter *f, FILE *out,
+		   struct sg_buf *err);
 /* The record `id`, or every record of push `id`; SG_ENOTFOUND if none. */
 int sg_audit_show(const char *path, const char *id, FILE *out,
 		  struct sg_buf *err);

@@ -159,6 +159,25 @@ int sg_escape_str(struct sg_buf *out, const char *s, unsigned flags)
 	return s ? sg_escape(out, s, strlen(s), flags) : 0;
 }
 
+int sg_escape_html(struct sg_buf *out, const char *s)
+{
+	struct sg_buf plain = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	int ret = sg_escape_str(&plain, s, 0);
+
+	for (const char *p = plain.buf; ret == 0 && *p; p++) {
+		switch (*p) {
+		case '&': ret = sg_buf_adds(out, "&amp;"); break;
+		case '<': ret = sg_buf_adds(out, "&lt;"); break;
+		case '>': ret = sg_buf_adds(out, "&gt;"); break;
+		case '"': ret = sg_buf_adds(out, "&quot;"); break;
+		case '\'': ret = sg_buf_adds(out, "&#39;"); break;
+		default: ret = sg_buf_addch(out, *p); break;
+		}
+	}
+	sg_buf_release(&plain);
+	return ret;
+}
+
 int sg_escape_json(struct sg_buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -56,6 +56,12 @@ int sg_escape_finish(struct sg_escape *st, struct sg_buf *out);
 int sg_escape_json(struct sg_buf *out, const char *s);
 
 /*
+ * Append `s` as HTML text or attribute value: first sg_escape()d (one
+ * line, no control character, valid UTF-8), then & < > " ' as entities.
+ */
+int sg_escape_html(struct sg_buf *out, const char *s);
+
+/*
  * Append `s` as an RFC 5424 PARAM-VALUE (without its quotes): first
  * sg_escape()d (one line, no control character), then '"', '\' and ']'
  * escaped with a backslash. At most `max` bytes of `s` are taken (cut at

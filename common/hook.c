@@ -21,6 +21,7 @@
 #include "hook.h"
 #include "limits.h"
 #include "msg.h"
+#include "platform.h"
 #include "version.h"
 #include "banned.h"
 
@@ -80,19 +81,23 @@ struct run {
 	struct sg_buf err;
 	struct sg_buf policy_path;
 	struct sg_buf policy_dir;
+	struct sg_buf quarantine;
 	struct timespec start;
+	FILE *out;			/* the pusher's messages */
+	const char *decision;		/* "landed" in post-receive */
 	char push_id[SG_PUSH_ID_LEN + 1];
 };
 
-static void run_init(struct run *run)
+static void run_init(struct run *run, FILE *out)
 {
 	const char *dir = git_dir();
 
 	memset(run, 0, sizeof(*run));
+	run->out = out;
 	sg_buf_init(&run->err, SG_BUF_TEXT_MAX);
 	sg_buf_init(&run->policy_path, SG_BUF_TEXT_MAX);
 	sg_buf_init(&run->policy_dir, SG_BUF_TEXT_MAX);
-	sg_buf_addf(&run->policy_path, "%s/%s", dir, SG_POLICY_FILE);
+	sg_buf_init(&run->quarantine, SG_BUF_TEXT_MAX);
 	sg_buf_addf(&run->policy_dir, "%s/stagegate", dir);
 	run->ctx.push = &run->push;
 	run->ctx.policy_dir = run->policy_dir.buf;
@@ -125,11 +130,17 @@ static int record(struct run *run, const char *hook, const char *error,
 
 	if (!realpath(git_dir(), repo))
 		snprintf(repo, sizeof(repo), "%s", git_dir());
-	sg_buf_addf(&path, "%s/%s", git_dir(),
-		    pol ? pol->audit_path : SG_AUDIT_DEFAULT_PATH);
+	if (pol && pol->audit_path[0] == '/')
+		sg_buf_adds(&path, pol->audit_path);
+	else
+		sg_buf_addf(&path, "%s/%s", git_dir(),
+			    pol ? pol->audit_path : SG_AUDIT_DEFAULT_PATH);
+	opt.sink = pol ? (enum sg_audit_sink)pol->audit_sink : SG_SINK_FILE;
+	opt.stream = run->out;
 	opt.path = path.buf;
 	opt.rotate_bytes = pol ? pol->audit_rotate_bytes : 0;
-	opt.syslog_socket = pol && pol->audit_syslog ?
+	opt.syslog_socket = pol && (pol->audit_syslog ||
+				    opt.sink == SG_SINK_SYSLOG) ?
 			    pol->audit_syslog_socket : NULL;
 	opt.syslog_remote = pol ? pol->audit_syslog_remote : NULL;
 	memset(&e, 0, sizeof(e));
@@ -141,6 +152,7 @@ static int record(struct run *run, const char *hook, const char *error,
 	e.pusher = run->ctx.pusher.login;
 	e.pusher_source = run->ctx.pusher.source;
 	e.error = error;
+	e.decision = run->decision;
 	e.duration_ms = elapsed_ms(run);
 	ret = sg_audit_append(&opt, &e, run->push_id, err);
 	sg_buf_release(&path);
@@ -187,15 +199,40 @@ static void run_release(struct run *run)
 	sg_buf_release(&run->err);
 	sg_buf_release(&run->policy_path);
 	sg_buf_release(&run->policy_dir);
+	sg_buf_release(&run->quarantine);
+}
+
+/*
+ * The policy, wherever the admin put it (platform.h); its rules files
+ * are found beside it.
+ */
+static int load_policy(struct run *run)
+{
+	char *slash;
+
+	if (sg_platform_policy_path(&run->policy_path, git_dir(),
+				    &run->err) < 0)
+		return SG_ERROR;
+	sg_buf_reset(&run->policy_dir);
+	sg_buf_adds(&run->policy_dir, run->policy_path.buf);
+	slash = strrchr(run->policy_dir.buf, '/');
+	if (slash && slash != run->policy_dir.buf) {
+		*slash = '\0';
+		run->policy_dir.len = (size_t)(slash - run->policy_dir.buf);
+	}
+	run->ctx.policy_dir = run->policy_dir.buf;
+	return sg_policy_load(&run->pol, run->policy_path.buf, &run->err);
 }
 
 /* Everything after reading the updates; < 0 leaves the reason in err. */
 static int load_and_check(struct run *run)
 {
-	if (sg_policy_load(&run->pol, run->policy_path.buf, &run->err) < 0)
+	if (load_policy(run) < 0)
 		return SG_ERROR;
 	run->ctx.pol = run->pol;
-	if (sg_push_open(&run->push, git_dir(), getenv("GIT_QUARANTINE_PATH"),
+	if (sg_platform_quarantine(&run->quarantine, git_dir(),
+				   &run->err) < 0 ||
+	    sg_push_open(&run->push, git_dir(), run->quarantine.buf,
 			 &run->err) < 0 ||
 	    sg_push_read_options(&run->push, &run->err) < 0 ||
 	    sg_identity_resolve(&run->ctx.pusher, &run->pol->identity_order,
@@ -211,7 +248,7 @@ int sg_hook_pre_receive(FILE *in, FILE *out)
 	struct run run;
 	int checked, status;
 
-	run_init(&run);
+	run_init(&run, out);
 	checked = sg_push_read(&run.push, in, &run.err) == 0 &&
 		  load_and_check(&run) == 0;
 	status = finish(&run, "pre-receive", checked, out);
@@ -225,11 +262,39 @@ int sg_hook_update(const char *ref, const char *old_hex, const char *new_hex,
 	struct run run;
 	int checked, status;
 
-	run_init(&run);
+	run_init(&run, out);
 	run.ctx.single_ref = 1;
 	checked = sg_push_add(&run.push, ref, old_hex, new_hex, &run.err) == 0 &&
 		  load_and_check(&run) == 0;
 	status = finish(&run, "update", checked, out);
 	run_release(&run);
 	return status;
+}
+
+int sg_hook_post_receive(FILE *in, FILE *out)
+{
+	struct sg_buf audit_err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct run run;
+	int ok;
+
+	run_init(&run, out);
+	run.decision = "landed";
+	ok = sg_push_read(&run.push, in, &run.err) == 0 &&
+	     load_policy(&run) == 0 &&
+	     sg_identity_resolve(&run.ctx.pusher, &run.pol->identity_order,
+				 &run.err) == 0;
+	if (ok && run.push.nr && record(&run, "post-receive", NULL,
+					&audit_err) < 0) {
+		sg_buf_adds(&run.err, audit_err.buf);
+		ok = 0;
+	}
+	if (!ok)
+		sg_msg_info(out, "cannot record what landed: %s", run.err.buf);
+	else if (run.push.nr)
+		sg_msg_info(out, "landed: %zu ref(s) updated (audit %s)",
+			    run.push.nr, run.push_id);
+	fflush(out);
+	sg_buf_release(&audit_err);
+	run_release(&run);
+	return ok ? SG_EXIT_ACCEPT : SG_EXIT_INTERNAL;
 }

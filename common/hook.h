@@ -24,4 +24,11 @@ int sg_hook_pre_receive(FILE *in, FILE *out);
 int sg_hook_update(const char *ref, const char *old_hex, const char *new_hex,
 		   FILE *out);
 
+/*
+ * The post-receive hook: records "landed" for each ref git really
+ * updated (another hook may have refused what stagegate accepted).
+ * It cannot refuse anything; SG_EXIT_INTERNAL when nothing was recorded.
+ */
+int sg_hook_post_receive(FILE *in, FILE *out);
+
 #endif

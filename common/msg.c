@@ -26,12 +26,16 @@ const char *sg_msg_prefix(void)
 	return gl && *gl ? "GL-HOOK-ERR: stagegate: " : "stagegate: ";
 }
 
-/* The prefix, `text` escaped onto one line, and a newline. */
-static void put_line(FILE *out, const struct sg_buf *text)
+/*
+ * The prefix, `text` escaped onto one line, and a newline. GitLab shows
+ * a GL-HOOK-ERR: line as the reason of a refusal, so only lines that
+ * explain one (`refusal`) carry it.
+ */
+static void put_line_as(FILE *out, const struct sg_buf *text, int refusal)
 {
 	struct sg_buf line = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 
-	sg_buf_adds(&line, sg_msg_prefix());
+	sg_buf_adds(&line, refusal ? sg_msg_prefix() : "stagegate: ");
 	if (sg_escape(&line, text->buf, text->len, 0) < 0)
 		sg_buf_adds(&line, " ... (cut: too long)");
 	sg_buf_addch(&line, '\n');
@@ -39,16 +43,39 @@ static void put_line(FILE *out, const struct sg_buf *text)
 	sg_buf_release(&line);
 }
 
-void sg_msg_line(FILE *out, const char *fmt, ...)
+/* Lines of a report: refusal lines while a refusal is being explained. */
+static int explaining_refusal;
+
+static void put_line(FILE *out, const struct sg_buf *text)
+{
+	put_line_as(out, text, explaining_refusal);
+}
+
+static void vline(FILE *out, int refusal, const char *fmt, va_list ap)
 {
 	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	sg_buf_vaddf(&text, fmt, ap);
+	put_line_as(out, &text, refusal);
+	sg_buf_release(&text);
+}
+
+void sg_msg_line(FILE *out, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	sg_buf_vaddf(&text, fmt, ap);
+	vline(out, 1, fmt, ap);
 	va_end(ap);
-	put_line(out, &text);
-	sg_buf_release(&text);
+}
+
+void sg_msg_info(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(out, 0, fmt, ap);
+	va_end(ap);
 }
 
 static const char *severity_word(enum sg_severity s)
@@ -119,15 +146,17 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 
 	for (size_t i = 0; i < push->nr; i++) {
 		const struct sg_update *u = &push->updates[i];
+		void (*say)(FILE *, const char *, ...) = u->rejected
+			? sg_msg_line : sg_msg_info;
 
 		bad_refs += u->rejected != 0;
+		explaining_refusal = r->errors != 0;
 		if (audit_id)
-			sg_msg_line(out, "%s: %s [audit %s.%zu]", u->ref,
-				    u->rejected ? "REJECTED" : "ok", audit_id,
-				    i + 1);
+			say(out, "%s: %s [audit %s.%zu]", u->ref,
+			    u->rejected ? "REJECTED" : "ok", audit_id, i + 1);
 		else
-			sg_msg_line(out, "%s: %s", u->ref,
-				    u->rejected ? "REJECTED" : "ok");
+			say(out, "%s: %s", u->ref,
+			    u->rejected ? "REJECTED" : "ok");
 		for (size_t j = 0; j < r->nr; j++)
 			if (!strcmp(r->v[j].ref, u->ref))
 				show_finding(out, &r->v[j], &shown, &hidden,
@@ -139,7 +168,8 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 			show_finding(out, &r->v[j], &shown, &hidden,
 				     &last_fix);
 	if (hidden)
-		sg_msg_line(out, "... and %zu more findings (see the audit "
+		(explaining_refusal ? sg_msg_line : sg_msg_info)(out,
+			"... and %zu more findings (see the audit "
 			    "log)", hidden);
 	if (r->errors)
 		sg_msg_line(out, "push REJECTED: %zu violation(s) on %zu of "
@@ -148,10 +178,12 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 			    "stagegate audit show " : "",
 			    audit_id ? audit_id : "", audit_id ? ")" : "");
 	else if (push->nr)
-		sg_msg_line(out, "push accepted: %zu ref(s)%s%s%s%s", push->nr,
-			    r->warnings ? ", with warnings" : "",
+		sg_msg_info(out, "checks passed: %zu ref(s)%s; other hooks "
+			    "may still refuse (what lands is recorded)%s%s%s",
+			    push->nr, r->warnings ? ", with warnings" : "",
 			    audit_id ? " (audit " : "",
 			    audit_id ? audit_id : "", audit_id ? ")" : "");
+	explaining_refusal = 0;
 }
 
 void sg_msg_internal_error(FILE *out, const char *reason,

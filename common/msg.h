@@ -12,7 +12,7 @@
 struct sg_push;
 struct sg_report;
 
-/* Prefix for every line: "GL-HOOK-ERR: " under GitLab (GL_ID set). */
+/* Prefix of refusal lines: "GL-HOOK-ERR: stagegate: " under GitLab (GL_ID). */
 const char *sg_msg_prefix(void);
 /* The whole decision: per ref, every finding, then a summary line. */
 void sg_msg_report(FILE *out, const struct sg_push *push,
@@ -20,8 +20,11 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 /* Fail closed: the reason, and that nothing was updated. */
 void sg_msg_internal_error(FILE *out, const char *reason,
 			   const char *audit_id);
-/* One printf-style line with the prefix. */
+/* One printf-style line that explains a refusal (GL-HOOK-ERR: on GitLab). */
 void sg_msg_line(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* One printf-style line that explains no refusal ("stagegate: " only). */
+void sg_msg_info(FILE *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -29,8 +29,8 @@ struct ctx {
 };
 
 static const char *const identity_sources[] = {
-	"GL_USERNAME", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME", "GL_USER",
-	"REMOTE_USER", "unix", NULL
+	"GL_USERNAME", "GL_ID", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
+	"GL_USER", "STAGEGATE_USER", "REMOTE_USER", "unix", NULL
 };
 
 static int fail(struct ctx *c, const struct sg_ynode *n, const char *fmt, ...)
@@ -287,9 +287,10 @@ static int load_identity(struct ctx *c, const struct sg_ynode *n)
 				break;
 		if (!*s)
 			return fail(c, order->kids[i], "unknown identity source "
-				    "'%s' (known: GL_USERNAME, "
+				    "'%s' (known: GL_USERNAME, GL_ID, "
 				    "GITHUB_USER_LOGIN, GITEA_PUSHER_NAME, "
-				    "GL_USER, REMOTE_USER, unix)", l->v[i]);
+				    "GL_USER, STAGEGATE_USER, REMOTE_USER, "
+				    "unix)", l->v[i]);
 	}
 	if (!l->nr)
 		return fail(c, order, "'order' needs at least one source");
@@ -484,9 +485,10 @@ static int load_test_tags(struct ctx *c, const struct sg_ynode *n)
 static int load_audit(struct ctx *c, const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
-		"path", "syslog", "syslog_socket", "syslog_remote",
+		"path", "sink", "syslog", "syslog_socket", "syslog_remote",
 		"rotate_mb", NULL
 	};
+	char *sink = NULL;
 	struct sg_syslog_remote remote;
 	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	const struct sg_ynode *v;
@@ -499,6 +501,16 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 		return SG_ERROR;
 	if (strstr(c->pol->audit_path, ".."))
 		return fail(c, v, "audit path must not contain '..'");
+	v = lookup(n, "sink");
+	if (v && get_string(c, v, "sink", &sink) < 0)
+		return SG_ERROR;
+	if (sink) {
+		c->pol->audit_sink = sg_audit_sink_parse(sink);
+		free(sink);
+		if (c->pol->audit_sink < 0)
+			return fail(c, v, "audit sink must be file, syslog or "
+				    "stderr");
+	}
 	v = lookup(n, "syslog");
 	if (v && get_bool(c, v, "syslog", &c->pol->audit_syslog) < 0)
 		return SG_ERROR;

@@ -74,6 +74,7 @@ struct sg_policy {
 	struct sg_trailer_rules tag_trailers;
 	/* audit trail */
 	char *audit_path;		/* relative to the repository */
+	int audit_sink;			/* enum sg_audit_sink */
 	int audit_syslog;
 	char *audit_syslog_socket;
 	char *audit_syslog_remote;	/* "udp://H:P" or "tcp://H:P"; NULL */

@@ -721,6 +721,8 @@ void sg_push_release(struct sg_push *push)
 		sg_strlist_release(&u->approvers);
 		free(u->tested_tag);
 		free(u->rollback_reason);
+		free(u->ticket);
+		free(u->rollback_plan);
 	}
 	free(push->updates);
 	sg_strlist_release(&push->options);

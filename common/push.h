@@ -39,6 +39,10 @@ struct sg_update {
 	struct sg_strlist approvers;
 	char *tested_tag;
 	char *rollback_reason;
+	/* of a gated promotion, for the audit report: trailers, and the
+	 * earliest author time of the commits it brings (0: none) */
+	char *ticket, *rollback_plan;
+	git_time_t first_commit_time;
 	int rejected;
 	int in_scope;			/* the secret gate covers this ref */
 };

@@ -8,6 +8,7 @@
  * no control character of theirs reaches the terminal, whatever prints.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
 #include <getopt.h>
 #include <git2.h>
 #include <pcre2.h>
@@ -19,9 +20,12 @@
 #include <yaml.h>
 
 #include "../common/audit_read.h"
+#include "../common/audit_report.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/escape.h"
+#include "../common/local.h"
+#include "../common/msg.h"
 #include "../common/policy.h"
 #include "../common/report.h"
 #include "../common/rules.h"
@@ -43,6 +47,9 @@ static int cmd_policy(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_audit(int argc, char **argv);
 static int cmd_scan(int argc, char **argv);
+static int cmd_pre_push(int argc, char **argv);
+static int cmd_install_pre_push(int argc, char **argv);
+static int cmd_explain(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "policy", cmd_policy, "validate a policy file",
@@ -52,19 +59,30 @@ static const struct cmd cmds[] = {
 	  "summary and exits 0 when valid; prints FILE:LINE:COL and the\n"
 	  "reason and exits 1 when not.\n" },
 	{ "audit", cmd_audit, "read and verify the audit log",
-	  "usage: stagegate audit list   [FILTERS] [LOG]\n"
+	  "usage: stagegate audit list   [FILTERS] [LOG...]\n"
 	  "       stagegate audit show   ID [LOG]\n"
 	  "       stagegate audit verify [--against FILE] [LOG...]\n"
-	  "       stagegate audit export --format json|csv [FILTERS] [LOG]\n"
-	  "       stagegate audit stats  [FILTERS] [LOG]\n"
+	  "       stagegate audit export --format json|csv [FILTERS] [LOG...]\n"
+	  "       stagegate audit stats  [FILTERS] [LOG...]\n"
+	  "       stagegate audit report --html FILE [FILTERS] [LOG...]\n"
 	  "\n"
 	  "LOG defaults to stagegate/audit.log of the repository (run it in\n"
 	  "the bare repository, or set GIT_DIR); give a copy's path to read\n"
-	  "it away from the server. verify takes rotated files oldest first.\n"
+	  "it away from the server. list, export, stats and report read many\n"
+	  "logs at once (repositories, rotated files) and say which\n"
+	  "repository each record is from. verify takes one log's rotated\n"
+	  "files, oldest first.\n"
+	  "\n"
+	  "report writes one self-contained HTML file (no network; prints\n"
+	  "to PDF): the chain's verification, decisions per day, refusals by\n"
+	  "rule and user, every promotion to prod, rollbacks, and delivery\n"
+	  "figures (deployment frequency, lead time, change failure rate,\n"
+	  "time to restore).\n"
 	  "\n"
 	  "filters:\n"
-	  "  --since WHEN     records at or after WHEN (2026-11-01 or\n"
-	  "                   2026-11-01T08:00:00), UTC\n"
+	  "  --since WHEN     records at or after WHEN, UTC: 2026-11-01,\n"
+	  "                   2026-11-01T08:00[:00] or the TIME list prints\n"
+	  "                   ('2026-11-01 08:00:00')\n"
 	  "  --until WHEN     records up to WHEN, inclusive (UTC)\n"
 	  "  --user LOGIN     pusher (a glob)\n"
 	  "  --ref REF        ref (a glob: 'refs/heads/*')\n"
@@ -95,6 +113,48 @@ static const struct cmd cmds[] = {
 	  "  --policy FILE  a policy whose secrets.allow entries apply\n"
 	  "  --format F     text (default), json (one object per finding) or\n"
 	  "                 sarif (SARIF 2.1.0 for code-scanning dashboards)\n" },
+	{ "pre-push", cmd_pre_push, "the secret gate before a push (git hook)",
+	  "usage: stagegate pre-push [--rules FILE] [--policy FILE] [REMOTE [URL]]\n"
+	  "\n"
+	  "git's pre-push hook: reads git's list of updates on stdin and\n"
+	  "scans exactly what the push would send (the commits the remote\n"
+	  "REMOTE, default origin, does not have, as far as the clone knows)\n"
+	  "with the server's secret engine. Prints the findings in the\n"
+	  "server's words (rule, commit, path:line, redacted value,\n"
+	  "fingerprint, fix) and exits 1, so git sends nothing; 0 when clean.\n"
+	  "Under the pre-commit framework (stages: [pre-push]) it reads\n"
+	  "PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF instead.\n"
+	  "\n"
+	  "  --rules FILE   the server's secrets.yaml (default: stagegate.rules\n"
+	  "                 of the clone's config, then secrets.yaml beside\n"
+	  "                 --policy, then as for scan)\n"
+	  "  --policy FILE  the server's policy, for its secrets.allow list\n"
+	  "                 (default: stagegate.policy of the clone's config)\n" },
+	{ "install-pre-push", cmd_install_pre_push,
+	  "install the pre-push hook in this clone",
+	  "usage: stagegate install-pre-push [--rules FILE] [--policy FILE] [--force]\n"
+	  "\n"
+	  "Run in a clone: writes .git/hooks/pre-push (running stagegate\n"
+	  "pre-push with these files) and records them as stagegate.rules\n"
+	  "and stagegate.policy in the clone's config, for explain. A hook\n"
+	  "that is not stagegate's stays unless --force.\n" },
+	{ "explain", cmd_explain, "what the server would say of a push, now",
+	  "usage: stagegate explain [--policy FILE] [--user LOGIN] [--remote R] REF [REV]\n"
+	  "\n"
+	  "Run in a clone with a copy of the server's policy: what would the\n"
+	  "server say if REV (default HEAD) were pushed to REF now? Runs the\n"
+	  "server's ref gates (who may push, approvals present and valid,\n"
+	  "the test tag, required trailers) against the clone's objects,\n"
+	  "with the remote's tracking ref (refs/remotes/R/...) as the old\n"
+	  "tip, and prints every violation in the server's words with the\n"
+	  "commands that fix it. Fetch first (git fetch --tags) so that the\n"
+	  "clone knows the server's tags. Exits 1 if the server would refuse\n"
+	  "the push, 0 if it would accept it. Secrets: see pre-push.\n"
+	  "\n"
+	  "  --policy FILE  default: stagegate.policy of the clone's config\n"
+	  "  --user LOGIN   the pusher (default: the policy user whose email\n"
+	  "                 is git's user.email)\n"
+	  "  --remote R     default: origin\n" },
 	{ "version", cmd_version, "print versions",
 	  "usage: stagegate version\n" },
 	{ "help", cmd_help, "show this help",
@@ -116,7 +176,7 @@ static void usage(FILE *out)
 	      "hooks\n(stagegate-pre-receive, stagegate-update) are "
 	      "installed by install.sh.\n\ncommands:\n", out);
 	for (size_t i = 0; i < SG_ARRAY_SIZE(cmds); i++)
-		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(out, "  %-17s %s\n", cmds[i].name, cmds[i].summary);
 	fputs("\nRun 'stagegate COMMAND --help' for one command.\n", out);
 }
 
@@ -230,6 +290,7 @@ static int cmd_audit(int argc, char **argv)
 		{ "decision", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "against", required_argument, NULL, 'a' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -237,12 +298,19 @@ static int cmd_audit(int argc, char **argv)
 	struct sg_audit_filter f = { 0 };
 	struct sg_buf err = SG_BUF_INIT(4096), def = SG_BUF_INIT(4096);
 	enum sg_audit_format fmt = SG_AUDIT_TABLE;
-	const char *sub, *log, *format = NULL, *against = NULL;
+	const char *sub, *log, *format = NULL, *against = NULL, *html = NULL;
+	const char *const *logs;
+	size_t logs_nr;
 	int opt, ret;
 
 	if (argc < 2)
 		return bad_usage(c, "missing sub-command");
 	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") ||
+	    !strcmp(sub, "help")) {
+		fputs(c->usage, stdout);
+		return 0;
+	}
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
@@ -255,15 +323,20 @@ static int cmd_audit(int argc, char **argv)
 		case 'd': f.decision = optarg; break;
 		case 'f': format = optarg; break;
 		case 'a': against = optarg; break;
+		case 'H': html = optarg; break;
 		case 'h': fputs(c->usage, stdout); return 0;
 		default: return bad_usage(c, "unknown or incomplete option");
 		}
 	}
 	argc -= optind + 1;
 	argv += optind + 1;
-	if (f.decision && strcmp(f.decision, "accepted") &&
-	    strcmp(f.decision, "rejected") && strcmp(f.decision, "error"))
-		return bad_usage(c, "--decision is accepted, rejected or error");
+	if (sg_audit_filter_prepare(&f, &err) < 0) {
+		fprintf(stderr, "stagegate audit: %s\n", err.buf);
+		sg_buf_release(&err);
+		return EXIT_USAGE;
+	}
+	if (html && strcmp(sub, "report"))
+		return bad_usage(c, "--html is an option of report");
 	if (against && strcmp(sub, "verify"))
 		return bad_usage(c, "--against is an option of verify");
 	if (!strcmp(sub, "verify")) {
@@ -285,18 +358,24 @@ static int cmd_audit(int argc, char **argv)
 		sg_buf_release(&def);
 		return ret < 0 ? audit_fail(&err) : 0;
 	}
-	if (argc > 1)
-		return bad_usage(c, "one LOG at a time");
-	log = argc ? argv[0] : default_log(&def);
+	log = default_log(&def);
+	logs = argc ? (const char *const *)argv : &log;
+	logs_nr = argc ? (size_t)argc : 1;
 	if (!strcmp(sub, "list")) {
-		ret = sg_audit_list(log, &f, stdout, &err);
+		ret = sg_audit_list(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "stats")) {
-		ret = sg_audit_stats(log, &f, stdout, &err);
+		ret = sg_audit_stats(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "export")) {
 		if (!format || (strcmp(format, "json") && strcmp(format, "csv")))
 			return bad_usage(c, "export needs --format json or csv");
 		fmt = !strcmp(format, "json") ? SG_AUDIT_JSON : SG_AUDIT_CSV;
-		ret = sg_audit_export(log, &f, fmt, stdout, &err);
+		ret = sg_audit_export(logs, logs_nr, &f, fmt, stdout, &err);
+	} else if (!strcmp(sub, "report")) {
+		if (!html)
+			return bad_usage(c, "report needs --html FILE");
+		ret = sg_audit_report_write(html, logs, logs_nr, &f, &err);
+		if (ret == 0)
+			printf("wrote '%s'\n", html);
 	} else {
 		return bad_usage(c, "unknown sub-command");
 	}
@@ -405,6 +484,224 @@ out:
 	return ret;
 }
 
+static const char *repo_dir(void)
+{
+	const char *dir = getenv("GIT_DIR");
+
+	return dir && *dir ? dir : ".";
+}
+
+/* An absolute path for what a hook runs later, elsewhere. */
+static char *absolute(const char *path)
+{
+	return path ? realpath(path, NULL) : NULL;
+}
+
+/* --rules, else the clone's stagegate.rules, else beside the policy. */
+static void pick_rules(struct sg_buf *out, const char *rules,
+		       const char *policy)
+{
+	struct stat st;
+
+	sg_buf_reset(out);
+	if (rules) {
+		sg_buf_adds(out, rules);
+		return;
+	}
+	if (sg_local_config(repo_dir(), "stagegate.rules", out) == 0)
+		return;
+	if (policy) {
+		const char *slash = strrchr(policy, '/');
+
+		sg_buf_addf(out, "%.*ssecrets.yaml",
+			    slash ? (int)(slash - policy + 1) : 0, policy);
+		if (stat(out->buf, &st) == 0)
+			return;
+	}
+	default_rules(out);
+}
+
+/* The ref the pre-commit framework says is pushed (it may not say). */
+static const char *framework_ref(void)
+{
+	const char *ref = getenv("PRE_COMMIT_REMOTE_BRANCH");
+
+	if (!ref || strncmp(ref, "refs/", 5))
+		ref = getenv("PRE_COMMIT_LOCAL_BRANCH");
+	return ref && !strncmp(ref, "refs/", 5) ? ref : "refs/heads/pushed";
+}
+
+static int cmd_pre_push(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c = find_cmd("pre-push");
+	struct sg_buf err = SG_BUF_INIT(4096), rules = SG_BUF_INIT(4096);
+	struct sg_buf policy = SG_BUF_INIT(4096);
+	struct sg_local l = SG_LOCAL_INIT;
+	const char *rules_opt = NULL, *remote = "origin", *to;
+	int opt, ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': rules_opt = optarg; break;
+		case 'p': sg_buf_reset(&policy); sg_buf_adds(&policy, optarg);
+			  break;
+		case 'h': fputs(c->usage, stdout); return 0;
+		default: return bad_usage(c, "unknown or incomplete option");
+		}
+	}
+	if (optind < argc)
+		remote = argv[optind];
+	if (!policy.len)
+		sg_local_config(repo_dir(), "stagegate.policy", &policy);
+	pick_rules(&rules, rules_opt, policy.len ? policy.buf : NULL);
+	to = getenv("PRE_COMMIT_TO_REF");
+	if (to && *to && getenv("PRE_COMMIT_REMOTE_NAME"))
+		remote = getenv("PRE_COMMIT_REMOTE_NAME");
+	if (to && *to)
+		ret = sg_local_prepush_one(&l, repo_dir(), remote, rules.buf,
+					   policy.len ? policy.buf : NULL,
+					   framework_ref(),
+					   getenv("PRE_COMMIT_FROM_REF"),
+					   to, &err);
+	else
+		ret = sg_local_prepush(&l, repo_dir(), remote, rules.buf,
+				       policy.len ? policy.buf : NULL, stdin,
+				       &err);
+	if (ret < 0) {
+		/* fail closed: git sends nothing when a pre-push hook fails */
+		fprintf(stderr, "stagegate pre-push: %s; nothing was pushed "
+			"(git push --no-verify skips this check)\n", err.buf);
+		ret = 2;
+	} else if (l.report.errors) {
+		sg_msg_report(stderr, &l.push, &l.report, NULL);
+		fprintf(stderr, "stagegate pre-push: the server would refuse "
+			"this push: nothing was sent\n");
+		ret = 1;
+	}
+	sg_local_release(&l);
+	sg_buf_release(&err);
+	sg_buf_release(&rules);
+	sg_buf_release(&policy);
+	return ret;
+}
+
+static int cmd_install_pre_push(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c = find_cmd("install-pre-push");
+	struct sg_buf err = SG_BUF_INIT(4096), path = SG_BUF_INIT(4096);
+	char *rules = NULL, *policy = NULL, *exe = absolute("/proc/self/exe");
+	int opt, force = 0, ret = 0;
+
+	optind = 1;
+	opterr = 0;
+	while (ret == 0 && (opt = getopt_long(argc, argv, "h", opts,
+					      NULL)) != -1) {
+		switch (opt) {
+		case 'r': free(rules); rules = absolute(optarg);
+			  ret = rules ? 0 : -1; break;
+		case 'p': free(policy); policy = absolute(optarg);
+			  ret = policy ? 0 : -1; break;
+		case 'f': force = 1; break;
+		case 'h': fputs(c->usage, stdout); goto out;
+		default: ret = bad_usage(c, "unknown or incomplete option");
+			 goto out;
+		}
+	}
+	if (ret < 0) {
+		fprintf(stderr, "stagegate install-pre-push: '%s': %s\n",
+			optarg, strerror(errno));
+		ret = 1;
+	} else if (optind < argc) {
+		ret = bad_usage(c, "takes no arguments");
+	} else if (!exe || sg_local_install(repo_dir(), exe, rules, policy,
+					     force, &path, &err) < 0) {
+		fprintf(stderr, "stagegate install-pre-push: %s\n",
+			exe ? err.buf : "cannot find this program");
+		ret = 1;
+	} else {
+		printf("installed '%s': git push now runs the secret gate "
+		       "first\n", path.buf);
+	}
+out:
+	free(rules);
+	free(policy);
+	free(exe);
+	sg_buf_release(&err);
+	sg_buf_release(&path);
+	return ret;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "remote", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd *c = find_cmd("explain");
+	struct sg_buf err = SG_BUF_INIT(4096), policy = SG_BUF_INIT(4096);
+	struct sg_local l = SG_LOCAL_INIT;
+	const char *user = NULL, *remote = "origin", *ref, *rev;
+	int opt, ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p': sg_buf_reset(&policy); sg_buf_adds(&policy, optarg);
+			  break;
+		case 'u': user = optarg; break;
+		case 'r': remote = optarg; break;
+		case 'h': fputs(c->usage, stdout); return 0;
+		default: return bad_usage(c, "unknown or incomplete option");
+		}
+	}
+	if (optind >= argc || argc - optind > 2)
+		return bad_usage(c, "give REF and maybe REV");
+	ref = argv[optind];
+	rev = optind + 1 < argc ? argv[optind + 1] : "HEAD";
+	if (!policy.len &&
+	    sg_local_config(repo_dir(), "stagegate.policy", &policy) < 0) {
+		sg_buf_release(&policy);
+		return bad_usage(c, "no policy: give --policy FILE (a copy of "
+				 "the server's), or install-pre-push --policy");
+	}
+	ret = sg_local_explain(&l, repo_dir(), policy.buf, remote, user, ref,
+			       rev, &err);
+	if (ret < 0) {
+		fprintf(stderr, "stagegate explain: %s\n", err.buf);
+		ret = 2;
+	} else {
+		printf("if %s pushed %s to %s now, the server would say:\n",
+		       l.ctx.pusher.login, rev, ref);
+		sg_msg_report(stdout, &l.push, &l.report, NULL);
+		ret = l.push.updates[0].rejected ? 1 : 0;
+		if (!ret)
+			printf("(secrets are checked by stagegate pre-push)\n");
+	}
+	sg_local_release(&l);
+	sg_buf_release(&err);
+	sg_buf_release(&policy);
+	return ret;
+}
+
 /* Put escaping streams in front of stdout and stderr (see the top). */
 static void escape_output(FILE **raw_out, FILE **raw_err)
 {
@@ -451,7 +748,8 @@ static int run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (c->fn != cmd_policy && c->fn != cmd_audit && c->fn != cmd_scan &&
-	    wants_help(argc - 1, argv + 1)) {
+	    c->fn != cmd_pre_push && c->fn != cmd_explain &&
+	    c->fn != cmd_install_pre_push && wants_help(argc - 1, argv + 1)) {
 		fputs(c->usage, stdout);
 		return 0;
 	}

@@ -4,7 +4,8 @@
 # the dpkg lock: wait for it instead of failing.
 set -eu
 pkgs="gcc make pkg-config git libgit2-dev libpcre2-dev libyaml-dev
-libcriterion-dev libssl-dev libzip-dev zip unzip time"
+libcriterion-dev libssl-dev libzip-dev zip unzip time chromium
+apache2 apache2-utils openssh-server openssh-client gitolite3"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -7,8 +7,10 @@ export RESULTS="$TMPROOT/results"
 : >"$RESULTS"
 only=${1:-}
 for file in "$here"/t_*.sh; do
+	# "t_NAME" or "t_NAME.sh" runs one file; anything else names tests
+	case "$only" in t_*) [ "$(basename "$file" .sh)" = "${only%.sh}" ] || continue ;; esac
 	for t in $(bash -c "source '$file'; declare -F" | awk '{print $3}' | grep '^test_'); do
-		[ -n "$only" ] && [[ $t != *"$only"* ]] && continue
+		[ -n "$only" ] && [[ $only != t_* ]] && [[ $t != *"$only"* ]] && continue
 		echo "  $(basename "$file" .sh) $t"
 		(
 			export T="$TMPROOT/$t"
