@@ -171,7 +171,9 @@ fuzzbuild:
 
 # each harness for FUZZ_SECONDS on its seeds; new inputs go to
 # build/fuzz/corpus/NAME, crashes to build/fuzz/crashes/NAME
-fuzz: deps fuzzbuild
+fuzz: deps
+	@sh tests/deps.sh fuzz
+	$(MAKE) fuzzbuild
 	@set -e; for f in $(FUZZERS); do \
 		mkdir -p build/fuzz/corpus/$$f build/fuzz/crashes/$$f; \
 		seeds=""; \
