@@ -26,9 +26,9 @@ OPT := -O2 -g
 else ifeq ($(VARIANT),bench)
 OPT := -O2 -DNDEBUG
 else ifeq ($(VARIANT),test)
-OPT := -O1 -g -Werror
+OPT := -O1 -g -Werror -DSG_TEST_CLOCK
 else ifeq ($(VARIANT),asan)
-OPT := -O1 -g -Werror -fsanitize=address,undefined \
+OPT := -O1 -g -Werror -DSG_TEST_CLOCK -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=address,undefined
 else ifeq ($(VARIANT),tsan)
@@ -54,6 +54,8 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_re
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c \
 	common/tested.c common/tips.c common/trailer.c \
+	common/window.c common/solution.c common/solution_pp.c \
+	common/solution_sfdx.c \
 	common/yaml.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libstagegate.a
@@ -67,7 +69,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_push.c tests/unit/test_identity.c \
 	tests/unit/test_report.c tests/unit/test_json.c tests/unit/test_audit.c \
 	tests/unit/test_msg.c tests/unit/test_rules.c \
-	tests/unit/test_escape.c tests/unit/test_audit_report.c
+	tests/unit/test_escape.c tests/unit/test_audit_report.c \
+	tests/unit/test_window.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 # one harness per parser of untrusted input (tests/fuzz/fuzz_NAME.c), its

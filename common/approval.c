@@ -302,7 +302,8 @@ int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
 	int ret = 0;
 
 	if (!env || u->kind == SG_UPDATE_DELETE || !u->has_new_commit ||
-	    sg_is_rollback_attempt(ctx, u))
+	    sg_is_rollback_attempt(ctx, u) ||
+	    sg_break_glass_lifts(u, "approvals"))
 		return 0;
 	if (env->approvals_min == 0 && env->required_trailers.nr == 0)
 		return 0;

@@ -214,6 +214,9 @@ static const char *decision_of(const struct sg_audit_entry *e,
 	/* a pre-receive refusal refuses every ref, faulty or not */
 	if ((u && u->rejected) || (e->report && e->report->errors))
 		return "rejected";
+	/* accepted, but only because the window was broken open */
+	if (u && u->break_glass)
+		return "break-glass";
 	return "accepted";
 }
 
@@ -253,6 +256,7 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 	if (u && u->first_commit_time)
 		sg_buf_addf(b, ",\"first_commit_time\":%lld",
 			    (long long)u->first_commit_time);
+	add_str(b, "break_glass_reason", u ? u->break_glass_reason : NULL);
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);
@@ -982,7 +986,9 @@ static void syslog_message(struct sg_buf *msgs, const struct sg_audit_entry *e,
 	struct sg_buf rules = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	const char *decision = decision_of(e, u);
 	const char *ref = u ? u->ref : "-", *user = e->pusher ? e->pusher : "-";
-	int sev = e->error ? 3 : !strcmp(decision, "accepted") ? 5 : 4;
+	/* break-glass is critical: someone went around the change window */
+	int sev = e->error ? 3 : !strcmp(decision, "accepted") ? 5 :
+		  !strcmp(decision, "break-glass") ? 2 : 4;
 	char host[256];
 
 	syslog_host(host);

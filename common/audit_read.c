@@ -109,10 +109,17 @@ int sg_audit_filter_prepare(struct sg_audit_filter *f, struct sg_buf *err)
 		f->since = f->since_buf;
 	if (f->until)
 		f->until = f->until_buf;
-	if (f->decision && strcmp(f->decision, "accepted") &&
-	    strcmp(f->decision, "rejected") && strcmp(f->decision, "error"))
+	static const char *const decisions[] = {
+		"accepted", "rejected", "error", "break-glass", "landed",
+	};
+	int known = !f->decision;
+
+	for (size_t i = 0; !known && i < SG_ARRAY_SIZE(decisions); i++)
+		known = !strcmp(f->decision, decisions[i]);
+	if (!known)
 		return sg_error(err, SG_ERROR, "--decision '%s': give accepted, "
-				"rejected or error", f->decision);
+				"rejected, error, break-glass or landed",
+				f->decision);
 	return 0;
 }
 
@@ -163,6 +170,8 @@ static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
 							    "")))
 		return 0;
 	if (f->rule && !has_rule(rec, f->rule))
+		return 0;
+	if (f->break_glass && !sg_json_str(rec, "break_glass_reason", NULL))
 		return 0;
 	return 1;
 }
@@ -266,7 +275,8 @@ static const char *landed_state(const struct landing *l,
 {
 	git_oid key;
 
-	if (strcmp(sg_json_str(rec, "decision", ""), "accepted") ||
+	if ((strcmp(sg_json_str(rec, "decision", ""), "accepted") &&
+	     strcmp(sg_json_str(rec, "decision", ""), "break-glass")) ||
 	    strcmp(sg_json_str(rec, "hook", ""), "pre-receive"))
 		return "-";
 	key_of(rec, &key);
@@ -319,7 +329,7 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 		fputc(' ', out);
 		sg_buf_release(&b);
 	}
-	put_col(out, sg_json_str(rec, "decision", "-"), 9);
+	put_col(out, sg_json_str(rec, "decision", "-"), 11);
 	fputc(' ', out);
 	put_col(out, landed_state(l, rec), 6);
 	fputc(' ', out);
@@ -328,6 +338,10 @@ static int print_row(const struct sg_json *rec, const char *line, size_t len,
 	put_col(out, sg_json_str(rec, "ref", "-"), 24);
 	fputc(' ', out);
 	put(out, rules.len ? rules.buf : sg_json_str(rec, "error", "-"));
+	if (sg_json_str(rec, "break_glass_reason", NULL)) {
+		fputs("  break-glass: ", out);
+		put(out, sg_json_str(rec, "break_glass_reason", ""));
+	}
 	fputc('\n', out);
 	sg_buf_release(&rules);
 	return 0;
@@ -340,7 +354,7 @@ int sg_audit_list(const char *const *paths, size_t n,
 	struct landing l = { out, n > 1, SG_OIDSET_INIT, -1 };
 	int ret = 0;
 
-	fprintf(out, "%-16s %-19s %s%-9s %-6s %-12s %-24s %s\n", "ID",
+	fprintf(out, "%-16s %-19s %s%-11s %-6s %-12s %-24s %s\n", "ID",
 		"TIME (UTC)", l.repo_col ? "REPOSITORY       " : "", "DECISION",
 		"LANDED", "USER", "REF", "RULES");
 	/* landed records are per log: read each log twice, in turn */
@@ -398,6 +412,7 @@ static int export_one(const struct sg_json *rec, const char *line,
 		"id", "time", "repository", "pusher", "pusher_source",
 		"transport", "ref", "old", "new", "decision", "error",
 		"tested_tag", "rollback_reason", "policy_sha256", "version",
+		"break_glass_reason",
 	};
 	struct export_state *st = payload;
 	struct sg_buf b = SG_BUF_INIT(1 << 20);
@@ -435,7 +450,8 @@ int sg_audit_export(const char *const *paths, size_t n,
 	else
 		fputs("id,time,repository,pusher,pusher_source,transport,ref,"
 		      "old,new,decision,error,tested_tag,rollback_reason,"
-		      "policy_sha256,version,rules,approvers,duration_ms\n",
+		      "policy_sha256,version,break_glass_reason,rules,"
+		      "approvers,duration_ms\n",
 		      out);
 	ret = sg_audit_each(paths, n, f, export_one, &st, err);
 	if (fmt == SG_AUDIT_JSON)
@@ -512,6 +528,7 @@ static int by_count(const void *a, const void *b)
 struct stats {
 	struct counts decision, rule, user, ref, day, repo;
 	size_t total;
+	size_t break_glass, break_glass_refused;
 };
 
 static int stat_one(const struct sg_json *rec, const char *line, size_t len,
@@ -524,6 +541,10 @@ static int stat_one(const struct sg_json *rec, const char *line, size_t len,
 	(void)line; (void)len;
 	s->total++;
 	count(&s->decision, sg_json_str(rec, "decision", "-"));
+	if (!strcmp(sg_json_str(rec, "decision", ""), "break-glass"))
+		s->break_glass++;
+	else if (sg_json_str(rec, "break_glass_reason", NULL))
+		s->break_glass_refused++;
 	count(&s->user, sg_json_str(rec, "pusher", "-"));
 	count(&s->ref, sg_json_str(rec, "ref", "-"));
 	count(&s->repo, sg_json_str(rec, "repository", "-"));
@@ -570,6 +591,8 @@ int sg_audit_stats(const char *const *paths, size_t n,
 	memset(&s, 0, sizeof(s));
 	ret = sg_audit_each(paths, n, f, stat_one, &s, err);
 	fprintf(out, "%zu decision record(s)\n", s.total);
+	fprintf(out, "break-glass: %zu used, %zu refused\n", s.break_glass,
+		s.break_glass_refused);
 	print_counts(out, "per decision:", &s.decision, 1);
 	print_counts(out, "per rule (violations):", &s.rule, 1);
 	print_counts(out, "per user:", &s.user, 1);

@@ -14,9 +14,12 @@ static const struct {
 } gates[] = {
 	{ "rollback", sg_gate_rollback },
 	{ "protect", sg_gate_protect },
+	/* before approval and tested: break-glass may lift them */
+	{ "window", sg_gate_window },
 	{ "test-tags", sg_gate_test_tags },
 	{ "approval", sg_gate_approval },
 	{ "tested", sg_gate_tested },
+	{ "solution", sg_gate_solution },
 };
 
 /*

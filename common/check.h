@@ -5,6 +5,8 @@
 #ifndef SG_CHECK_H
 #define SG_CHECK_H
 
+#include <time.h>
+
 #include "identity.h"
 #include "policy.h"
 #include "push.h"
@@ -18,6 +20,8 @@ struct sg_context {
 	const char *policy_dir;
 	/* 1 in the update hook: per-ref re-check, no push-wide gates */
 	int single_ref;
+	/* the push's clock (UTC), read once when the hook started */
+	time_t now;
 };
 
 /* A gate looks at one update and adds findings; < 0 only on errors. */
@@ -39,6 +43,15 @@ int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err);
 int sg_gate_test_tags(struct sg_context *ctx, struct sg_update *u,
 		      struct sg_report *r, struct sg_buf *err);
+
+/* Change windows, freezes and break-glass (window.c). */
+int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
+		   struct sg_report *r, struct sg_buf *err);
+/* Versions of solutions only move forward (solution.c). */
+int sg_gate_solution(struct sg_context *ctx, struct sg_update *u,
+		     struct sg_report *r, struct sg_buf *err);
+/* Whether a break-glass of `u` also lifts `gate` (break_glass.lifts). */
+int sg_break_glass_lifts(const struct sg_update *u, const char *gate);
 
 /*
  * Check the required trailers `rules` against `msg`: trailer.missing and

@@ -23,6 +23,7 @@
 #include "msg.h"
 #include "platform.h"
 #include "version.h"
+#include "window.h"
 #include "banned.h"
 
 /* install.sh recognises our hooks by this string */
@@ -102,6 +103,7 @@ static void run_init(struct run *run, FILE *out)
 	run->ctx.push = &run->push;
 	run->ctx.policy_dir = run->policy_dir.buf;
 	clock_gettime(CLOCK_MONOTONIC, &run->start);
+	run->ctx.now = sg_clock_now();
 	sg_audit_new_push_id(run->push_id);
 }
 

@@ -50,6 +50,17 @@
  */
 #define SG_MAX_PATH_BYTES	4096
 #define SG_PATH_TOO_LONG	"(a path longer than 4096 bytes).../"
+/* Change windows: names, how far ahead the next opening is looked for. */
+#define SG_MAX_ZONE_NAME	64
+#define SG_WINDOW_HORIZON_DAYS	400
+#define SG_MAX_WINDOWS		32
+#define SG_MAX_FREEZES		64
+/* A break-glass reason is a ticket and a line, not a story. */
+#define SG_MAX_BREAK_GLASS_REASON	200
+/* Solution manifests read per tree, and the bytes of each. */
+#define SG_MAX_SOLUTIONS	256
+#define SG_MAX_SOLUTION_BYTES	(4u * 1024 * 1024)
+
 /* Hex digits of an object id in messages (unique in any real repository). */
 #define SG_OID_SHOWN	10
 

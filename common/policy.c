@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "regex.h"
 #include "sha256.h"
+#include "window.h"
 #include "yaml.h"
 #include "banned.h"
 
@@ -368,12 +369,274 @@ static int load_approvals(struct ctx *c, const struct sg_ynode *n,
 	return 0;
 }
 
+/* The days of a window: ["mon", "tue-thu"]. */
+static int get_days(struct ctx *c, const struct sg_ynode *n, unsigned *out)
+{
+	if (want(c, n, SG_Y_SEQ, "days") < 0)
+		return SG_ERROR;
+	if (!n->nr)
+		return fail(c, n, "'days' needs at least one day");
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct sg_ynode *d = n->kids[i];
+
+		if (d->kind != SG_Y_SCALAR ||
+		    sg_window_parse_days(out, d->value) < 0)
+			return fail(c, d, "'%s' is not a day or a range of "
+				    "days (mon, tue, ..., sun; 'tue-thu')",
+				    d->kind == SG_Y_SCALAR ? d->value : "?");
+	}
+	return 0;
+}
+
+static int get_zone(struct ctx *c, const struct sg_ynode *n, char **out)
+{
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	if (get_string(c, n, "zone", out) < 0)
+		return SG_ERROR;
+	if (sg_tz_check(*out, &why) < 0) {
+		fail(c, n, "%s", why.buf);
+		sg_buf_release(&why);
+		return SG_ERROR;
+	}
+	return 0;
+}
+
+static int load_window(struct ctx *c, const struct sg_ynode *item,
+		       struct sg_window *w)
+{
+	static const char *const keys[] = { "days", "time", "zone", NULL };
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const struct sg_ynode *days, *time, *zone;
+
+	if (check_keys(c, item, keys, "windows") < 0)
+		return SG_ERROR;
+	days = lookup(item, "days");
+	time = lookup(item, "time");
+	zone = lookup(item, "zone");
+	if (!days || !time || !zone)
+		return fail(c, item, "each window needs 'days', 'time' and "
+			    "'zone' (e.g. days: [tue-thu], time: 09:00-15:00, "
+			    "zone: Europe/Paris)");
+	if (get_days(c, days, &w->days) < 0 || get_zone(c, zone, &w->zone) < 0)
+		return SG_ERROR;
+	if (want(c, time, SG_Y_SCALAR, "time") < 0)
+		return SG_ERROR;
+	if (sg_window_parse_range(&w->start, &w->end, time->value, &why) < 0) {
+		fail(c, time, "%s", why.buf);
+		sg_buf_release(&why);
+		return SG_ERROR;
+	}
+	return 0;
+}
+
+static int load_windows(struct ctx *c, const struct sg_ynode *n,
+			struct sg_env *env)
+{
+	if (want(c, n, SG_Y_SEQ, "windows") < 0)
+		return SG_ERROR;
+	if (n->nr > SG_MAX_WINDOWS)
+		return fail(c, n, "at most %d windows", SG_MAX_WINDOWS);
+	for (size_t i = 0; i < n->nr; i++) {
+		struct sg_window *w;
+
+		SG_ALLOC_GROW(env->windows, env->windows_nr + 1,
+			      env->windows_alloc);
+		w = &env->windows[env->windows_nr++];
+		memset(w, 0, sizeof(*w));
+		if (load_window(c, n->kids[i], w) < 0)
+			return SG_ERROR;
+		/* an overlap is a typo, not a wider window */
+		for (size_t j = 0; j < i; j++) {
+			const struct sg_window *o = &env->windows[j];
+
+			if (!strcmp(o->zone, w->zone) && (o->days & w->days) &&
+			    o->start < w->end && w->start < o->end)
+				return fail(c, lookup(n->kids[i], "time"),
+					    "window %zu overlaps window %zu "
+					    "(same day and zone); merge them",
+					    i + 1, j + 1);
+		}
+	}
+	return 0;
+}
+
+static int get_date(struct ctx *c, const struct sg_ynode *n, const char *what,
+		    int out[3])
+{
+	if (want(c, n, SG_Y_SCALAR, what) < 0)
+		return SG_ERROR;
+	if (sg_window_parse_date(out, n->value) < 0)
+		return fail(c, n, "'%s' must be a date (YYYY-MM-DD), not '%s'",
+			    what, n->value);
+	return 0;
+}
+
+static int load_freeze(struct ctx *c, const struct sg_ynode *item,
+		       const struct sg_env *env, struct sg_freeze *f)
+{
+	static const char *const keys[] = {
+		"from", "to", "reason", "zone", NULL
+	};
+	const struct sg_ynode *from, *to, *reason, *zone;
+
+	if (check_keys(c, item, keys, "freezes") < 0)
+		return SG_ERROR;
+	from = lookup(item, "from");
+	to = lookup(item, "to");
+	reason = lookup(item, "reason");
+	if (!from || !to || !reason)
+		return fail(c, item, "each freeze needs 'from', 'to' (dates, "
+			    "both included) and a 'reason'");
+	if (get_date(c, from, "from", f->from) < 0 ||
+	    get_date(c, to, "to", f->to) < 0 ||
+	    get_string(c, reason, "reason", &f->reason) < 0)
+		return SG_ERROR;
+	if (sg_window_date_cmp(f->to, f->from) < 0)
+		return fail(c, to, "freeze ends (%s) before it starts (%s)",
+			    to->value, from->value);
+	zone = lookup(item, "zone");
+	if (zone)
+		return get_zone(c, zone, &f->zone);
+	/* the zone of the windows, as people read the calendar */
+	f->zone = sg_strdup(env->windows_nr ? env->windows[0].zone : "UTC");
+	return 0;
+}
+
+static int load_freezes(struct ctx *c, const struct sg_ynode *n,
+			struct sg_env *env)
+{
+	if (want(c, n, SG_Y_SEQ, "freezes") < 0)
+		return SG_ERROR;
+	if (n->nr > SG_MAX_FREEZES)
+		return fail(c, n, "at most %d freezes", SG_MAX_FREEZES);
+	for (size_t i = 0; i < n->nr; i++) {
+		struct sg_freeze *f;
+
+		SG_ALLOC_GROW(env->freezes, env->freezes_nr + 1,
+			      env->freezes_alloc);
+		f = &env->freezes[env->freezes_nr++];
+		memset(f, 0, sizeof(*f));
+		if (load_freeze(c, n->kids[i], env, f) < 0)
+			return SG_ERROR;
+		for (size_t j = 0; j < i; j++) {
+			const struct sg_freeze *o = &env->freezes[j];
+
+			if (!strcmp(o->zone, f->zone) &&
+			    sg_window_date_cmp(o->from, f->to) <= 0 &&
+			    sg_window_date_cmp(f->from, o->to) <= 0)
+				return fail(c, lookup(n->kids[i], "from"),
+					    "freeze %zu overlaps freeze %zu; "
+					    "merge them", i + 1, j + 1);
+		}
+	}
+	return 0;
+}
+
+static int load_break_glass(struct ctx *c, const struct sg_ynode *n,
+			    struct sg_env *env)
+{
+	static const char *const keys[] = {
+		"groups", "pattern", "lifts", NULL
+	};
+	static const char *const liftable[] = { "approvals", "tested", NULL };
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const struct sg_ynode *v;
+
+	if (check_keys(c, n, keys, "break_glass") < 0)
+		return SG_ERROR;
+	v = lookup(n, "groups");
+	if (!v)
+		return fail(c, n, "'break_glass' needs 'groups'");
+	if (get_groups(c, v, "groups", &env->break_glass_groups) < 0)
+		return SG_ERROR;
+	v = lookup(n, "pattern");
+	if (v) {
+		if (want(c, v, SG_Y_SCALAR, "pattern") < 0)
+			return SG_ERROR;
+		sg_regex_free(env->break_glass_pattern);
+		env->break_glass_pattern = NULL;
+		if (sg_regex_new(&env->break_glass_pattern, v->value, NULL,
+				 &why) < 0) {
+			fail(c, v, "%s", why.buf);
+			sg_buf_release(&why);
+			return SG_ERROR;
+		}
+	}
+	v = lookup(n, "lifts");
+	if (v && get_strlist(c, v, "lifts", &env->break_glass_lifts) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < env->break_glass_lifts.nr; i++) {
+		const char *const *p;
+
+		for (p = liftable; *p; p++)
+			if (!strcmp(*p, env->break_glass_lifts.v[i]))
+				break;
+		if (!*p)
+			return fail(c, v->kids[i], "break-glass lifts only "
+				    "the window and freezes, and optionally "
+				    "'approvals' or 'tested', not '%s'",
+				    env->break_glass_lifts.v[i]);
+	}
+	return 0;
+}
+
+static int load_solutions(struct ctx *c, const struct sg_ynode *n,
+			  struct sg_env *env)
+{
+	static const char *const keys[] = {
+		"versions", "require_managed", "tag_version",
+		"removed_trailer", NULL
+	};
+	const struct sg_ynode *v;
+
+	if (check_keys(c, n, keys, "solutions") < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "versions")) &&
+	    get_bool(c, v, "versions", &env->solution_versions) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "require_managed")) &&
+	    get_bool(c, v, "require_managed", &env->solution_managed) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "tag_version")) &&
+	    get_bool(c, v, "tag_version", &env->solution_tag_version) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "removed_trailer")) &&
+	    (get_string(c, v, "removed_trailer",
+			&env->solution_removed_key) < 0 ||
+	     check_trailer_key(c, v, env->solution_removed_key) < 0))
+		return SG_ERROR;
+	return 0;
+}
+
+/* The release-discipline keys of an environment (window.c, solution.c). */
+static int load_release_keys(struct ctx *c, const struct sg_ynode *n,
+			     struct sg_env *env)
+{
+	const struct sg_ynode *v;
+
+	env->solution_removed_key = sg_strdup("Solution-Removed");
+	if (sg_regex_new(&env->break_glass_pattern, SG_BREAK_GLASS_PATTERN,
+			 NULL, c->err) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "windows")) && load_windows(c, v, env) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "freezes")) && load_freezes(c, v, env) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "break_glass")) && load_break_glass(c, v, env) < 0)
+		return SG_ERROR;
+	if ((v = lookup(n, "solutions")) && load_solutions(c, v, env) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
 static int load_env(struct ctx *c, const char *name,
 		    const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
 		"refs", "push", "allow_delete", "allow_force_push",
-		"approvals", "required_trailers", "tested", "rollback", NULL
+		"approvals", "required_trailers", "tested", "rollback",
+		"windows", "freezes", "break_glass", "solutions", NULL
 	};
 	static const char *const rollback_keys[] = { "groups", NULL };
 	struct sg_policy *pol = c->pol;
@@ -428,7 +691,7 @@ static int load_env(struct ctx *c, const char *name,
 		if (get_groups(c, g, "groups", &env->rollback_groups) < 0)
 			return SG_ERROR;
 	}
-	return 0;
+	return load_release_keys(c, n, env);
 }
 
 static int load_envs(struct ctx *c, const struct sg_ynode *n)
@@ -765,6 +1028,18 @@ void sg_policy_free(struct sg_policy *pol)
 		free(e->approvals_group);
 		release_rules(&e->required_trailers);
 		sg_strlist_release(&e->rollback_groups);
+		for (size_t j = 0; j < e->windows_nr; j++)
+			free(e->windows[j].zone);
+		free(e->windows);
+		for (size_t j = 0; j < e->freezes_nr; j++) {
+			free(e->freezes[j].zone);
+			free(e->freezes[j].reason);
+		}
+		free(e->freezes);
+		sg_strlist_release(&e->break_glass_groups);
+		sg_regex_free(e->break_glass_pattern);
+		sg_strlist_release(&e->break_glass_lifts);
+		free(e->solution_removed_key);
 	}
 	free(pol->envs);
 	sg_strlist_release(&pol->identity_order);

@@ -10,6 +10,9 @@
 struct sg_buf;
 struct sg_regex;
 
+/* A break-glass reason unless the policy says otherwise: a ticket, text. */
+#define SG_BREAK_GLASS_PATTERN "^INC[0-9]{5,}\\s+\\S"
+
 /* The group every pusher is in. */
 #define SG_GROUP_ANYONE "anyone"
 
@@ -43,6 +46,20 @@ struct sg_secret_allow {
 	char *reason;
 };
 
+/* A change window: weekdays and a time of day in an IANA zone. */
+struct sg_window {
+	unsigned days;			/* bit n: weekday n (tm_wday, 0 Sunday) */
+	int start, end;			/* minutes after midnight; end <= 1440 */
+	char *zone;			/* "Europe/Paris" */
+};
+
+/* A freeze: whole days, first to last inclusive, in an IANA zone. */
+struct sg_freeze {
+	int from[3], to[3];		/* year, month, day */
+	char *zone;
+	char *reason;
+};
+
 struct sg_env {
 	char *name;
 	struct sg_strlist refs;		/* glob patterns, `*` spans '/' */
@@ -57,6 +74,19 @@ struct sg_env {
 	/* test-tag gate */
 	int require_tested;
 	struct sg_strlist rollback_groups;
+	/* window gate (window.c): no windows means always open */
+	struct sg_window *windows;
+	size_t windows_nr, windows_alloc;
+	struct sg_freeze *freezes;
+	size_t freezes_nr, freezes_alloc;
+	struct sg_strlist break_glass_groups;
+	struct sg_regex *break_glass_pattern;
+	struct sg_strlist break_glass_lifts;	/* more gates it lifts */
+	/* solution gate (solution.c) */
+	int solution_versions;		/* versions only move forward */
+	int solution_managed;		/* managed exports only */
+	int solution_tag_version;	/* test tag names the version */
+	char *solution_removed_key;	/* trailer that allows a removal */
 };
 
 struct sg_policy {

@@ -723,6 +723,7 @@ void sg_push_release(struct sg_push *push)
 		free(u->rollback_reason);
 		free(u->ticket);
 		free(u->rollback_plan);
+		free(u->break_glass_reason);
 	}
 	free(push->updates);
 	sg_strlist_release(&push->options);

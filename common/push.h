@@ -43,6 +43,8 @@ struct sg_update {
 	 * earliest author time of the commits it brings (0: none) */
 	char *ticket, *rollback_plan;
 	git_time_t first_commit_time;
+	char *break_glass_reason;	/* asked for with -o break-glass= */
+	int break_glass;		/* and it lifted a closed window */
 	int rejected;
 	int in_scope;			/* the secret gate covers this ref */
 };

@@ -420,7 +420,7 @@ int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
 
 	if (!u->env || !u->env->require_tested ||
 	    u->kind == SG_UPDATE_DELETE || !u->has_new_commit ||
-	    sg_is_rollback_attempt(ctx, u))
+	    sg_is_rollback_attempt(ctx, u) || sg_break_glass_lifts(u, "tested"))
 		return 0;
 	if (load_tags(ctx, &tags, err) < 0)
 		goto fail;

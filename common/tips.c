@@ -32,7 +32,8 @@ static int line_matches(const struct needle *n, const char *line)
 		return 0;
 	return strstr(line, n->old.buf) ||
 	       (strstr(line, n->new.buf) &&
-		strstr(line, "\"decision\":\"accepted\""));
+		(strstr(line, "\"decision\":\"accepted\"") ||
+		 strstr(line, "\"decision\":\"break-glass\"")));
 }
 
 static int search_file(const struct needle *n, const char *path,

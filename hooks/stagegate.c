@@ -87,7 +87,9 @@ static const struct cmd cmds[] = {
 	  "  --user LOGIN     pusher (a glob)\n"
 	  "  --ref REF        ref (a glob: 'refs/heads/*')\n"
 	  "  --rule RULE      records with a violation of RULE (a glob)\n"
-	  "  --decision D     accepted, rejected or error\n"
+	  "  --decision D     accepted, rejected, break-glass or error\n"
+	  "  --break-glass    records that asked for break-glass (used\n"
+	  "                   or refused), with the reason\n"
 	  "\n"
 	  "verify exits 1 and names the first broken record when the hash\n"
 	  "chain is broken, or the log's head file (LOG.head) is missing or\n"
@@ -288,6 +290,7 @@ static int cmd_audit(int argc, char **argv)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'R' },
 		{ "decision", required_argument, NULL, 'd' },
+		{ "break-glass", no_argument, NULL, 'b' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "against", required_argument, NULL, 'a' },
 		{ "html", required_argument, NULL, 'H' },
@@ -321,6 +324,7 @@ static int cmd_audit(int argc, char **argv)
 		case 'r': f.ref = optarg; break;
 		case 'R': f.rule = optarg; break;
 		case 'd': f.decision = optarg; break;
+		case 'b': f.break_glass = 1; break;
 		case 'f': format = optarg; break;
 		case 'a': against = optarg; break;
 		case 'H': html = optarg; break;

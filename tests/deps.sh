@@ -5,7 +5,7 @@
 set -eu
 pkgs="gcc make pkg-config git libgit2-dev libpcre2-dev libyaml-dev
 libcriterion-dev libssl-dev libzip-dev zip unzip time chromium
-apache2 apache2-utils openssh-server openssh-client gitolite3"
+apache2 apache2-utils openssh-server openssh-client gitolite3 tzdata"
 # make fuzz: libFuzzer comes with Debian's clang (its runtime in libclang-rt)
 [ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""

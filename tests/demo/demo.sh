@@ -132,14 +132,69 @@ push admin -o "rollback=1.4.0.3 breaks expense totals" origin "+$tested:refs/hea
 say "A release manager rolls prod back to the promotion it held before, with a reason"
 push admin -o "rollback=1.4.0.3 breaks expense totals" origin "+$good:refs/heads/main"
 
+say "A promotion that does not raise the solution's version is refused (prod holds 1.4.0.2)"
+same=$(mc commit-tree "$tested^{tree}" -p "$good" -p "$tested" -m "Promote Contoso Expenses 1.4.0.2 again
+
+Ticket: CHG004214
+Rollback: none needed
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Approver Two <approver2@example.com>")
+push maker origin "$same:refs/heads/main"
+
+say "The fix 1.4.0.4 passes test"
+mc checkout -q -b release-1.4.0.4 "$tested3"
+sed -i 's/1.4.0.3/1.4.0.4/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
+mc commit -q -am "Export Contoso Expenses 1.4.0.4"
+tested4=$(mc rev-parse HEAD)
+push maker origin HEAD:refs/heads/test
+git -C "$W" -c user.name=CI -c user.email=ci@example.com \
+	tag -a -m "Contoso Expenses 1.4.0.4 passed test" -m "Result: passed" tested/1.4.0.4 "$tested4"
+push ci origin refs/tags/tested/1.4.0.4
+mc checkout -q -b promote-1.4.0.4 "$good"
+mc merge -q --no-ff -m "Promote Contoso Expenses 1.4.0.4 to prod
+
+Ticket: CHG004215
+Rollback: redeploy tested/1.4.0.2 (roll back to $(git -C "$W" rev-parse --short "$good"))
+Approved-by: Approver One <approver1@example.com>
+Approved-by: Approver Two <approver2@example.com>" "$tested4"
+
+# The shipped policy has no change windows (prod is always open). This
+# demo-local variant opens prod on every weekday but today's (Paris time),
+# 09:00-17:00, so the push below is outside the window whenever it runs.
+today=$(TZ=Europe/Paris date +%a | tr 'A-Z' 'a-z')
+days=$(for d in mon tue wed thu fri sat sun; do [ "$d" = "$today" ] || printf '%s,' "$d"; done)
+WPOL="$DEMO/policy-with-windows.yaml"
+awk -v days="${days%,}" '{ print } /^    tested: true$/ {
+	print "    windows:"
+	print "      - days: [" days "]"
+	print "        time: 09:00-17:00"
+	print "        zone: Europe/Paris"
+}' "$TOP/policies/default.yaml" >"$WPOL"
+say "The admin closes prod outside change windows (demo-local policy: the shipped one plus windows on every day but today)"
+sed -n '/^    windows:/,/zone:/p' "$WPOL"
+"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$WPOL" "$REPO" | tail -n 1
+
+say "The maker promotes 1.4.0.4 outside the window: refused, with the next opening"
+push maker origin HEAD:refs/heads/main
+
+say "The maker tries break-glass: only release managers may"
+push maker -o "break-glass=INC0012345 expense approvals stuck since 1.4.0.3" origin HEAD:refs/heads/main
+
+say "A release manager breaks glass without naming an incident: refused"
+push admin -o "break-glass=urgent" origin HEAD:refs/heads/main
+
+say "A release manager breaks glass for an incident: accepted, and recorded as break-glass"
+push admin -o "break-glass=INC0012345 expense approvals stuck since 1.4.0.3" origin HEAD:refs/heads/main
+
 say "An auditor reads and verifies the log (a copy works just as well)"
 SG="$STAGEGATE_BIN/stagegate"
 LOG="$REPO/stagegate/audit.log"
 printf '\nThe audit log is %s\n' "$LOG"
 printf '\n$ stagegate audit list --ref refs/heads/main\n'; "$SG" audit list --ref refs/heads/main "$LOG"
 last=$(tail -n 1 "$LOG" | sed -n 's/.*"id":"\([0-9a-f]*\)\.[0-9]*".*/\1/p')
-printf '\n$ stagegate audit show %s   # the rollback\n' "$last"; "$SG" audit show "$last" "$LOG" | sed -n '1,25p'
-printf '\n$ stagegate audit stats\n'; "$SG" audit stats "$LOG" | sed -n '1,12p'
+printf '\n$ stagegate audit show %s   # the break-glass\n' "$last"; "$SG" audit show "$last" "$LOG" | sed -n '1,25p'
+printf '\n$ stagegate audit list --break-glass   # every break-glass, used or refused\n'; "$SG" audit list --break-glass "$LOG"
+printf '\n$ stagegate audit stats\n'; "$SG" audit stats "$LOG" | sed -n '1,14p'
 printf '\n$ stagegate audit verify\n'; "$SG" audit verify "$LOG"
 cp "$LOG" "$DEMO/tampered.log"; cp "$LOG.head" "$DEMO/tampered.log.head"
 # someone rewrites who pushed the refused hotfix; the chain shows it

@@ -111,8 +111,8 @@ test_report_many_logs() {
 	REPO=$second
 	"$SG" audit list "$first" "$(log)" >"$T/out"
 	check "list names repositories" out_has 'REPOSITORY'
-	check "a record of the first" grep -q 'srv dir:x.git .*accepted  yes    admin' "$T/out"
-	check "a record of the second" grep -q 'second.git .*accepted  yes    maker .*refs/heads/dev' "$T/out"
+	check "a record of the first" grep -Eq 'srv dir:x.git .*accepted +yes +admin' "$T/out"
+	check "a record of the second" grep -Eq 'second.git .*accepted +yes +maker .*refs/heads/dev' "$T/out"
 	check "all records" [ "$(grep -c '^[0-9a-f]*\.[0-9]' "$T/out")" -eq \
 		"$(cat "$first" "$(log)" | grep -c '"type":"decision"')" ]
 	"$SG" audit stats "$first" "$(log)" >"$T/out"

@@ -1,0 +1,585 @@
+/*
+ * window.c -- the window gate: a gated ref moves only inside one of its
+ * environment's change windows and outside its freezes, unless a member
+ * of the break-glass groups pushes with -o break-glass="INC... reason".
+ *
+ * Time: one clock per push (ctx->now, UTC, read when the hook started).
+ * Windows and freezes are turned into UTC spans once per evaluation,
+ * with the tz database through TZ=":/usr/share/zoneinfo/ZONE" and
+ * mktime/localtime_r; TZ is a process-wide setting, so this runs under
+ * a lock, only in the main thread before the secret gate starts its
+ * workers, and puts TZ back before returning. TZDIR is not honoured: the
+ * zone file is always read from SG_ZONEINFO_DIR.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "check.h"
+#include "error.h"
+#include "limits.h"
+#include "regex.h"
+#include "window.h"
+#include "banned.h"
+
+static const char *const day_names[] = {
+	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
+};
+
+#ifdef SG_TEST_CLOCK
+int sg_clock_is_settable(void)
+{
+	return 1;
+}
+
+time_t sg_clock_now(void)
+{
+	const char *s = getenv("STAGEGATE_TEST_NOW");
+	struct tm tm;
+	char *end;
+
+	if (!s || !*s)
+		return time(NULL);
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return time(NULL);
+	return timegm(&tm);
+}
+#else
+int sg_clock_is_settable(void)
+{
+	return 0;
+}
+
+time_t sg_clock_now(void)
+{
+	return time(NULL);
+}
+#endif
+
+int sg_tz_check(const char *zone, struct sg_buf *why)
+{
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char magic[4];
+	int fd, ok;
+
+	/* a name, not a path: no "..", no leading '/', tame characters */
+	if (!*zone || *zone == '/' || strstr(zone, "..") ||
+	    strlen(zone) > SG_MAX_ZONE_NAME ||
+	    strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789/_+-") != strlen(zone))
+		return sg_error(why, SG_ERROR, "'%s' is not a time zone name "
+				"(an IANA name such as 'Europe/Paris')", zone);
+	sg_buf_addf(&path, "%s/%s", SG_ZONEINFO_DIR, zone);
+	fd = open(path.buf, O_RDONLY | O_CLOEXEC);
+	ok = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "TZif", 4);
+	if (fd >= 0)
+		close(fd);
+	sg_buf_release(&path);
+	if (!ok)
+		return sg_error(why, SG_ERROR, "unknown time zone '%s' (not in "
+				"the tz database, " SG_ZONEINFO_DIR ")", zone);
+	return 0;
+}
+
+static int day_index(const char *s, size_t len)
+{
+	for (int i = 0; i < 7; i++)
+		if (len == 3 && !strncasecmp(s, day_names[i], 3))
+			return i;
+	return -1;
+}
+
+int sg_window_parse_days(unsigned *out, const char *s)
+{
+	const char *dash = strchr(s, '-');
+	int a, b;
+
+	if (!dash) {
+		a = day_index(s, strlen(s));
+		if (a < 0)
+			return SG_ERROR;
+		*out |= 1u << a;
+		return 0;
+	}
+	a = day_index(s, (size_t)(dash - s));
+	b = day_index(dash + 1, strlen(dash + 1));
+	if (a < 0 || b < 0)
+		return SG_ERROR;
+	/* "fri-mon" wraps over the weekend */
+	for (int d = a;; d = (d + 1) % 7) {
+		*out |= 1u << d;
+		if (d == b)
+			break;
+	}
+	return 0;
+}
+
+static int digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "HH:MM" at p (the caller checked five characters) into minutes, or -1. */
+static int parse_hhmm(const char *p)
+{
+	int h, m;
+
+	if (!digit(p[0]) || !digit(p[1]) || p[2] != ':' || !digit(p[3]) ||
+	    !digit(p[4]))
+		return -1;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	m = (p[3] - '0') * 10 + (p[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m))
+		return -1;
+	return h * 60 + m;
+}
+
+int sg_window_parse_range(int *start, int *end, const char *s,
+			  struct sg_buf *why)
+{
+	if (strlen(s) != 11 || s[5] != '-' ||
+	    (*start = parse_hhmm(s)) < 0 || (*end = parse_hhmm(s + 6)) < 0 ||
+	    *start == 24 * 60)
+		return sg_error(why, SG_ERROR, "'%s' is not a time range "
+				"(HH:MM-HH:MM, 24-hour clock, 00:00 to 24:00)",
+				s);
+	if (*end <= *start)
+		return sg_error(why, SG_ERROR, "time range '%s' ends before "
+				"it starts; a window over midnight is two "
+				"windows (e.g. 22:00-24:00 and 00:00-02:00)", s);
+	return 0;
+}
+
+int sg_window_parse_date(int out[3], const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+				     30, 31 };
+	int y, m, d, leap;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    strspn(s, "0123456789") != 4 || strspn(s + 5, "0123456789") != 2 ||
+	    strspn(s + 8, "0123456789") != 2)
+		return SG_ERROR;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	leap = (y % 4 == 0 && y % 100) || y % 400 == 0;
+	if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+		return SG_ERROR;
+	out[0] = y;
+	out[1] = m;
+	out[2] = d;
+	return 0;
+}
+
+int sg_window_date_cmp(const int a[3], const int b[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+/* TZ is process-wide: one user at a time, and put back afterwards. */
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct tz_saved {
+	char *old;
+	const char *current;
+};
+
+static void tz_enter(struct tz_saved *s)
+{
+	const char *old;
+
+	pthread_mutex_lock(&tz_lock);
+	old = getenv("TZ");
+	s->old = old ? sg_strdup(old) : NULL;
+	s->current = NULL;
+}
+
+static void tz_use(struct tz_saved *s, const char *zone)
+{
+	struct sg_buf tz = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	if (s->current == zone)
+		return;
+	/* a full path: glibc then ignores TZDIR */
+	sg_buf_addf(&tz, ":%s/%s", SG_ZONEINFO_DIR, zone);
+	setenv("TZ", tz.buf, 1);
+	tzset();
+	s->current = zone;
+	sg_buf_release(&tz);
+}
+
+static void tz_leave(struct tz_saved *s)
+{
+	if (s->old)
+		setenv("TZ", s->old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(s->old);
+	pthread_mutex_unlock(&tz_lock);
+}
+
+/* The local time y-m-d (day may overflow) plus `minutes`, in the TZ set. */
+static time_t local_time(int y, int m, int d, int minutes, struct tm *tm_out)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = minutes / 60;
+	tm.tm_min = minutes % 60;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (tm_out)
+		*tm_out = tm;
+	return t;
+}
+
+struct span {
+	time_t from, to;		/* [from, to) */
+	const char *zone;
+	const struct sg_freeze *freeze;
+};
+
+struct spans {
+	struct span *v;
+	size_t nr, alloc;
+};
+
+static void add_span(struct spans *s, time_t from, time_t to,
+		     const char *zone, const struct sg_freeze *f)
+{
+	SG_ALLOC_GROW(s->v, s->nr + 1, s->alloc);
+	s->v[s->nr].from = from;
+	s->v[s->nr].to = to;
+	s->v[s->nr].zone = zone;
+	s->v[s->nr].freeze = f;
+	s->nr++;
+}
+
+/* Occurrences of `w` from the day before `now` to a year after. */
+static void window_spans(struct spans *out, struct tz_saved *tz,
+			 const struct sg_window *w, time_t now)
+{
+	struct tm today, day;
+
+	tz_use(tz, w->zone);
+	localtime_r(&now, &today);
+	for (int k = -1; k <= SG_WINDOW_HORIZON_DAYS; k++) {
+		/* noon: a day that exists whatever the DST change */
+		local_time(today.tm_year + 1900, today.tm_mon + 1,
+			   today.tm_mday + k, 12 * 60, &day);
+		if (!(w->days & (1u << day.tm_wday)))
+			continue;
+		add_span(out, local_time(day.tm_year + 1900, day.tm_mon + 1,
+					 day.tm_mday, w->start, NULL),
+			 local_time(day.tm_year + 1900, day.tm_mon + 1,
+				    day.tm_mday, w->end, NULL), w->zone, NULL);
+	}
+}
+
+static void freeze_spans(struct spans *out, struct tz_saved *tz,
+			 const struct sg_env *env)
+{
+	for (size_t i = 0; i < env->freezes_nr; i++) {
+		const struct sg_freeze *f = &env->freezes[i];
+
+		tz_use(tz, f->zone);
+		add_span(out, local_time(f->from[0], f->from[1], f->from[2], 0,
+					 NULL),
+			 local_time(f->to[0], f->to[1], f->to[2] + 1, 0, NULL),
+			 f->zone, f);
+	}
+}
+
+static const struct span *span_at(const struct spans *s, time_t t)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->v[i].from <= t && t < s->v[i].to)
+			return &s->v[i];
+	return NULL;
+}
+
+static int open_at(const struct sg_env *env, const struct spans *win,
+		   const struct spans *frz, time_t t)
+{
+	return (!env->windows_nr || span_at(win, t)) && !span_at(frz, t);
+}
+
+/* The earliest moment after `now` when `env` is open. */
+static void next_opening(struct sg_window_state *st, const struct sg_env *env,
+			 const struct spans *win, const struct spans *frz,
+			 time_t now)
+{
+	const struct spans *lists[] = { win, frz };
+
+	st->next = 0;
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->nr; i++) {
+			const struct span *s = &lists[l]->v[i];
+			time_t c = l == 0 ? s->from : s->to;
+
+			if (c <= now || (st->next && c >= st->next) ||
+			    !open_at(env, win, frz, c))
+				continue;
+			st->next = c;
+			st->next_zone = s->zone;
+		}
+}
+
+int sg_window_eval(struct sg_window_state *out, const struct sg_env *env,
+		   time_t now, struct sg_buf *err)
+{
+	struct spans win = { NULL, 0, 0 }, frz = { NULL, 0, 0 };
+	const struct span *f;
+	struct tz_saved tz;
+
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	tz_enter(&tz);
+	for (size_t i = 0; i < env->windows_nr; i++)
+		window_spans(&win, &tz, &env->windows[i], now);
+	freeze_spans(&frz, &tz, env);
+	tz_leave(&tz);
+	f = span_at(&frz, now);
+	out->freeze = f ? f->freeze : NULL;
+	out->open = open_at(env, &win, &frz, now);
+	if (!out->open)
+		next_opening(out, env, &win, &frz, now);
+	free(win.v);
+	free(frz.v);
+	return 0;
+}
+
+void sg_window_format(struct sg_buf *out, time_t t, const char *zone)
+{
+	struct tz_saved tz;
+	struct tm tm;
+	char local[64], utc[64];
+
+	tz_enter(&tz);
+	tz_use(&tz, zone);
+	localtime_r(&t, &tm);
+	if (!strftime(local, sizeof(local), "%a %Y-%m-%d %H:%M %Z", &tm))
+		local[0] = '\0';
+	tz_leave(&tz);
+	gmtime_r(&t, &tm);
+	if (!strftime(utc, sizeof(utc), "%a %Y-%m-%d %H:%M UTC", &tm))
+		utc[0] = '\0';
+	sg_buf_addf(out, "%s (%s) = %s", local, zone, utc);
+}
+
+static void describe_days(struct sg_buf *out, unsigned days)
+{
+	int first = 1;
+
+	/* runs of days, Monday first: "mon-fri", "tue,thu" */
+	for (int i = 0; i < 7; i++) {
+		int d = (i + 1) % 7, j = i;
+
+		if (!(days & (1u << d)))
+			continue;
+		while (j + 1 < 7 && (days & (1u << ((j + 2) % 7))))
+			j++;
+		sg_buf_addf(out, "%s%s", first ? "" : ",", day_names[d]);
+		if (j > i)
+			sg_buf_addf(out, "-%s", day_names[(j + 1) % 7]);
+		first = 0;
+		i = j;
+	}
+}
+
+void sg_window_describe(struct sg_buf *out, const struct sg_env *env)
+{
+	for (size_t i = 0; i < env->windows_nr; i++) {
+		const struct sg_window *w = &env->windows[i];
+
+		if (i)
+			sg_buf_adds(out, "; ");
+		describe_days(out, w->days);
+		sg_buf_addf(out, " %02d:%02d-%02d:%02d %s", w->start / 60,
+			    w->start % 60, w->end / 60, w->end % 60, w->zone);
+	}
+}
+
+/*
+ * The break-glass reason of the push: NULL if it asks for none, "" for
+ * a bare `-o break-glass` (git passes the option without '=').
+ */
+static const char *break_glass_option(const struct sg_push *push)
+{
+	const char *v = sg_push_option(push, "break-glass");
+
+	if (v)
+		return v;
+	for (size_t i = 0; i < push->options.nr; i++)
+		if (!strcmp(push->options.v[i], "break-glass"))
+			return "";
+	return NULL;
+}
+
+static int reason_ok(const struct sg_env *env, const char *reason,
+		     struct sg_buf *err)
+{
+	size_t len = strlen(reason);
+
+	if (!len || len > SG_MAX_BREAK_GLASS_REASON)
+		return 0;
+	return sg_regex_match(env->break_glass_pattern, reason, len, NULL,
+			      NULL, err);
+}
+
+/* The refusal of a closed or frozen environment, with the way out. */
+static void refuse(struct sg_context *ctx, const struct sg_update *u,
+		   const struct sg_window_state *st, struct sg_report *r)
+{
+	const struct sg_env *env = u->env;
+	struct sg_buf next = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf fix = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf now = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf wins = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const char *zone = env->windows_nr ? env->windows[0].zone
+			   : st->freeze ? st->freeze->zone : "UTC";
+
+	if (st->next)
+		sg_window_format(&next, st->next, st->next_zone);
+	else
+		sg_buf_addf(&next, "(none within %d days)",
+			    SG_WINDOW_HORIZON_DAYS);
+	sg_window_format(&now, ctx->now, zone);
+	sg_window_describe(&wins, env);
+	sg_buf_addf(&fix, "push again when the next window opens (%s)",
+		    next.buf);
+	if (env->break_glass_groups.nr) {
+		sg_buf_adds(&fix, "; in an incident, a member of ");
+		sg_strlist_join(&fix, &env->break_glass_groups);
+		sg_buf_adds(&fix, " pushes with -o break-glass=\"INC... "
+			    "reason\"");
+	}
+	if (st->freeze)
+		sg_report_add(r, SG_SEV_ERROR, "window.freeze", u->ref,
+			      u->has_new_commit ? &u->new_commit : NULL,
+			      fix.buf, "environment '%s' is frozen from %04d-"
+			      "%02d-%02d to %04d-%02d-%02d (%s): %s; now is "
+			      "%s; the next window opens %s", env->name,
+			      st->freeze->from[0], st->freeze->from[1],
+			      st->freeze->from[2], st->freeze->to[0],
+			      st->freeze->to[1], st->freeze->to[2],
+			      st->freeze->zone, st->freeze->reason, now.buf,
+			      next.buf);
+	else
+		sg_report_add(r, SG_SEV_ERROR, "window.closed", u->ref,
+			      u->has_new_commit ? &u->new_commit : NULL,
+			      fix.buf, "%s is outside the change windows of "
+			      "environment '%s' (%s); now is %s; the next "
+			      "window opens %s", u->ref, env->name, wins.buf,
+			      now.buf, next.buf);
+	sg_buf_release(&next);
+	sg_buf_release(&fix);
+	sg_buf_release(&now);
+	sg_buf_release(&wins);
+}
+
+/* 1 if break-glass lifts the closed window for `u`, 0 if not. */
+static int break_glass(struct sg_context *ctx, struct sg_update *u,
+		       const char *reason, struct sg_report *r,
+		       struct sg_buf *err)
+{
+	const struct sg_env *env = u->env;
+	const git_oid *at = u->has_new_commit ? &u->new_commit : NULL;
+	int ok;
+
+	free(u->break_glass_reason);
+	u->break_glass_reason = sg_strdup(reason);
+	if (!env->break_glass_groups.nr ||
+	    !sg_policy_in_groups(ctx->pol, ctx->pusher.login,
+				 &env->break_glass_groups)) {
+		sg_report_add(r, SG_SEV_ERROR, "window.break-glass-denied",
+			      u->ref, at, "ask a member of the break-glass "
+			      "groups of the environment, or wait for the "
+			      "window", "'%s' may not break glass on "
+			      "environment '%s'", ctx->pusher.login, env->name);
+		return 0;
+	}
+	ok = reason_ok(env, reason, err);
+	if (ok < 0)
+		return SG_ERROR;
+	if (!ok) {
+		sg_report_add(r, SG_SEV_ERROR, "window.break-glass-reason",
+			      u->ref, at, "name the incident: git push -o "
+			      "break-glass=\"INC0012345 what is down\" ...",
+			      "break-glass needs a reason matching '%s' (at "
+			      "most %d bytes), not '%s'",
+			      sg_regex_source(env->break_glass_pattern),
+			      SG_MAX_BREAK_GLASS_REASON, reason);
+		return 0;
+	}
+	u->break_glass = 1;
+	sg_report_add(r, SG_SEV_NOTE, "break-glass", u->ref, at, NULL,
+		      "break-glass on environment '%s' by %s: %s", env->name,
+		      ctx->pusher.login, reason);
+	return 1;
+}
+
+int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
+		   struct sg_report *r, struct sg_buf *err)
+{
+	const struct sg_env *env = u->env;
+	struct sg_window_state st;
+	const char *reason;
+	int lifted;
+
+	if (!env || (!env->windows_nr && !env->freezes_nr))
+		return 0;
+	if (sg_window_eval(&st, env, ctx->now, err) < 0)
+		return SG_ERROR;
+	/*
+	 * Push options reach pre-receive only, and the update hook runs at
+	 * another moment: pre-receive's verdict on the clock is the one.
+	 * The update hook only presumes, when closed, the break-glass that
+	 * pre-receive checked, so the gates it lifts stay lifted.
+	 */
+	if (ctx->single_ref) {
+		u->break_glass = !st.open && env->break_glass_lifts.nr;
+		return 0;
+	}
+	reason = break_glass_option(ctx->push);
+	if (st.open) {
+		if (reason)
+			sg_report_add(r, SG_SEV_NOTE, "window.open", u->ref,
+				      NULL, NULL, "environment '%s' is open; "
+				      "break-glass was not needed", env->name);
+		return 0;
+	}
+	if (reason) {
+		lifted = break_glass(ctx, u, reason, r, err);
+		if (lifted < 0)
+			return SG_ERROR;
+		if (lifted)
+			return 0;
+	}
+	refuse(ctx, u, &st, r);
+	return 0;
+}
+
+int sg_break_glass_lifts(const struct sg_update *u, const char *gate)
+{
+	return u->break_glass && u->env &&
+	       sg_strlist_has(&u->env->break_glass_lifts, gate);
+}
