@@ -67,18 +67,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sg_audit_filter all = { 0 };
 	struct sg_audit_filter some = { "2020-01-01", "2030-12-31T23:59:59Z",
 					"alice", "refs/heads/*", "secret.*",
-					"refused" };
+					"rejected" };
 	struct sg_buf err = SG_BUF_INIT(4096);
 
 	write_piece(log_path, &p, end);
 	write_piece(head_path, &p, end);
 	write_piece(against_path, &p, end);
 
-	sg_audit_list(log_path, &all, devnull, &err);
-	sg_audit_list(log_path, &some, devnull, &err);
-	sg_audit_export(log_path, &all, SG_AUDIT_JSON, devnull, &err);
-	sg_audit_export(log_path, &some, SG_AUDIT_CSV, devnull, &err);
-	sg_audit_stats(log_path, &all, devnull, &err);
+	if (sg_audit_filter_prepare(&all, &err) < 0 ||
+	    sg_audit_filter_prepare(&some, &err) < 0)
+		abort();
+	sg_audit_list(paths, 1, &all, devnull, &err);
+	sg_audit_list(paths, 1, &some, devnull, &err);
+	sg_audit_export(paths, 1, &all, SG_AUDIT_JSON, devnull, &err);
+	sg_audit_export(paths, 1, &some, SG_AUDIT_CSV, devnull, &err);
+	sg_audit_stats(paths, 1, &all, devnull, &err);
 	sg_audit_show(log_path, "1", devnull, &err);
 	sg_audit_verify_files(paths, 1, NULL, devnull, &err);
 	sg_audit_verify_files(paths, 1, against_path, devnull, &err);
