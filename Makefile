@@ -32,7 +32,7 @@ OPT := -O1 -g -Werror -DSG_TEST_CLOCK -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=address,undefined
 else ifeq ($(VARIANT),tsan)
-OPT := -O1 -g -Werror -fsanitize=thread -fno-omit-frame-pointer
+OPT := -O1 -g -Werror -DSG_TEST_CLOCK -fsanitize=thread -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=thread
 else ifeq ($(VARIANT),fuzz)
 # libFuzzer comes with clang; the library is instrumented for coverage
