@@ -78,6 +78,8 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 # fixed) in tests/fuzz/regress/NAME/
 FUZZERS := push policy secrets trailer content_text content_base64 \
 	content_zip audit scan escape
+# the gzip and tar readers, where they are built
+FUZZERS += $(if $(wildcard common/content_archive.c),content_gzip content_tar)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_BINS := $(FUZZERS:%=$(O)/fuzz/fuzz_%)
@@ -117,7 +119,7 @@ $(O)/tests/unit/runner: $(UNIT_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lcriterion -lpthread
 
-$(O)/tests/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard common/*.h)
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(FUZZ_DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
