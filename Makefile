@@ -8,6 +8,8 @@
 #   make bench      the benchmark (tests/bench/)
 #   make install REPO=/srv/git/app.git    same as ./install.sh REPO
 #   make ghes-env   GitHub Enterprise Server hook environment (tar.gz)
+#   make fuzz       every libFuzzer harness of tests/fuzz/ for FUZZ_SECONDS
+#                   each (clang); crashes are kept in build/fuzz/crashes/
 
 CC ?= gcc
 VARIANT ?= release
@@ -30,8 +32,18 @@ else ifeq ($(VARIANT),asan)
 OPT := -O1 -g -Werror -DSG_TEST_CLOCK -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=address,undefined
+else ifeq ($(VARIANT),tsan)
+OPT := -O1 -g -Werror -DSG_TEST_CLOCK -fsanitize=thread -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=thread
+else ifeq ($(VARIANT),fuzz)
+# libFuzzer comes with clang; the library is instrumented for coverage
+CC := clang
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=fuzzer,address,undefined
 else
-$(error unknown VARIANT '$(VARIANT)': release, bench, test or asan)
+$(error unknown VARIANT '$(VARIANT)': release, bench, test, asan, tsan \
+	or fuzz)
 endif
 
 CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(OPT)
@@ -66,7 +78,21 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_content.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
-.PHONY: all test check unit hooktest recall demo demotest bench install clean deps ghes-env
+# one harness per parser of untrusted input (tests/fuzz/fuzz_NAME.c), its
+# seeds in tests/fuzz/corpus/NAME/, the crashes it found (and that were
+# fixed) in tests/fuzz/regress/NAME/
+FUZZERS := push policy secrets trailer content_text content_base64 \
+	content_zip audit scan escape
+# the gzip and tar readers, where they are built
+FUZZERS += $(if $(wildcard common/content_archive.c),content_gzip content_tar)
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?=
+FUZZ_BINS := $(FUZZERS:%=$(O)/fuzz/fuzz_%)
+REPLAY_BINS := $(FUZZERS:%=$(O)/fuzz/replay_%)
+FUZZ_DEFS := -DSG_FUZZ_SECRETS_PATH='"$(CURDIR)/policies/secrets.yaml"'
+
+.PHONY: all test check unit hooktest recall demo demotest bench install \
+	clean deps fuzz fuzzbuild fuzzreplay tsantest ghes-env
 
 all: $(BINS)
 
@@ -98,15 +124,80 @@ $(O)/tests/unit/runner: $(UNIT_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lcriterion -lpthread
 
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(FUZZ_DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(O)/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+$(O)/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
 deps:
 	@sh tests/deps.sh
 
-# the README's test command: both variants, every suite
+# the README's test command: both variants, every suite; the fuzz
+# regression inputs under ASan+UBSan; the threaded push tests under TSan
 test: deps
 	$(MAKE) VARIANT=test check
-	$(MAKE) VARIANT=asan check
+	$(MAKE) VARIANT=asan check fuzzreplay
+	$(MAKE) VARIANT=tsan tsantest
 
 check: unit hooktest recall demotest
+
+# every regression input and seed through each harness, without libFuzzer
+fuzzreplay: $(REPLAY_BINS)
+	@set -e; for f in $(FUZZERS); do \
+		dirs=""; \
+		for d in tests/fuzz/corpus/$$f tests/fuzz/regress/$$f; do \
+			[ -d $$d ] && dirs="$$dirs $$d"; \
+		done; \
+		$(O)/fuzz/replay_$$f $$dirs; \
+	done
+
+# the real-push tests whose pushes start the secret gate's worker threads;
+# a report stops the hook (the push fails) and is kept in $(O)/tsan/, and
+# any report there fails the run, even from a push that had to fail
+TSAN_TESTS ?= t_secret.sh
+tsantest: $(BINS)
+	@rm -rf $(O)/tsan && mkdir -p $(O)/tsan
+	@set -e; for t in $(TSAN_TESTS); do \
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66 \
+		log_path=$(CURDIR)/$(O)/tsan/report $(TSAN_OPTIONS)" \
+		STAGEGATE_BIN=$(CURDIR)/$(O)/bin bash tests/hooks/run.sh $$t; \
+	done
+	@if ls $(O)/tsan/report.* >/dev/null 2>&1; then \
+		cat $(O)/tsan/report.*; echo "tsan: data races reported"; \
+		exit 1; fi
+	@echo "tsan: no report"
+
+.PRECIOUS: $(O)/tests/fuzz/%.o
+
+fuzzbuild:
+	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)
+
+# each harness for FUZZ_SECONDS on its seeds; new inputs go to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/crashes/NAME
+fuzz: deps
+	@sh tests/deps.sh fuzz
+	$(MAKE) fuzzbuild
+	@set -e; for f in $(FUZZERS); do \
+		mkdir -p build/fuzz/corpus/$$f build/fuzz/crashes/$$f; \
+		seeds=""; \
+		for d in tests/fuzz/corpus/$$f tests/fuzz/regress/$$f; do \
+			[ -d $$d ] && seeds="$$seeds $$d"; \
+		done; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+			-close_fd_mask=3 -rss_limit_mb=2048 -max_len=262144 \
+			-artifact_prefix=build/fuzz/crashes/$$f/ $(FUZZ_FLAGS) \
+			build/fuzz/corpus/$$f $$seeds || \
+			{ echo "fuzz: $$f crashed: see build/fuzz/crashes/$$f"; \
+			  exit 1; }; \
+	done
 
 unit: $(O)/tests/unit/runner
 	cd tests/unit && ../../$(O)/tests/unit/runner --jobs 2

@@ -6,6 +6,8 @@ set -eu
 pkgs="gcc make pkg-config git libgit2-dev libpcre2-dev libyaml-dev
 libcriterion-dev libssl-dev libzip-dev zlib1g-dev zip unzip time chromium
 apache2 apache2-utils openssh-server openssh-client gitolite3 tzdata"
+# make fuzz: libFuzzer comes with Debian's clang (its runtime in libclang-rt)
+[ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

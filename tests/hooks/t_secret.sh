@@ -213,6 +213,33 @@ test_many_files_scanned_by_workers_in_order() {
 	no_leak
 }
 
+# A few commits and a few hundred files: enough jobs to start the worker
+# threads (make test runs this file under the thread sanitizer too).
+test_few_commits_hundreds_of_files_with_workers() {
+	new_repo || return
+	local c i
+	for c in 1 2 3; do
+		mkdir -p "$W/flows$c"
+		for i in $(seq -w 1 120); do
+			printf '{"name": "flow %s/%s", "step": %d}\n' "$c" "$i" "$c" >"$W/flows$c/f-$i.json"
+		done
+		git -C "$W" add -A; git -C "$W" commit -q -m "flows $c"
+	done
+	expect_accept "360 clean files in 3 commits" maker origin HEAD:refs/heads/dev
+	check "dev moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/dev)" = "$(git -C "$W" rev-parse HEAD)" ]
+	for i in $(seq -w 1 120); do
+		printf '{"name": "flow 4/%s", "step": 4}\n' "$i" >"$W/flows1/f-$i.json"
+	done
+	printf '{"token": "%s"}\n' "$GH" >"$W/flows2/f-077.json"
+	git -C "$W" add -A; git -C "$W" commit -q -m "flows 4"
+	printf 'apiKey: %s\n' "$SENDGRID" >"$W/flows3/f-101.json"
+	git -C "$W" add -A; git -C "$W" commit -q -m "flows 5"
+	expect_reject "secrets among 240 changed files" maker secret.github-token origin HEAD:refs/heads/dev
+	check "the other one too" out_has "flows3/f-101.json"
+	check "not in the object store" not git --git-dir="$REPO" cat-file -e "$(git -C "$W" rev-parse HEAD:flows2/f-077.json)"
+	no_leak
+}
+
 test_scan_cli_commit_range() {
 	git init -q "$T/r"; W="$T/r"
 	git -C "$W" config user.name M; git -C "$W" config user.email m@x
