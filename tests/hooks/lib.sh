@@ -109,3 +109,12 @@ Ticket: CHG004211
 Rollback: redeploy the previous tested release
 Approved-by: Approver One <approver1@example.com>
 Approved-by: Approver Two <approver2@example.com>'
+
+# corpora_dir: the real exports (../shared/corpora beside the checkout,
+# or where STAGEGATE_CORPORA says); empty when there are none.
+corpora_dir() {
+	local d
+	for d in "${STAGEGATE_CORPORA:-}" "$TOP/../shared/corpora" /work/shared/corpora; do
+		[ -n "$d" ] && [ -d "$d" ] && { echo "$d"; return; }
+	done
+}

@@ -193,7 +193,7 @@ test_content_real_export_still_passes() {
 	# false positives of the generic rule (the same before this gate read
 	# binaries, archives and escapes): allowed by path, nothing else is
 	# found, the push is accepted.
-	local b=/work/shared/corpora/dreamhouse-lwc.bundle c=066d4c4d02b0ff64bb857a7798c1bff6d8c5ea82
+	local b=$(corpora_dir)/dreamhouse-lwc.bundle c=066d4c4d02b0ff64bb857a7798c1bff6d8c5ea82
 	[ -f "$b" ] || { echo "    (skipped: no corpus at $b)"; return 0; }
 	sed 's/^  syslog: false$/  syslog: false\nsecrets:\n  deadline_ms: 600000\n  allow:\n    - path: force-app\/main\/default\/lwc\/propertyFilter\/propertyFilter.js\n      reason: "a UI label, not a secret"\n    - path: force-app\/main\/default\/staticresources\/leaflet.resource!leaflet-src.js\n      reason: "the leaflet library"/' \
 		"$TOP/policies/default.yaml" >"$T/policy.yaml"

@@ -11,7 +11,7 @@
 # bundled library code. The Logic Apps trigger URLs and the
 # ActiveDirectoryOAuth secret the issue names are not in these slices.
 
-CORPORA=${STAGEGATE_CORPORA:-$TOP/../shared/corpora}
+CORPORA=$(corpora_dir 2>/dev/null)
 # "bundle commit path rule" of each real credential; empty: none is known
 KNOWN_ERRORS=()
 

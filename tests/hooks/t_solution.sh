@@ -138,7 +138,7 @@ test_sfdx_versions() {
 test_real_corpus_layouts() {
 	# the Creator Kit (src/ layout, 0.0.0.0) and dreamhouse-lwc read as
 	# they are in their repositories
-	local c=/work/shared/corpora
+	local c; c=$(corpora_dir)
 	[ -f "$c/powercat-creator-kit.bundle" ] || { echo "    (no corpora: skipped)"; return 0; }
 	new_repo || return
 	git clone -q --bare "$c/powercat-creator-kit.bundle" "$T/ck.git"
