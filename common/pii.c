@@ -454,6 +454,26 @@ int sg_pii_domain_allowed(const struct sg_strlist *allowed,
 	return 0;
 }
 
+/*
+ * Top-level domains no registry delegates, that sample data uses
+ * (dreamhouse.demo, acme.local): no mail reaches them, so no person's
+ * address is there. The reserved ones (.test, .example, .invalid) are
+ * the policy's to allow.
+ */
+static int undelegated_tld(const char *tld, size_t n)
+{
+	static const char *const fake[] = {
+		"corp", "demo", "dummy", "fake", "home", "internal", "intranet",
+		"lan", "local", "localdomain", "localhost", "mock", "private",
+		"sample",
+	};
+
+	for (size_t i = 0; i < SG_ARRAY_SIZE(fake); i++)
+		if (strlen(fake[i]) == n && !strncasecmp(tld, fake[i], n))
+			return 1;
+	return 0;
+}
+
 static int local_char(char c)
 {
 	return is_alnum(c) || (c && strchr("._%+-", c));
@@ -493,8 +513,9 @@ static int scan_emails(const char *text, size_t len,
 			continue;
 		for (t = dot + 1; t < e; t++)
 			tld_ok &= is_alpha(*t);
-		if (!tld_ok || sg_pii_domain_allowed(opt->domains, at + 1,
-						     (size_t)(e - at - 1)))
+		if (!tld_ok || undelegated_tld(dot + 1, (size_t)(e - dot - 1)) ||
+		    sg_pii_domain_allowed(opt->domains, at + 1,
+					  (size_t)(e - at - 1)))
 			continue;
 		ret = report(o, SG_PII_EMAIL, text, s, (size_t)(e - s), "");
 	}

@@ -28,6 +28,9 @@ static const struct { const char *text, *want; int phones; } cases[] = {
 	{ "jane.doe@example.com a@b.example.org c@x.test d@invalid", "", 0 },
 	{ "x@EXAMPLE.NET, y@sub.example.invalid", "", 0 },
 	{ "x@notexample.com", "E", 0 },		/* not a subdomain */
+	/* sample data at domains nobody delegates: no person is there */
+	{ "caroline@dreamhouse.demo bob@acme.local x@y.corp", "", 0 },
+	{ "caroline@dreamhouse.demos", "E", 0 },
 	{ "user@host", "", 0 },			/* no domain */
 	{ "logo@2x.png9", "", 0 },		/* TLD not letters */
 	{ "4556737586899855", "C", 0 },
