@@ -20,8 +20,12 @@ corpus_push() {
 	local name=$1 src="$T/$1.git"
 	[ -f "$CORPORA/$name.bundle" ] ||
 		{ fail "$name: no bundle in $CORPORA (set STAGEGATE_CORPORA)"; return 1; }
-	# a first push of a real export must not depend on this machine's load
-	sed 's/^  syslog: false$/  syslog: false\nsecrets:\n  deadline_ms: 600000/' \
+	# a first push of a real export must not depend on this machine's load.
+	# dreamhouse's sample contacts use real mail domains: the personal-data
+	# gate refuses them by design (it cannot tell invented people at
+	# goodmail.com from real ones), so this secret-gate test allows them.
+	sed -e 's/^  syslog: false$/  syslog: false\nsecrets:\n  deadline_ms: 600000/' \
+		-e 's/^  allowed_domains: \[/  allowed_domains: [goodmail.com, mymail.com, pentagon.com, brain.com, /' \
 		"$TOP/policies/default.yaml" >"$T/p.yaml"
 	new_repo "$T/p.yaml" || return 1
 	git clone -q --mirror "$CORPORA/$name.bundle" "$src" || { fail "$name: clone"; return 1; }
