@@ -137,7 +137,7 @@ SG="$STAGEGATE_BIN/stagegate"
 LOG="$REPO/stagegate/audit.log"
 printf '\nThe audit log is %s\n' "$LOG"
 printf '\n$ stagegate audit list --ref refs/heads/main\n'; "$SG" audit list --ref refs/heads/main "$LOG"
-last=$(tail -n 1 "$LOG" | sed -n 's/.*"id":"\([0-9a-f]*\)\.[0-9]*".*/\1/p')
+last=$(grep "\"type\":\"decision\"" "$LOG" | tail -n 1 | sed -n 's/.*"id":"\([0-9a-f]*\)\.[0-9]*".*/\1/p')
 printf '\n$ stagegate audit show %s   # the rollback\n' "$last"; "$SG" audit show "$last" "$LOG" | sed -n '1,25p'
 printf '\n$ stagegate audit stats\n'; "$SG" audit stats "$LOG" | sed -n '1,12p'
 printf '\n$ stagegate audit verify\n'; "$SG" audit verify "$LOG"
