@@ -293,8 +293,8 @@ int sg_hook_post_receive(FILE *in, FILE *out)
 	if (!ok)
 		sg_msg_info(out, "cannot record what landed: %s", run.err.buf);
 	else if (run.push.nr)
-		sg_msg_info(out, "landed: %zu ref(s) updated (audit %s)",
-			    run.push.nr, run.push_id);
+		sg_msg_info(out, "landed: %zu ref(s) updated, recorded",
+			    run.push.nr);
 	fflush(out);
 	sg_buf_release(&audit_err);
 	run_release(&run);

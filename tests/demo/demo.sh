@@ -213,7 +213,7 @@ SG="$STAGEGATE_BIN/stagegate"
 LOG="$REPO/stagegate/audit.log"
 printf '\nThe audit log is %s\n' "$LOG"
 printf '\n$ stagegate audit list --ref refs/heads/main\n'; "$SG" audit list --ref refs/heads/main "$LOG"
-last=$(tail -n 1 "$LOG" | sed -n 's/.*"id":"\([0-9a-f]*\)\.[0-9]*".*/\1/p')
+last=$(grep "\"type\":\"decision\"" "$LOG" | tail -n 1 | sed -n 's/.*"id":"\([0-9a-f]*\)\.[0-9]*".*/\1/p')
 printf '\n$ stagegate audit show %s   # the break-glass\n' "$last"; "$SG" audit show "$last" "$LOG" | sed -n '1,25p'
 printf '\n$ stagegate audit list --break-glass   # every break-glass, used or refused\n'; "$SG" audit list --break-glass "$LOG"
 printf '\n$ stagegate audit stats\n'; "$SG" audit stats "$LOG" | sed -n '1,14p'
@@ -230,10 +230,14 @@ else
 	echo "  => exit $?: tampering detected"
 fi
 
+say "The admin puts the shipped policy back (prod always open)"
+"$TOP/install.sh" --bin "$STAGEGATE_BIN" --policy "$TOP/policies/default.yaml" "$REPO" | tail -n 1
+prodtip=$(git --git-dir="$REPO" rev-parse refs/heads/main)
+
 say "Release 1.5 drops the Notes column and the Rejected status: prod refuses it without a migration plan"
-mc checkout -q -b release-1.5.0.0 "$tested3"
+mc checkout -q -b release-1.5.0.0 "$tested4"
 expense_table v2
-sed -i 's/1.4.0.3/1.5.0.0/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
+sed -i 's/1.4.0.4/1.5.0.0/' "$W/solutions/ContosoExpenses/Other/Solution.xml"
 mc commit -q -am "Export Contoso Expenses 1.5.0.0"
 push maker origin HEAD:refs/heads/test
 ci_tag() { git -C "$W" -c user.name=CI -c user.email=ci@example.com \
@@ -241,7 +245,7 @@ ci_tag() { git -C "$W" -c user.name=CI -c user.email=ci@example.com \
 ci_tag 1.5.0.0
 # promote MESSAGE-TRAILER: merge the tested release into prod
 promote15() {
-	mc checkout -q -B promote-1.5 "$good"
+	mc checkout -q -B promote-1.5 "$prodtip"
 	mc merge -q --no-ff -m "Promote Contoso Expenses 1.5 to prod
 
 Ticket: CHG004300
@@ -251,7 +255,7 @@ Approved-by: Approver Two <approver2@example.com>$1" "$2"
 	push maker origin HEAD:refs/heads/main
 }
 promote15 "" release-1.5.0.0
-[ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$(mc rev-parse "$good")" ] ||
+[ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$prodtip" ] ||
 	{ echo "demo: the destructive release reached prod without a plan" >&2; exit 1; }
 
 say "The maker adds a migration plan (what it covers, backup, up, down, validation), tests it, and names it in a Migration trailer"
