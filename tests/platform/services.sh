@@ -35,14 +35,29 @@ world_dir() {
 	on_exit "rm -rf '$SRV'"
 }
 
+# remove_user NAME: the user gone, even while a server it ran (apache's
+# children, an sshd session) is still exiting: userdel refuses a user
+# with live processes, and the next test's useradd would then fail.
+remove_user() {
+	local name=$1 i
+	id -u "$name" >/dev/null 2>&1 || return 0
+	for i in $(seq 50); do
+		pkill -KILL -u "$name" 2>/dev/null
+		userdel "$name" 2>/dev/null
+		id -u "$name" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # add_user NAME [GROUP]: a Unix user with its home in $SRV, removed at exit.
 add_user() {
 	local name=$1 group=${2:-}
-	userdel -r "$name" 2>/dev/null
+	remove_user "$name"
 	useradd -M -d "$SRV/home-$name" -s /bin/sh ${group:+-G "$group"} "$name" || return 1
 	# not locked: sshd without PAM refuses a locked account ("!")
 	usermod -p "*" "$name"
-	on_exit "userdel '$name'"
+	on_exit "remove_user '$name'"
 	mkdir -p "$SRV/home-$name/.ssh"
 	chown -R "$name:" "$SRV/home-$name"
 	chmod 700 "$SRV/home-$name"
