@@ -71,7 +71,7 @@ static int mentions_key(const char *msg, const char *key)
 }
 
 /* A commit of the update, below the tip, that carries approvals. */
-static int find_stale(struct sg_context *ctx, struct sg_update *u,
+static int find_stale(struct sg_context *ctx, const struct sg_update *u,
 		      const char *key, git_oid *out)
 {
 	for (size_t i = 0; i < u->commits_nr; i++) {
@@ -94,9 +94,10 @@ static int find_stale(struct sg_context *ctx, struct sg_update *u,
 	return 0;
 }
 
-static void count_approvals(struct sg_context *ctx, struct sg_update *u,
-			    const struct sg_trailers *t, git_commit *c,
-			    struct tally *tally, struct sg_report *r)
+static void count_approvals(struct sg_context *ctx, const struct sg_update *u,
+			    struct sg_ref_verdict *v, const struct sg_trailers *t,
+			    git_commit *c, struct tally *tally,
+			    struct sg_report *r)
 {
 	const struct sg_env *env = u->env;
 	const struct sg_policy *pol = ctx->pol;
@@ -153,10 +154,10 @@ static void count_approvals(struct sg_context *ctx, struct sg_update *u,
 				      "instead",
 				      "'%s' approved but is not in group '%s'",
 				      who->login, env->approvals_group);
-		} else if (sg_strlist_has(&u->approvers, who->login)) {
+		} else if (sg_strlist_has(&v->approvers, who->login)) {
 			refuse(tally, who->login, "duplicate");
 		} else {
-			sg_strlist_add(&u->approvers, who->login);
+			sg_strlist_add(&v->approvers, who->login);
 			sg_buf_addf(&tally->counted, "%s%s",
 				    tally->counted.len ? ", " : "", who->login);
 			tally->count++;
@@ -219,7 +220,8 @@ int sg_check_trailers(const struct sg_trailer_rules *rules, const char *msg,
 	return 0;
 }
 
-static void report_missing(struct sg_context *ctx, struct sg_update *u,
+static void report_missing(struct sg_context *ctx, const struct sg_update *u,
+			   const struct sg_ref_verdict *v,
 			   const struct tally *tally, const char *msg,
 			   struct sg_report *r)
 {
@@ -248,7 +250,7 @@ static void report_missing(struct sg_context *ctx, struct sg_update *u,
 			    "message, after a blank line)",
 			    env->approvals_key);
 	}
-	candidates(&who, ctx->pol, env->approvals_group, &u->approvers);
+	candidates(&who, ctx->pol, env->approvals_group, &v->approvers);
 	sg_buf_addf(&fix, "get %d more approval(s) from %s and add them to "
 		    "the promotion commit: git commit --amend --trailer "
 		    "\"%s: Name <email>\" (or make a promotion merge whose "
@@ -266,17 +268,17 @@ static void report_missing(struct sg_context *ctx, struct sg_update *u,
  * What the audit report shows of a promotion: its ticket and rollback
  * plan, and the earliest author time of what it brings (lead time).
  */
-static void note_promotion(struct sg_context *ctx, struct sg_update *u,
-			   const struct sg_trailers *t)
+static void note_promotion(struct sg_context *ctx, const struct sg_update *u,
+			   struct sg_ref_verdict *v, const struct sg_trailers *t)
 {
 	const char *ticket = sg_trailers_get(t, "Ticket");
 	const char *plan = sg_trailers_get(t, "Rollback");
 
-	free(u->ticket);
-	free(u->rollback_plan);
-	u->ticket = ticket ? sg_strdup(ticket) : NULL;
-	u->rollback_plan = plan ? sg_strdup(plan) : NULL;
-	u->first_commit_time = 0;
+	free(v->ticket);
+	free(v->rollback_plan);
+	v->ticket = ticket ? sg_strdup(ticket) : NULL;
+	v->rollback_plan = plan ? sg_strdup(plan) : NULL;
+	v->first_commit_time = 0;
 	for (size_t i = 0; i < u->commits_nr; i++) {
 		git_commit *c;
 		git_time_t when;
@@ -284,16 +286,17 @@ static void note_promotion(struct sg_context *ctx, struct sg_update *u,
 		if (git_commit_lookup(&c, ctx->push->repo, &u->commits[i]) < 0)
 			continue;
 		when = git_commit_author(c)->when.time;
-		if (!u->first_commit_time || when < u->first_commit_time)
-			u->first_commit_time = when;
+		if (!v->first_commit_time || when < v->first_commit_time)
+			v->first_commit_time = when;
 		git_commit_free(c);
 	}
 }
 
-int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_approval(struct sg_context *ctx, const struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err)
 {
 	const struct sg_env *env = u->env;
+	struct sg_ref_verdict *v = sg_gate_verdict(ctx, u, r);
 	struct tally tally = { SG_BUF_INIT(SG_BUF_TEXT_MAX),
 			       SG_BUF_INIT(SG_BUF_TEXT_MAX), 0 };
 	struct sg_trailers t = SG_TRAILERS_INIT;
@@ -303,7 +306,7 @@ int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
 
 	if (!env || u->kind == SG_UPDATE_DELETE || !u->has_new_commit ||
 	    sg_is_rollback_attempt(ctx, u) ||
-	    sg_break_glass_lifts(u, "approvals"))
+	    sg_break_glass_lifts(u, v, "approvals"))
 		return 0;
 	if (env->approvals_min == 0 && env->required_trailers.nr == 0)
 		return 0;
@@ -317,11 +320,11 @@ int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
 				SG_MAX_MESSAGE_BYTES);
 	}
 	sg_trailers_parse(&t, msg);
-	note_promotion(ctx, u, &t);
+	note_promotion(ctx, u, v, &t);
 	if (env->approvals_min > 0) {
-		count_approvals(ctx, u, &t, c, &tally, r);
+		count_approvals(ctx, u, v, &t, c, &tally, r);
 		if (tally.count < env->approvals_min)
-			report_missing(ctx, u, &tally, msg, r);
+			report_missing(ctx, u, v, &tally, msg, r);
 	}
 	if (env->required_trailers.nr)
 		ret = sg_check_trailers(&env->required_trailers, msg, u->ref,

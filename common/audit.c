@@ -193,29 +193,37 @@ static void add_findings(struct sg_buf *b, const struct sg_report *r,
 	sg_buf_release(&one);
 }
 
-static void add_approvers(struct sg_buf *b, const struct sg_update *u)
+static void add_approvers(struct sg_buf *b, const struct sg_ref_verdict *v)
 {
 	sg_buf_adds(b, ",\"approvers\":[");
-	for (size_t i = 0; u && i < u->approvers.nr; i++) {
+	for (size_t i = 0; v && i < v->approvers.nr; i++) {
 		if (i)
 			sg_buf_addch(b, ',');
-		sg_escape_json(b, u->approvers.v[i]);
+		sg_escape_json(b, v->approvers.v[i]);
 	}
 	sg_buf_addch(b, ']');
 }
 
+/* The verdict of `u` (an update of e->push), or NULL. */
+static const struct sg_ref_verdict *verdict_of(const struct sg_audit_entry *e,
+					   const struct sg_update *u)
+{
+	return u ? sg_report_verdict_of(e->verdicts,
+					(size_t)(u - e->push->updates)) : NULL;
+}
+
 static const char *decision_of(const struct sg_audit_entry *e,
-			       const struct sg_update *u)
+			       const struct sg_ref_verdict *v)
 {
 	if (e->decision)
 		return e->decision;
 	if (e->error)
 		return "error";
 	/* a pre-receive refusal refuses every ref, faulty or not */
-	if ((u && u->rejected) || (e->report && e->report->errors))
+	if ((v && v->rejected) || (e->report && e->report->errors))
 		return "rejected";
 	/* accepted, but only because the window was broken open */
-	if (u && u->break_glass)
+	if (v && v->break_glass)
 		return "break-glass";
 	return "accepted";
 }
@@ -225,6 +233,7 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 		       const struct sg_update *u, const char *id,
 		       const char *now, const char *syslog_error)
 {
+	const struct sg_ref_verdict *v = verdict_of(e, u);
 	char hex[GIT_OID_HEXSZ + 1];
 
 	/* what post-receive saw land is no decision */
@@ -242,25 +251,25 @@ static void build_body(struct sg_buf *b, const struct sg_audit_entry *e,
 			    : NULL);
 	add_str(b, "new", u ? git_oid_tostr(hex, sizeof(hex), &u->new_id)
 			    : NULL);
-	add_str(b, "decision", decision_of(e, u));
+	add_str(b, "decision", decision_of(e, v));
 	add_str(b, "error", e->error);
 	add_findings(b, e->report, u ? u->ref : "");
-	add_approvers(b, u);
-	add_str(b, "tested_tag", u ? u->tested_tag : NULL);
-	add_str(b, "rollback_reason", u ? u->rollback_reason : NULL);
+	add_approvers(b, v);
+	add_str(b, "tested_tag", v ? v->tested_tag : NULL);
+	add_str(b, "rollback_reason", v ? v->rollback_reason : NULL);
 	/* for the report (audit_report.c): only when known */
 	if (u && u->env)
 		add_str(b, "environment", u->env->name);
-	if (u && u->ticket)
-		add_str(b, "ticket", u->ticket);
-	if (u && u->rollback_plan)
-		add_str(b, "rollback_plan", u->rollback_plan);
-	if (u && u->first_commit_time)
+	if (v && v->ticket)
+		add_str(b, "ticket", v->ticket);
+	if (v && v->rollback_plan)
+		add_str(b, "rollback_plan", v->rollback_plan);
+	if (v && v->first_commit_time)
 		sg_buf_addf(b, ",\"first_commit_time\":%lld",
-			    (long long)u->first_commit_time);
-	add_str(b, "break_glass_reason", u ? u->break_glass_reason : NULL);
-	if (u && u->migration)
-		sg_buf_addf(b, ",\"migration\":%s", u->migration);
+			    (long long)v->first_commit_time);
+	add_str(b, "break_glass_reason", v ? v->break_glass_reason : NULL);
+	if (v && v->migration)
+		sg_buf_addf(b, ",\"migration\":%s", v->migration);
 	add_str(b, "policy_sha256", e->policy_digest);
 	add_str(b, "version", SG_VERSION);
 	sg_buf_addf(b, ",\"duration_ms\":%ld", e->duration_ms);
@@ -988,7 +997,7 @@ static void syslog_message(struct sg_buf *msgs, const struct sg_audit_entry *e,
 			   const char *now, const struct tail *t)
 {
 	struct sg_buf rules = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-	const char *decision = decision_of(e, u);
+	const char *decision = decision_of(e, verdict_of(e, u));
 	const char *ref = u ? u->ref : "-", *user = e->pusher ? e->pusher : "-";
 	/* break-glass is critical: someone went around the change window */
 	int sev = e->error ? 3 : !strcmp(decision, "accepted") ? 5 :

@@ -34,6 +34,7 @@ struct sg_audit_entry {
 	const char *error;		/* the internal error, or NULL */
 	long duration_ms;
 	const char *decision;		/* "landed": a record of type landed */
+	const struct sg_report *verdicts; /* each update's verdict; may be NULL */
 };
 
 /* Where records go: the log file, or only syslog, or only stderr. */

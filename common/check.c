@@ -42,6 +42,17 @@ static void incomplete(const struct sg_update *u, struct sg_report *r)
 		      *hex ? "object " : "a parent commit", hex, u->ref);
 }
 
+struct sg_ref_verdict *sg_gate_verdict(const struct sg_context *ctx,
+				   const struct sg_update *u,
+				   struct sg_report *r)
+{
+	const struct sg_push *push = ctx->push;
+
+	if (u < push->updates || u >= push->updates + push->nr)
+		SG_BUG("update %p is not one of the push", (const void *)u);
+	return sg_report_verdict(r, (size_t)(u - push->updates));
+}
+
 int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		  struct sg_buf *err)
 {
@@ -63,7 +74,6 @@ int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		return SG_ERROR;
 	sg_report_merge_secrets(r);	/* one finding per distinct secret */
 	for (size_t i = 0; i < push->nr; i++)
-		push->updates[i].rejected =
-			sg_report_errors_for(r, push->updates[i].ref) > 0;
+		sg_report_decide(r, i, push->updates[i].ref);
 	return 0;
 }

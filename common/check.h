@@ -25,36 +25,46 @@ struct sg_context {
 };
 
 /* A gate looks at one update and adds findings; < 0 only on errors. */
-typedef int (*sg_gate_fn)(struct sg_context *ctx, struct sg_update *u,
+typedef int (*sg_gate_fn)(struct sg_context *ctx, const struct sg_update *u,
 			  struct sg_report *r, struct sg_buf *err);
 
-/* Run all gates; marks each update's `rejected`. */
+/*
+ * The verdict of `u` (an update of ctx->push) in `r`: the only place a
+ * gate writes what it decided besides findings.
+ */
+struct sg_ref_verdict *sg_gate_verdict(const struct sg_context *ctx,
+				   const struct sg_update *u,
+				   struct sg_report *r);
+
+/* Run all gates; decides each update's verdict (`rejected`). */
 int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		  struct sg_buf *err);
 
 /* The gates, in the order they run (each in its own module). */
-int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_rollback(struct sg_context *ctx, const struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err);
-int sg_gate_protect(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_protect(struct sg_context *ctx, const struct sg_update *u,
 		    struct sg_report *r, struct sg_buf *err);
-int sg_gate_approval(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_approval(struct sg_context *ctx, const struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err);
-int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_tested(struct sg_context *ctx, const struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err);
-int sg_gate_test_tags(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_test_tags(struct sg_context *ctx, const struct sg_update *u,
 		      struct sg_report *r, struct sg_buf *err);
 /* Destructive schema changes need a migration plan (migration.c). */
-int sg_gate_migration(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_migration(struct sg_context *ctx, const struct sg_update *u,
 		      struct sg_report *r, struct sg_buf *err);
 
 /* Change windows, freezes and break-glass (window.c). */
-int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_window(struct sg_context *ctx, const struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err);
 /* Versions of solutions only move forward (solution.c). */
-int sg_gate_solution(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err);
-/* Whether a break-glass of `u` also lifts `gate` (break_glass.lifts). */
-int sg_break_glass_lifts(const struct sg_update *u, const char *gate);
+/* Whether a break-glass of `u` (its verdict `v`, may be NULL) also lifts
+ * `gate` (break_glass.lifts). */
+int sg_break_glass_lifts(const struct sg_update *u,
+			 const struct sg_ref_verdict *v, const char *gate);
 
 /*
  * Check the required trailers `rules` against `msg`: trailer.missing and

@@ -151,6 +151,7 @@ static int record(struct run *run, const char *hook, const char *error,
 	e.policy_digest = pol ? pol->digest : NULL;
 	e.push = &run->push;
 	e.report = error ? NULL : &run->report;
+	e.verdicts = &run->report;	/* kept even after an error */
 	e.pusher = run->ctx.pusher.login;
 	e.pusher_source = run->ctx.pusher.source;
 	e.error = error;

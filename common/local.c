@@ -124,9 +124,7 @@ static int scan_update(struct sg_local *l, const struct sg_rules *rules,
 static void mark_rejected(struct sg_local *l)
 {
 	for (size_t i = 0; i < l->push.nr; i++)
-		l->push.updates[i].rejected =
-			sg_report_errors_for(&l->report,
-					     l->push.updates[i].ref) > 0;
+		sg_report_decide(&l->report, i, l->push.updates[i].ref);
 }
 
 /* "LOCALREF OID REMOTEREF OID": the remote ref and both ids. */

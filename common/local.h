@@ -45,7 +45,8 @@ int sg_local_prepush_one(struct sg_local *l, const char *repo_path,
  * What the server would say of pushing `rev` to `ref` now, under the
  * policy `policy_path`, as `user` (NULL: the policy user whose email is
  * git's user.email): the ref gates, against the remote's tracking ref
- * as the old tip. l->push.updates[0].rejected says the verdict.
+ * as the old tip. sg_report_verdict_of(&l->report, 0)
+ * says the verdict.
  */
 int sg_local_explain(struct sg_local *l, const char *repo_path,
 		     const char *policy_path, const char *remote,

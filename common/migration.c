@@ -471,7 +471,8 @@ void sg_migration_plan_release(struct sg_migration_plan *p)
 
 struct gate {
 	struct sg_context *ctx;
-	struct sg_update *u;
+	const struct sg_update *u;
+	struct sg_ref_verdict *v;		/* of `u`: approvers, the plan */
 	struct sg_report *r;
 	git_odb *odb;
 	struct sg_schema before, after;
@@ -561,9 +562,9 @@ static int data_owner_approved(const struct gate *g)
 {
 	const struct sg_policy *pol = g->ctx->pol;
 
-	for (size_t i = 0; i < g->u->approvers.nr; i++)
+	for (size_t i = 0; i < g->v->approvers.nr; i++)
 		if (pol->migration_owners &&
-		    sg_policy_in_group(pol, g->u->approvers.v[i],
+		    sg_policy_in_group(pol, g->v->approvers.v[i],
 				       pol->migration_owners))
 			return 1;
 	return 0;
@@ -595,8 +596,8 @@ static void record(struct gate *g, const char *path, const git_oid *blob,
 	sg_buf_adds(&j, ",\"text\":");
 	sg_buf_add_json(&j, text.buf);
 	sg_buf_addch(&j, '}');
-	free(g->u->migration);
-	g->u->migration = sg_buf_detach(&j);
+	free(g->v->migration);
+	g->v->migration = sg_buf_detach(&j);
 	sg_buf_release(&list);
 	sg_buf_release(&text);
 }
@@ -724,7 +725,7 @@ static int verdict(struct gate *g, git_commit *tip, git_tree *tree,
 	return ret;
 }
 
-int sg_gate_migration(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_migration(struct sg_context *ctx, const struct sg_update *u,
 		      struct sg_report *r, struct sg_buf *err)
 {
 	struct gate g;
@@ -737,6 +738,7 @@ int sg_gate_migration(struct sg_context *ctx, struct sg_update *u,
 	memset(&g, 0, sizeof(g));
 	g.ctx = ctx;
 	g.u = u;
+	g.v = sg_gate_verdict(ctx, u, r);
 	g.r = r;
 	if (git_repository_odb(&g.odb, ctx->push->repo) < 0 ||
 	    git_commit_lookup(&old_c, ctx->push->repo, &u->old_commit) < 0 ||

@@ -150,16 +150,18 @@ void sg_msg_report(FILE *out, const struct sg_push *push,
 
 	for (size_t i = 0; i < push->nr; i++) {
 		const struct sg_update *u = &push->updates[i];
-		void (*say)(FILE *, const char *, ...) = u->rejected
+		const struct sg_ref_verdict *v = sg_report_verdict_of(r, i);
+		int rejected = v && v->rejected;
+		void (*say)(FILE *, const char *, ...) = rejected
 			? sg_msg_line : sg_msg_info;
 
-		bad_refs += u->rejected != 0;
+		bad_refs += rejected != 0;
 		if (audit_id)
 			say(out, "%s: %s [audit %s.%zu]", u->ref,
-			    u->rejected ? "REJECTED" : "ok", audit_id, i + 1);
+			    rejected ? "REJECTED" : "ok", audit_id, i + 1);
 		else
 			say(out, "%s: %s", u->ref,
-			    u->rejected ? "REJECTED" : "ok");
+			    rejected ? "REJECTED" : "ok");
 		for (size_t j = 0; j < r->nr; j++)
 			if (!strcmp(r->v[j].ref, u->ref))
 				show_finding(out, &r->v[j], &shown, &hidden,

@@ -10,7 +10,7 @@
 #include "error.h"
 #include "banned.h"
 
-static void pusher_denied(struct sg_context *ctx, struct sg_update *u,
+static void pusher_denied(struct sg_context *ctx, const struct sg_update *u,
 			  struct sg_report *r)
 {
 	struct sg_buf groups = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -44,7 +44,7 @@ static int symref_gated(const struct sg_context *ctx,
 	return 0;
 }
 
-int sg_gate_protect(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_protect(struct sg_context *ctx, const struct sg_update *u,
 		    struct sg_report *r, struct sg_buf *err)
 {
 	const struct sg_env *env = u->env;

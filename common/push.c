@@ -718,13 +718,6 @@ void sg_push_release(struct sg_push *push)
 		free(u->ref);
 		free(u->symref_target);
 		free(u->commits);
-		sg_strlist_release(&u->approvers);
-		free(u->tested_tag);
-		free(u->rollback_reason);
-		free(u->ticket);
-		free(u->rollback_plan);
-		free(u->break_glass_reason);
-		free(u->migration);
 	}
 	free(push->updates);
 	sg_strlist_release(&push->options);

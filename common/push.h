@@ -35,19 +35,12 @@ struct sg_update {
 	/* the commits this update brings (see sg_push_resolve), newest first */
 	git_oid *commits;
 	size_t commits_nr, commits_alloc;
-	/* filled in by the gates, read by the audit trail */
-	struct sg_strlist approvers;
-	char *tested_tag;
-	char *rollback_reason;
-	/* of a gated promotion, for the audit report: trailers, and the
-	 * earliest author time of the commits it brings (0: none) */
-	char *ticket, *rollback_plan;
-	git_time_t first_commit_time;
-	char *break_glass_reason;	/* asked for with -o break-glass= */
-	int break_glass;		/* and it lifted a closed window */
-	char *migration;		/* migration plan, JSON for the audit */
-	int rejected;
-	int in_scope;			/* the secret gate covers this ref */
+	/*
+	 * The secret and personal-data gates cover this ref. NEEDSWORK: the
+	 * last outcome still in the push (the history walker reads it);
+	 * what gates decide lives in the report (struct sg_ref_verdict).
+	 */
+	int in_scope;
 };
 
 struct sg_push {

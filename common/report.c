@@ -118,6 +118,41 @@ void sg_report_merge_secrets(struct sg_report *r)
 	free(more);
 }
 
+struct sg_ref_verdict *sg_report_verdict(struct sg_report *r, size_t i)
+{
+	if (i >= r->verdicts_nr) {
+		size_t n = i + 1;
+
+		r->verdicts = sg_realloc(r->verdicts, n * sizeof(*r->verdicts));
+		memset(r->verdicts + r->verdicts_nr, 0,
+		       (n - r->verdicts_nr) * sizeof(*r->verdicts));
+		r->verdicts_nr = n;
+	}
+	return &r->verdicts[i];
+}
+
+const struct sg_ref_verdict *sg_report_verdict_of(const struct sg_report *r,
+					      size_t i)
+{
+	return r && i < r->verdicts_nr ? &r->verdicts[i] : NULL;
+}
+
+void sg_report_decide(struct sg_report *r, size_t i, const char *ref)
+{
+	sg_report_verdict(r, i)->rejected = sg_report_errors_for(r, ref) > 0;
+}
+
+static void verdict_release(struct sg_ref_verdict *v)
+{
+	sg_strlist_release(&v->approvers);
+	free(v->tested_tag);
+	free(v->rollback_reason);
+	free(v->ticket);
+	free(v->rollback_plan);
+	free(v->break_glass_reason);
+	free(v->migration);
+}
+
 void sg_report_take(struct sg_report *dst, struct sg_report *src)
 {
 	if (!src->nr)
@@ -128,7 +163,8 @@ void sg_report_take(struct sg_report *dst, struct sg_report *src)
 	dst->errors += src->errors;
 	dst->warnings += src->warnings;
 	free(src->v);
-	memset(src, 0, sizeof(*src));
+	src->v = NULL;
+	src->nr = src->alloc = src->errors = src->warnings = 0;
 }
 
 void sg_report_release(struct sg_report *r)
@@ -136,5 +172,8 @@ void sg_report_release(struct sg_report *r)
 	for (size_t i = 0; i < r->nr; i++)
 		finding_release(&r->v[i]);
 	free(r->v);
+	for (size_t i = 0; i < r->verdicts_nr; i++)
+		verdict_release(&r->verdicts[i]);
+	free(r->verdicts);
 	memset(r, 0, sizeof(*r));
 }

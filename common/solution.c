@@ -215,10 +215,11 @@ static int removal_allowed(const struct sg_env *env, const char *msg,
 
 struct pair {
 	struct sg_context *ctx;
-	struct sg_update *u;
+	const struct sg_update *u;
 	struct sg_report *r;
 	struct sg_solutions old, new;
 	const char *msg;
+	const char *tested_tag;	/* the verdict's, from the tested gate */
 };
 
 static void check_one(struct pair *p, const struct sg_solution *s)
@@ -298,7 +299,7 @@ static void check_removed(struct pair *p)
 /* tested/ContosoExpenses-1.4.0.2: the promoted version is the tested one. */
 static void check_tag_version(struct pair *p)
 {
-	const char *tag = p->u->tested_tag, *base, *dash;
+	const char *tag = p->tested_tag, *base, *dash;
 	const struct sg_solution *s = NULL;
 	struct sg_version v;
 
@@ -330,12 +331,12 @@ static void check_tag_version(struct pair *p)
 			      s->version_text);
 }
 
-int sg_gate_solution(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err)
 {
 	const struct sg_env *env = u->env;
 	struct pair p = { ctx, u, r, SG_SOLUTIONS_INIT, SG_SOLUTIONS_INIT,
-			  "" };
+			  "", NULL };
 	git_commit *tip = NULL;
 	git_oid tree;
 	int ret = SG_ERROR;
@@ -367,7 +368,8 @@ int sg_gate_solution(struct sg_context *ctx, struct sg_update *u,
 		check_one(&p, &p.new.v[i]);
 	if (env->solution_versions && p.old.nr)
 		check_removed(&p);
-	if (env->solution_tag_version && u->tested_tag)
+	p.tested_tag = sg_gate_verdict(ctx, u, r)->tested_tag;
+	if (env->solution_tag_version && p.tested_tag)
 		check_tag_version(&p);
 	ret = 0;
 out:

@@ -130,7 +130,7 @@ static const char *carried_tag(git_repository *repo,
 	return tag;
 }
 
-int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_rollback(struct sg_context *ctx, const struct sg_update *u,
 		     struct sg_report *r, struct sg_buf *err)
 {
 	const char *reason = sg_push_option(ctx->push, "rollback");
@@ -172,8 +172,12 @@ int sg_gate_rollback(struct sg_context *ctx, struct sg_update *u,
 			      !held ? "was never held by this branch"
 				    : "carries no test tag", u->ref);
 	if (r->errors == before) {
-		u->rollback_reason = sg_strdup(reason ? reason : "");
-		u->tested_tag = sg_strdup(tag);
+		struct sg_ref_verdict *v = sg_gate_verdict(ctx, u, r);
+
+		free(v->rollback_reason);
+		free(v->tested_tag);
+		v->rollback_reason = sg_strdup(reason ? reason : "");
+		v->tested_tag = sg_strdup(tag);
 		sg_report_add(r, SG_SEV_NOTE, "rollback", u->ref,
 			      &u->new_commit, NULL, "rollback of %s to %s (%s) "
 			      "by %s: %s", u->ref, hex, tag, ctx->pusher.login,
@@ -230,7 +234,7 @@ static int on_test_branch(struct sg_context *ctx, const git_oid *id,
 	return ret;
 }
 
-int sg_gate_test_tags(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_test_tags(struct sg_context *ctx, const struct sg_update *u,
 		      struct sg_report *r, struct sg_buf *err)
 {
 	const struct sg_policy *pol = ctx->pol;
@@ -365,7 +369,7 @@ static int tested_closure(struct sg_context *ctx, const struct test_tags *tags,
 	return ret;
 }
 
-static int check_skipped(struct sg_context *ctx, struct sg_update *u,
+static int check_skipped(struct sg_context *ctx, const struct sg_update *u,
 			 const struct test_tags *tags, struct sg_report *r,
 			 struct sg_buf *err)
 {
@@ -409,9 +413,10 @@ static int check_skipped(struct sg_context *ctx, struct sg_update *u,
 	return ret;
 }
 
-int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_tested(struct sg_context *ctx, const struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err)
 {
+	struct sg_ref_verdict *v = sg_gate_verdict(ctx, u, r);
 	struct test_tags tags = { NULL, 0, 0, NULL };
 	git_commit *c = NULL;
 	const char *tag, *same_push;
@@ -420,7 +425,7 @@ int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
 
 	if (!u->env || !u->env->require_tested ||
 	    u->kind == SG_UPDATE_DELETE || !u->has_new_commit ||
-	    sg_is_rollback_attempt(ctx, u) || sg_break_glass_lifts(u, "tested"))
+	    sg_is_rollback_attempt(ctx, u) || sg_break_glass_lifts(u, v, "tested"))
 		return 0;
 	if (load_tags(ctx, &tags, err) < 0)
 		goto fail;
@@ -434,7 +439,8 @@ int sg_gate_tested(struct sg_context *ctx, struct sg_update *u,
 	if (promo >= 0)
 		tag = tag_of(&tags, git_commit_parent_id(c, (unsigned)promo));
 	if (tag) {
-		u->tested_tag = sg_strdup(tag);
+		free(v->tested_tag);
+		v->tested_tag = sg_strdup(tag);
 	} else if (tp >= 0) {
 		char phex[12];
 

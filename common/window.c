@@ -497,16 +497,16 @@ static void refuse(struct sg_context *ctx, const struct sg_update *u,
 }
 
 /* 1 if break-glass lifts the closed window for `u`, 0 if not. */
-static int break_glass(struct sg_context *ctx, struct sg_update *u,
-		       const char *reason, struct sg_report *r,
-		       struct sg_buf *err)
+static int break_glass(struct sg_context *ctx, const struct sg_update *u,
+		       struct sg_ref_verdict *v, const char *reason,
+		       struct sg_report *r, struct sg_buf *err)
 {
 	const struct sg_env *env = u->env;
 	const git_oid *at = u->has_new_commit ? &u->new_commit : NULL;
 	int ok;
 
-	free(u->break_glass_reason);
-	u->break_glass_reason = sg_strdup(reason);
+	free(v->break_glass_reason);
+	v->break_glass_reason = sg_strdup(reason);
 	if (!env->break_glass_groups.nr ||
 	    !sg_policy_in_groups(ctx->pol, ctx->pusher.login,
 				 &env->break_glass_groups)) {
@@ -530,14 +530,14 @@ static int break_glass(struct sg_context *ctx, struct sg_update *u,
 			      SG_MAX_BREAK_GLASS_REASON, reason);
 		return 0;
 	}
-	u->break_glass = 1;
+	v->break_glass = 1;
 	sg_report_add(r, SG_SEV_NOTE, "break-glass", u->ref, at, NULL,
 		      "break-glass on environment '%s' by %s: %s", env->name,
 		      ctx->pusher.login, reason);
 	return 1;
 }
 
-int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
+int sg_gate_window(struct sg_context *ctx, const struct sg_update *u,
 		   struct sg_report *r, struct sg_buf *err)
 {
 	const struct sg_env *env = u->env;
@@ -556,7 +556,8 @@ int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
 	 * pre-receive checked, so the gates it lifts stay lifted.
 	 */
 	if (ctx->single_ref) {
-		u->break_glass = !st.open && env->break_glass_lifts.nr;
+		sg_gate_verdict(ctx, u, r)->break_glass =
+			!st.open && env->break_glass_lifts.nr;
 		return 0;
 	}
 	reason = break_glass_option(ctx->push);
@@ -568,7 +569,8 @@ int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
 		return 0;
 	}
 	if (reason) {
-		lifted = break_glass(ctx, u, reason, r, err);
+		lifted = break_glass(ctx, u, sg_gate_verdict(ctx, u, r), reason,
+				     r, err);
 		if (lifted < 0)
 			return SG_ERROR;
 		if (lifted)
@@ -578,8 +580,9 @@ int sg_gate_window(struct sg_context *ctx, struct sg_update *u,
 	return 0;
 }
 
-int sg_break_glass_lifts(const struct sg_update *u, const char *gate)
+int sg_break_glass_lifts(const struct sg_update *u,
+			 const struct sg_ref_verdict *v, const char *gate)
 {
-	return u->break_glass && u->env &&
+	return v && v->break_glass && u->env &&
 	       sg_strlist_has(&u->env->break_glass_lifts, gate);
 }

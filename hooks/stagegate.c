@@ -701,7 +701,8 @@ static int cmd_explain(int argc, char **argv)
 		printf("if %s pushed %s to %s now, the server would say:\n",
 		       l.ctx.pusher.login, rev, ref);
 		sg_msg_report(stdout, &l.push, &l.report, NULL);
-		ret = l.push.updates[0].rejected ? 1 : 0;
+		ret = sg_report_verdict_of(&l.report, 0) &&
+		      sg_report_verdict_of(&l.report, 0)->rejected;
 		if (!ret)
 			printf("(secrets are checked by stagegate pre-push)\n");
 	}

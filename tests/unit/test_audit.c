@@ -35,7 +35,7 @@ static void append(const char *path, const char *ref, int violation,
 	if (violation) {
 		sg_report_add(&r, SG_SEV_ERROR, "protect.force-push", ref, NULL,
 			      NULL, "secret-looking text AKIA**** (redacted)");
-		push.updates[0].rejected = 1;
+		sg_report_verdict(&r, 0)->rejected = 1;
 	}
 	sg_audit_new_push_id(id);
 	cr_assert_eq(strlen(id), SG_PUSH_ID_LEN);
@@ -156,7 +156,7 @@ Test(audit, oversized_finding_is_counted_not_cut)
 		      NULL, NULL, "%s", huge.buf);
 	sg_report_add(&r, SG_SEV_ERROR, "tested.untagged", "refs/heads/main",
 		      NULL, NULL, "small");
-	push.updates[0].rejected = 1;
+	sg_report_verdict(&r, 0)->rejected = 1;
 	cr_assert_eq(sg_audit_append(&opt, &e, "abcdef012345", &err), 0, "%s",
 		     err.buf);
 	cr_assert_eq(verify(&path, 1), 0);

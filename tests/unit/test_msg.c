@@ -29,7 +29,7 @@ Test(msg, every_finding_with_rule_commit_path_and_fix)
 	sg_finding_set_path(f, "a/b.json", 4, 9);
 	sg_report_add(&r, SG_SEV_ERROR, "protect.force-push", "refs/heads/main",
 		      NULL, "merge", "not a fast-forward");
-	push.updates[0].rejected = 1;
+	sg_report_verdict(&r, 0)->rejected = 1;
 	sg_msg_report(out, &push, &r, "abc123");
 	fclose(out);
 	cr_assert(strstr(text, "stagegate: refs/heads/main: REJECTED [audit abc123.1]"), "%s", text);
@@ -69,7 +69,7 @@ Test(msg, hostile_text_is_escaped)
 			  push.updates[0].ref, NULL, "fix\x1b[8m",
 			  "'Approved-by: %s' names no user", "E\x1b[2J\rvil");
 	sg_finding_set_path(f, "d\x1b]0;t\a/x\x7f", 1, 2);
-	push.updates[0].rejected = 1;
+	sg_report_verdict(&r, 0)->rejected = 1;
 	sg_msg_report(out, &push, &r, "abc");
 	sg_msg_line(out, "internal error: %s", "line1\nremote: forged");
 	fclose(out);
