@@ -13,11 +13,12 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "check.h"
+#include "approval.h"
 #include "error.h"
 #include "limits.h"
 #include "regex.h"
 #include "trailer.h"
+#include "window.h"
 #include "banned.h"
 
 /* The address inside "Name <addr>", or the whole value; caller frees. */
@@ -164,60 +165,6 @@ static void count_approvals(struct sg_context *ctx, const struct sg_update *u,
 		}
 		free(email);
 	}
-}
-
-static void check_required(const struct sg_trailer_rules *rules,
-			   const struct sg_trailers *t, const char *ref,
-			   const git_oid *at, const char *what,
-			   struct sg_report *r, int *failed)
-{
-	for (size_t i = 0; i < rules->nr; i++) {
-		const struct sg_trailer_rule *rule = &rules->v[i];
-		struct sg_buf fix = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-		int seen = 0, ok = 0;
-
-		for (size_t j = 0; j < t->nr && !ok; j++) {
-			const char *v = t->v[j].value;
-			int m;
-
-			if (strcasecmp(t->v[j].key, rule->key))
-				continue;
-			seen = 1;
-			m = sg_regex_match(rule->re, v, strlen(v), NULL, NULL,
-					   NULL);
-			if (m < 0)
-				*failed = 1;
-			ok = m == 1;
-		}
-		sg_buf_addf(&fix, "add a trailer '%s: ...' matching %s to %s",
-			    rule->key, sg_regex_source(rule->re), what);
-		if (!seen)
-			sg_report_add(r, SG_SEV_ERROR, "trailer.missing", ref, at,
-				      fix.buf, "required trailer '%s' is "
-				      "missing", rule->key);
-		else if (!ok)
-			sg_report_add(r, SG_SEV_ERROR, "trailer.pattern", ref,
-				      at, fix.buf, "trailer '%s' does not "
-				      "match %s", rule->key,
-				      sg_regex_source(rule->re));
-		sg_buf_release(&fix);
-	}
-}
-
-int sg_check_trailers(const struct sg_trailer_rules *rules, const char *msg,
-		      const char *ref, const git_oid *at, const char *what,
-		      struct sg_report *r, struct sg_buf *err)
-{
-	struct sg_trailers t = SG_TRAILERS_INIT;
-	int failed = 0;
-
-	sg_trailers_parse(&t, msg);
-	check_required(rules, &t, ref, at, what, r, &failed);
-	sg_trailers_release(&t);
-	if (failed)
-		return sg_error(err, SG_ELIMIT, "a required-trailer pattern "
-				"hit its match limit on '%s'", ref);
-	return 0;
 }
 
 static void report_missing(struct sg_context *ctx, const struct sg_update *u,

@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "check.h"
+#include "gate.h"
 #include "error.h"
 #include "limits.h"
 #include "migration.h"

@@ -64,4 +64,13 @@ size_t sg_migration_plan_cover(const struct sg_migration_plan *plan,
 			       struct sg_migration_changes *c);
 void sg_migration_plan_release(struct sg_migration_plan *p);
 
+/* The gate (see gate.h) */
+struct sg_buf;
+struct sg_context;
+struct sg_report;
+struct sg_update;
+/* Destructive schema changes need a migration plan. */
+int sg_gate_migration(struct sg_context *ctx, const struct sg_update *u,
+		      struct sg_report *r, struct sg_buf *err);
+
 #endif

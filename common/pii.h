@@ -46,4 +46,13 @@ int sg_pii_iban_valid(const char *iban, size_t n);
 int sg_pii_domain_allowed(const struct sg_strlist *allowed,
 			  const char *domain, size_t n);
 
+/* The gate (see gate.h) */
+struct sg_buf;
+struct sg_context;
+struct sg_report;
+struct sg_update;
+/* The push-wide personal-data gate (not run by the update hook). */
+int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
+			  struct sg_buf *err);
+
 #endif

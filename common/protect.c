@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "check.h"
+#include "protect.h"
 #include "error.h"
 #include "banned.h"
 

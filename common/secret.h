@@ -66,4 +66,13 @@ int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
 /* A credential file name (id_rsa, *.pfx, .env...) is itself a finding. */
 void sg_scan_file_name(struct sg_scan *s, const char *path);
 
+/* The gate (see gate.h) */
+struct sg_buf;
+struct sg_context;
+struct sg_report;
+struct sg_update;
+/* The push-wide secret gate (not run by the update hook). */
+int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
+		    struct sg_buf *err);
+
 #endif

@@ -73,4 +73,13 @@ int sg_solutions_read_tree(struct sg_solutions *out, git_repository *repo,
 			   const git_oid *tree, struct sg_buf *err);
 void sg_solutions_release(struct sg_solutions *list);
 
+/* The gate (see gate.h) */
+struct sg_buf;
+struct sg_context;
+struct sg_report;
+struct sg_update;
+/* Versions of solutions only move forward. */
+int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
+		     struct sg_report *r, struct sg_buf *err);
+
 #endif

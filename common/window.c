@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "check.h"
+#include "gate.h"
 #include "error.h"
 #include "limits.h"
 #include "regex.h"

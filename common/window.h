@@ -55,4 +55,18 @@ void sg_window_format(struct sg_buf *out, time_t t, const char *zone);
 /* The windows of `env` as "tue-thu 09:00-15:00 Europe/Paris; ...". */
 void sg_window_describe(struct sg_buf *out, const struct sg_env *env);
 
+/* The gate (see gate.h) */
+struct sg_buf;
+struct sg_context;
+struct sg_report;
+struct sg_update;
+struct sg_ref_verdict;
+/* Change windows, freezes and break-glass. */
+int sg_gate_window(struct sg_context *ctx, const struct sg_update *u,
+		   struct sg_report *r, struct sg_buf *err);
+/* Whether a break-glass of `u` (its verdict `v`, may be NULL) also lifts
+ * `gate` (break_glass.lifts). */
+int sg_break_glass_lifts(const struct sg_update *u,
+			 const struct sg_ref_verdict *v, const char *gate);
+
 #endif

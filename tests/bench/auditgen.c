@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 				sg_report_add(&r, SG_SEV_ERROR, rules[i % 5], ref,
 					      NULL, NULL, "bench violation %ld",
 					      i);
-				push.updates[i].rejected = 1;
+				sg_report_verdict(&r, (size_t)i)->rejected = 1;
 			}
 		}
 		sg_audit_new_push_id(id);

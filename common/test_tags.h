@@ -1,0 +1,13 @@
+/*
+ * test_tags.h -- the test-tag gate (test_tags.c).
+ */
+#ifndef SG_TEST_TAGS_H
+#define SG_TEST_TAGS_H
+
+#include "gate.h"
+
+/* Test tags: created by the pipeline only, never moved or deleted. */
+int sg_gate_test_tags(struct sg_context *ctx, const struct sg_update *u,
+		      struct sg_report *r, struct sg_buf *err);
+
+#endif
