@@ -24,7 +24,13 @@ extern char sg_buf_empty[];
 
 void sg_buf_init(struct sg_buf *b, size_t max);
 void sg_buf_release(struct sg_buf *b);
+/* Empty `b`, keeping its memory. */
 void sg_buf_reset(struct sg_buf *b);
+/*
+ * Cut `b` back to its first `len` bytes (len <= b->len). Use this, not a
+ * write to b->buf: an unused buffer points at the shared empty string.
+ */
+void sg_buf_truncate(struct sg_buf *b, size_t len);
 /* The caller owns the returned string and free()s it; `b` is emptied. */
 char *sg_buf_detach(struct sg_buf *b);
 

@@ -41,6 +41,9 @@ static void oom_exit(void)
 
 int sg_hook_setup(void)
 {
+	const char *gl = getenv("GL_ID");
+
+	sg_msg_set_gitlab(gl && *gl);	/* the one read of GL_ID */
 	sg_set_oom_handler(oom_exit);
 	/* a file size limit must fail a write (and so the push), not kill us */
 	signal(SIGXFSZ, SIG_IGN);

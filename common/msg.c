@@ -19,11 +19,16 @@
 #include "report.h"
 #include "banned.h"
 
+static int under_gitlab;
+
+void sg_msg_set_gitlab(int on)
+{
+	under_gitlab = on;
+}
+
 const char *sg_msg_prefix(void)
 {
-	const char *gl = getenv("GL_ID");
-
-	return gl && *gl ? "GL-HOOK-ERR: stagegate: " : "stagegate: ";
+	return under_gitlab ? "GL-HOOK-ERR: stagegate: " : "stagegate: ";
 }
 
 /*

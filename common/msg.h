@@ -12,7 +12,13 @@
 struct sg_push;
 struct sg_report;
 
-/* Prefix of refusal lines: "GL-HOOK-ERR: stagegate: " under GitLab (GL_ID). */
+/*
+ * Whether the pusher's lines go to GitLab (GL_ID is set), which shows a
+ * refusal only from lines that start with GL-HOOK-ERR:. The mains read
+ * the environment once at their start and say so here; default: no.
+ */
+void sg_msg_set_gitlab(int on);
+/* Prefix of refusal lines: "GL-HOOK-ERR: stagegate: " under GitLab. */
 const char *sg_msg_prefix(void);
 /* The whole decision: per ref, every finding, then a summary line. */
 void sg_msg_report(FILE *out, const struct sg_push *push,

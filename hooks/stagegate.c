@@ -775,6 +775,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	escape_output(&raw_out, &raw_err);
+	sg_msg_set_gitlab(getenv("GL_ID") && *getenv("GL_ID"));
 	ret = run(argc, argv);
 	return restore_output(raw_out, raw_err, ret);
 }

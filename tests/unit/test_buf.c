@@ -66,3 +66,21 @@ Test(buf, read_file_missing_and_too_big)
 	sg_buf_release(&b);
 	sg_buf_release(&err);
 }
+
+Test(buf, truncate_and_reset_leave_the_empty_buffer_alone)
+{
+	struct sg_buf b = SG_BUF_INIT(64), unused = SG_BUF_INIT(64);
+
+	sg_buf_reset(&unused);
+	sg_buf_truncate(&unused, 0);
+	cr_assert_eq(unused.buf, sg_buf_empty);
+	cr_assert_eq(unused.alloc, 0);
+	cr_assert_eq(sg_buf_adds(&b, "hello"), 0);
+	sg_buf_truncate(&b, 2);
+	cr_assert_str_eq(b.buf, "he");
+	cr_assert_eq(b.len, 2);
+	sg_buf_reset(&b);
+	cr_assert_str_eq(b.buf, "");
+	cr_assert_neq(b.buf, sg_buf_empty);
+	sg_buf_release(&b);
+}

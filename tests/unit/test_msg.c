@@ -45,9 +45,9 @@ Test(msg, every_finding_with_rule_commit_path_and_fix)
 
 Test(msg, gitlab_prefix)
 {
-	setenv("GL_ID", "user-1", 1);
+	sg_msg_set_gitlab(1);
 	cr_assert_str_eq(sg_msg_prefix(), "GL-HOOK-ERR: stagegate: ");
-	unsetenv("GL_ID");
+	sg_msg_set_gitlab(0);
 	cr_assert_str_eq(sg_msg_prefix(), "stagegate: ");
 }
 
