@@ -135,18 +135,12 @@ static void add_context(struct sg_buf *b)
 	sg_buf_addch(b, '}');
 }
 
-static const char *severity_name(enum sg_severity s)
-{
-	return s == SG_SEV_ERROR ? "error" : s == SG_SEV_WARNING ? "warning"
-	       : "note";
-}
-
 /* One finding as a JSON object; < 0 if it does not fit its buffer. */
 static int finding_json(struct sg_buf *b, const struct sg_finding *f)
 {
 	int bad = sg_buf_adds(b, "{\"rule\":") < 0 ||
 		  sg_escape_json(b, f->rule) < 0 ||
-		  add_str(b, "severity", severity_name(f->severity)) < 0 ||
+		  add_str(b, "severity", sg_severity_name(f->severity)) < 0 ||
 		  add_str(b, "commit", *f->commit ? f->commit : NULL) < 0 ||
 		  add_str(b, "path", f->path) < 0 ||
 		  sg_buf_addf(b, ",\"line\":%d,\"column\":%d", f->line,

@@ -75,16 +75,6 @@ void sg_msg_info(FILE *out, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *severity_word(enum sg_severity s)
-{
-	switch (s) {
-	case SG_SEV_ERROR: return "error";
-	case SG_SEV_WARNING: return "warning";
-	case SG_SEV_NOTE: return "note";
-	}
-	return "?";
-}
-
 /* A finding that says the scan stopped early: always shown, never cut. */
 static int is_stop_notice(const struct sg_finding *f)
 {
@@ -98,7 +88,7 @@ static void print_finding(FILE *out, const struct sg_finding *f,
 {
 	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 
-	sg_buf_addf(&text, "  %s [%s]", severity_word(f->severity), f->rule);
+	sg_buf_addf(&text, "  %s [%s]", sg_severity_name(f->severity), f->rule);
 	if (*f->commit)
 		sg_buf_addf(&text, " commit %.10s", f->commit);
 	if (f->path) {

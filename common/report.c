@@ -10,6 +10,16 @@
 #include "report.h"
 #include "banned.h"
 
+const char *sg_severity_name(enum sg_severity sev)
+{
+	switch (sev) {
+	case SG_SEV_ERROR: return "error";
+	case SG_SEV_WARNING: return "warning";
+	case SG_SEV_NOTE: return "note";
+	}
+	SG_BUG("bad severity %d", (int)sev);
+}
+
 struct sg_finding *sg_report_add(struct sg_report *r, enum sg_severity sev,
 				 const char *rule, const char *ref,
 				 const git_oid *commit, const char *fix,

@@ -59,6 +59,9 @@ struct sg_report {
 
 #define SG_REPORT_INIT { NULL, 0, 0, 0, 0, NULL, 0 }
 
+/* "error", "warning" or "note": the one name of each severity. */
+const char *sg_severity_name(enum sg_severity sev);
+
 /* Add a finding; `commit`, `path` and `fix` may be NULL. */
 struct sg_finding *sg_report_add(struct sg_report *r, enum sg_severity sev,
 				 const char *rule, const char *ref,

@@ -164,12 +164,6 @@ out:
 	return ret;
 }
 
-static const char *level_of(enum sg_severity sev)
-{
-	return sev == SG_SEV_ERROR ? "error" : sev == SG_SEV_WARNING
-	       ? "warning" : "note";
-}
-
 static void json_str(FILE *out, const char *s)
 {
 	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -189,7 +183,7 @@ static void print_json(FILE *out, const struct sg_report *r)
 		fputs("\"rule\":", out);
 		json_str(out, f->rule);
 		fputs(",\"severity\":", out);
-		json_str(out, level_of(f->severity));
+		json_str(out, sg_severity_name(f->severity));
 		if (*f->commit) {
 			fputs(",\"commit\":", out);
 			json_str(out, f->commit);
@@ -364,7 +358,7 @@ static void print_sarif(FILE *out, const struct sg_report *r,
 			    !strcmp(f->rule + 7, rules->v[j].id))
 				fprintf(out, ",\"ruleIndex\":%zu", j);
 		fprintf(out, ",\"level\":\"%s\",\"message\":{\"text\":",
-			level_of(f->severity));
+			sg_severity_name(f->severity));
 		json_sentence(out, f->message, NULL);
 		fputs("},\"locations\":[{\"physicalLocation\":{"
 		      "\"artifactLocation\":{\"uri\":", out);
@@ -408,7 +402,7 @@ void sg_scan_print(FILE *out, const struct sg_report *r,
 		if (*f->commit)
 			fprintf(out, "commit %.10s ", f->commit);
 		fprintf(out, "%s:%d:%d: %s [%s] %s\n", f->path ? f->path : "-",
-			f->line, f->col, level_of(f->severity), f->rule,
+			f->line, f->col, sg_severity_name(f->severity), f->rule,
 			f->message);
 	}
 	if (r->errors)

@@ -28,3 +28,31 @@ Test(report, counts_by_severity_and_ref)
 	cr_assert_str_eq(r.v[2].commit, "");
 	sg_report_release(&r);
 }
+
+Test(report, severity_names)
+{
+	cr_assert_str_eq(sg_severity_name(SG_SEV_ERROR), "error");
+	cr_assert_str_eq(sg_severity_name(SG_SEV_WARNING), "warning");
+	cr_assert_str_eq(sg_severity_name(SG_SEV_NOTE), "note");
+}
+
+Test(report, verdicts_by_update)
+{
+	struct sg_report r = SG_REPORT_INIT;
+
+	cr_assert_null(sg_report_verdict_of(&r, 0));
+	cr_assert_null(sg_report_verdict_of(NULL, 0));
+	sg_report_add(&r, SG_SEV_ERROR, "protect.delete", "refs/heads/b", NULL,
+		      NULL, "no");
+	sg_report_decide(&r, 0, "refs/heads/a");
+	sg_report_decide(&r, 2, "refs/heads/b");
+	cr_assert_eq(r.verdicts_nr, 3);
+	cr_assert_eq(sg_report_verdict_of(&r, 0)->rejected, 0);
+	cr_assert_eq(sg_report_verdict_of(&r, 1)->rejected, 0);
+	cr_assert_eq(sg_report_verdict_of(&r, 2)->rejected, 1);
+	sg_report_verdict(&r, 1)->tested_tag = strdup("tested/1");
+	sg_strlist_add(&sg_report_verdict(&r, 1)->approvers, "ann");
+	cr_assert_null(sg_report_verdict_of(&r, 3));
+	sg_report_release(&r);		/* frees the verdicts (ASan) */
+	cr_assert_eq(r.verdicts_nr, 0);
+}
