@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "strlist.h"
+
 struct sg_buf;
 struct sg_regex;
 
@@ -15,11 +17,6 @@ struct sg_regex;
 
 /* The group every pusher is in. */
 #define SG_GROUP_ANYONE "anyone"
-
-struct sg_strlist {
-	char **v;
-	size_t nr, alloc;
-};
 
 struct sg_user {
 	char *login;
@@ -153,11 +150,5 @@ int sg_policy_in_group(const struct sg_policy *pol, const char *login,
 		       const char *group);
 /* Whether `ref` matches glob `pattern` (fnmatch, `*` spans '/'). */
 int sg_ref_matches(const char *pattern, const char *ref);
-
-int sg_strlist_has(const struct sg_strlist *l, const char *s);
-void sg_strlist_add(struct sg_strlist *l, const char *s);
-void sg_strlist_release(struct sg_strlist *l);
-/* "a, b, c" into `out`. */
-void sg_strlist_join(struct sg_buf *out, const struct sg_strlist *l);
 
 #endif

@@ -8,7 +8,7 @@
 #include <git2.h>
 #include <stddef.h>
 
-#include "policy.h"		/* struct sg_strlist */
+#include "strlist.h"
 
 enum sg_severity {
 	SG_SEV_ERROR,		/* refuses the push */
