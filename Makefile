@@ -55,7 +55,7 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_re
 	common/report.c common/rules.c common/scanfiles.c common/secret.c \
 	common/sha256.c common/strlist.c \
 	common/tested.c common/test_tags.c common/tags.c common/rollback.c common/gate.c common/tips.c common/trailer.c \
-	common/window.c common/solution.c common/solution_pp.c \
+	common/window.c common/clock.c common/solution.c common/solution_pp.c \
 	common/solution_sfdx.c \
 	common/migration.c common/schema.c common/schema_pp.c \
 	common/schema_sfdx.c common/xml.c common/pii.c \

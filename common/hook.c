@@ -23,7 +23,7 @@
 #include "msg.h"
 #include "platform.h"
 #include "version.h"
-#include "window.h"
+#include "clock.h"
 #include "banned.h"
 
 /* install.sh recognises our hooks by this string */

@@ -19,7 +19,7 @@
 #include "policy.h"
 #include "regex.h"
 #include "sha256.h"
-#include "window.h"
+#include "clock.h"
 #include "yaml.h"
 #include "banned.h"
 
