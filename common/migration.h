@@ -64,8 +64,7 @@ size_t sg_migration_plan_cover(const struct sg_migration_plan *plan,
 			       struct sg_migration_changes *c);
 void sg_migration_plan_release(struct sg_migration_plan *p);
 
-/* The gate (see gate.h) */
-struct sg_buf;
+/* The gate (gate.h) */
 struct sg_context;
 struct sg_report;
 struct sg_update;

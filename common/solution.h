@@ -73,8 +73,7 @@ int sg_solutions_read_tree(struct sg_solutions *out, git_repository *repo,
 			   const git_oid *tree, struct sg_buf *err);
 void sg_solutions_release(struct sg_solutions *list);
 
-/* The gate (see gate.h) */
-struct sg_buf;
+/* The gate (gate.h) */
 struct sg_context;
 struct sg_report;
 struct sg_update;

@@ -31,8 +31,7 @@ void sg_window_format(struct sg_buf *out, time_t t, const char *zone);
 /* The windows of `env` as "tue-thu 09:00-15:00 Europe/Paris; ...". */
 void sg_window_describe(struct sg_buf *out, const struct sg_env *env);
 
-/* The gate (see gate.h) */
-struct sg_buf;
+/* The gate (gate.h) */
 struct sg_context;
 struct sg_report;
 struct sg_update;
