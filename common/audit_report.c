@@ -429,15 +429,28 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The next promotion of the rollback's ref after it; NULL: none yet. */
+/*
+ * The next promotion of the rollback's ref after it; NULL: none yet.
+ * The promotions are sorted by time: the search starts at the first one
+ * not before the rollback (a year of prod has thousands of each).
+ */
 static const struct row *restored_by(const struct rows *p,
 				     const struct row *rb)
 {
-	for (size_t i = 0; i < p->nr; i++) {
+	size_t lo = 0, hi = p->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(p->v[mid].time, rb->time) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < p->nr; i++) {
 		const struct row *w = &p->v[i];
 
-		if (strcmp(w->time, rb->time) >= 0 &&
-		    !strcmp(w->repo, rb->repo) && !strcmp(w->ref, rb->ref))
+		if (!strcmp(w->repo, rb->repo) && !strcmp(w->ref, rb->ref))
 			return w;	/* sorted: the first is the next */
 	}
 	return NULL;
