@@ -335,12 +335,18 @@ static int first_repo(const struct sg_json *rec, const char *line,
 	return 1;	/* one is enough */
 }
 
-/* The repository the file `path` is the log of; NULL if it names none. */
-static char *repo_of_log(const char *path, struct sg_buf *err)
+/*
+ * The repository the file `path` is the log of; NULL if it names none.
+ * Only the filter's `skipped` applies: the first record names it.
+ */
+static char *repo_of_log(const char *path, const struct sg_audit_filter *f,
+			 struct sg_buf *err)
 {
+	struct sg_audit_filter any = { 0 };
 	char *repo = NULL;
 
-	if (sg_audit_each(&path, 1, NULL, first_repo, &repo, err) < 0)
+	any.skipped = f ? f->skipped : NULL;
+	if (sg_audit_each(&path, 1, &any, first_repo, &repo, err) < 0)
 		return NULL;
 	return repo;
 }
@@ -350,24 +356,25 @@ static char *repo_of_log(const char *path, struct sg_buf *err)
  * caller gave them) in one call, as `audit verify` would.
  */
 static int verify_chains(struct sg_audit_report *r, const char *const *paths,
-			 size_t n, struct sg_buf *err)
+			 size_t n, const struct sg_audit_filter *f,
+			 struct sg_buf *err)
 {
 	char **repos = sg_calloc(n ? n : 1, sizeof(*repos));
 	const char **group = sg_calloc(n ? n : 1, sizeof(*group));
 	int ret = 0;
 
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		repos[i] = repo_of_log(paths[i], err);
+		repos[i] = repo_of_log(paths[i], f, err);
 		if (!repos[i] && err->len)
 			ret = SG_ERROR;
 		else if (!repos[i])
 			repos[i] = sg_strdup(paths[i]);
 	}
 	for (size_t i = 0; i < n && ret == 0; i++) {
+		struct sg_audit_verdict v = SG_AUDIT_VERDICT_INIT;
+		struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 		struct chain_status *cs;
-		size_t g = 0, size = 0;
-		char *text = NULL;
-		FILE *mem;
+		size_t g = 0;
 		int got;
 
 		if (!repos[i])
@@ -381,15 +388,11 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 				repos[j] = NULL;
 			}
 		}
-		mem = open_memstream(&text, &size);
-		if (!mem) {
-			ret = sg_error(err, SG_ERROR, "out of memory");
-			break;
-		}
-		got = sg_audit_verify_files(group, g, NULL, mem, err);
-		fclose(mem);
+		got = sg_audit_verify_files(&v, group, g, NULL, err);
+		sg_audit_verdict_text(&text, &v);
+		sg_audit_verdict_release(&v);
 		if (got < 0) {
-			free(text);
+			sg_buf_release(&text);
 			ret = got;
 			break;
 		}
@@ -397,7 +400,7 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 		cs = &r->chains[r->chains_nr++];
 		cs->repo = repos[i];
 		repos[i] = NULL;
-		cs->text = text;
+		cs->text = sg_buf_detach(&text);
 		cs->intact = got == 0;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -531,7 +534,7 @@ int sg_audit_report_new(struct sg_audit_report **out,
 	*out = NULL;
 	r->logs = n;
 	r->filters = describe_filters(f);
-	ret = verify_chains(r, paths, n, err);
+	ret = verify_chains(r, paths, n, f, err);
 	if (ret == 0)
 		ret = sg_audit_each(paths, n, f, collect, r, err);
 	if (ret < 0) {
