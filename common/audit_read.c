@@ -225,6 +225,10 @@ struct chain {
 	int broken;
 	struct outside *against;	/* NULL: none */
 	char *repo;		/* the log's repository, escaped as in syslog */
+	/* sg_audit_verify_each: each decision record that passes `f` */
+	const struct sg_audit_filter *f;
+	record_fn fn;
+	void *payload;
 };
 
 static void note(struct sg_audit_verdict *out, const char *path,
@@ -350,6 +354,8 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 			     SG_SYSLOG_MAX_REPO);
 		c->repo = sg_buf_detach(&b);
 	}
+	if (c->fn && !strcmp(type, "decision") && passes(&rec, c->f))
+		c->fn(&rec, line, len, c->payload);
 	sg_json_release(&rec);
 	sg_sha256_hex(c->hash, line, len);
 	compare_outside(c, seq, c->hash);
@@ -635,11 +641,35 @@ static void check_outside(struct chain *c, struct sg_audit_verdict *out)
 			agree);
 }
 
+static int verify(struct sg_audit_verdict *out, const char *const *paths,
+		  size_t n, const char *against, struct chain *cp,
+		  struct sg_buf *err);
+
 int sg_audit_verify_files(struct sg_audit_verdict *out,
 			  const char *const *paths, size_t n,
 			  const char *against, struct sg_buf *err)
 {
-	struct chain c = { 0, -1, "", 0, 0, NULL, NULL };
+	struct chain c = { 0, -1, "", 0, 0, NULL, NULL, NULL, NULL, NULL };
+
+	return verify(out, paths, n, against, &c, err);
+}
+
+int sg_audit_verify_each(struct sg_audit_verdict *out,
+			 const char *const *paths, size_t n,
+			 const struct sg_audit_filter *f,
+			 sg_audit_record_fn fn, void *payload,
+			 struct sg_buf *err)
+{
+	struct chain c = { 0, -1, "", 0, 0, NULL, NULL, f, fn, payload };
+
+	return verify(out, paths, n, NULL, &c, err);
+}
+
+static int verify(struct sg_audit_verdict *out, const char *const *paths,
+		  size_t n, const char *against, struct chain *cp,
+		  struct sg_buf *err)
+{
+	struct chain c = *cp;
 	struct outside o = { 0 };
 	int ret = 0;
 

@@ -78,6 +78,18 @@ struct sg_audit_verdict {
 int sg_audit_verify_files(struct sg_audit_verdict *out,
 			  const char *const *paths, size_t n,
 			  const char *against, struct sg_buf *err);
+/*
+ * sg_audit_verify_files() without an outside copy that also calls `fn`
+ * on each decision record that passes `f`, from the same read: one pass
+ * where a caller wants both (the report). Records are handed over while
+ * the chain holds: after a break the rest is not read, so a caller that
+ * needs every record reads a broken log again with sg_audit_each().
+ */
+int sg_audit_verify_each(struct sg_audit_verdict *out,
+			 const char *const *paths, size_t n,
+			 const struct sg_audit_filter *f,
+			 sg_audit_record_fn fn, void *payload,
+			 struct sg_buf *err);
 /* The verdict as `audit verify` prints it: a line each, escaped. */
 void sg_audit_verdict_text(struct sg_buf *out,
 			   const struct sg_audit_verdict *v);

@@ -88,6 +88,7 @@ struct sg_audit_report {
 	char first[32], last[32];	/* times of the records read */
 	struct sg_delivery delivery;
 	char *filters;		/* as given, for the page's header */
+	int collected;		/* the records were read while verifying */
 };
 
 static size_t hash_str(const char *s)
@@ -351,9 +352,45 @@ static char *repo_of_log(const char *path, const struct sg_audit_filter *f,
 	return repo;
 }
 
+/* Drop what collect() gathered: the logs are read again. */
+static void forget_records(struct sg_audit_report *r)
+{
+	free(r->days);
+	r->days = NULL;
+	r->days_nr = r->days_alloc = 0;
+	counts_release(&r->by_rule);
+	counts_release(&r->by_user);
+	rows_release(&r->promotions);
+	rows_release(&r->rollbacks);
+	memset(&r->by_rule, 0, sizeof(r->by_rule));
+	memset(&r->by_user, 0, sizeof(r->by_user));
+	memset(&r->promotions, 0, sizeof(r->promotions));
+	memset(&r->rollbacks, 0, sizeof(r->rollbacks));
+	r->records = 0;
+	r->first[0] = r->last[0] = '\0';
+}
+
+/*
+ * Whether each repository's files come one after another in `paths`:
+ * then verifying group by group reads the records in the order
+ * sg_audit_each() would, and one pass can do both.
+ */
+static int contiguous(const char *const *repos, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (!strcmp(repos[i], repos[i - 1]))
+			continue;
+		for (size_t j = 0; j + 1 < i; j++)
+			if (!strcmp(repos[j], repos[i]))
+				return 0;
+	}
+	return 1;
+}
+
 /*
  * Verify each repository's chain: its files (rotated ones first, as the
- * caller gave them) in one call, as `audit verify` would.
+ * caller gave them) in one call, as `audit verify` would. Where that is
+ * the order of `paths`, the records are collected from the same read.
  */
 static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 			 size_t n, const struct sg_audit_filter *f,
@@ -361,7 +398,7 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 {
 	char **repos = sg_calloc(n ? n : 1, sizeof(*repos));
 	const char **group = sg_calloc(n ? n : 1, sizeof(*group));
-	int ret = 0;
+	int ret = 0, single, intact = 1;
 
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		repos[i] = repo_of_log(paths[i], f, err);
@@ -370,6 +407,7 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 		else if (!repos[i])
 			repos[i] = sg_strdup(paths[i]);
 	}
+	single = ret == 0 && contiguous((const char *const *)repos, n);
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		struct sg_audit_verdict v = SG_AUDIT_VERDICT_INIT;
 		struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -388,7 +426,9 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 				repos[j] = NULL;
 			}
 		}
-		got = sg_audit_verify_files(&v, group, g, NULL, err);
+		got = single ? sg_audit_verify_each(&v, group, g, f, collect,
+						    r, err)
+			     : sg_audit_verify_files(&v, group, g, NULL, err);
 		sg_audit_verdict_text(&text, &v);
 		sg_audit_verdict_release(&v);
 		if (got < 0) {
@@ -402,7 +442,12 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 		repos[i] = NULL;
 		cs->text = sg_buf_detach(&text);
 		cs->intact = got == 0;
+		intact &= got == 0;
 	}
+	/* a broken chain stopped the reading: read every record again */
+	r->collected = ret == 0 && single && intact;
+	if (single && !r->collected)
+		forget_records(r);
 	for (size_t i = 0; i < n; i++)
 		free(repos[i]);
 	free(repos);
@@ -535,7 +580,7 @@ int sg_audit_report_new(struct sg_audit_report **out,
 	r->logs = n;
 	r->filters = describe_filters(f);
 	ret = verify_chains(r, paths, n, f, err);
-	if (ret == 0)
+	if (ret == 0 && !r->collected)
 		ret = sg_audit_each(paths, n, f, collect, r, err);
 	if (ret < 0) {
 		sg_audit_report_free(r);
