@@ -88,7 +88,7 @@ struct sg_audit_report {
 	char first[32], last[32];	/* times of the records read */
 	struct sg_delivery delivery;
 	char *filters;		/* as given, for the page's header */
-	int collected;		/* the records were read while verifying */
+	int collected;		/* records read while verifying */
 };
 
 static size_t hash_str(const char *s)

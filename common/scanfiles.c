@@ -558,9 +558,10 @@ static void print_sarif(FILE *out, const struct sg_report *r,
 	left = sarif_results(out, r, rules, other, nother, root);
 	fputs("]", out);
 	if (left)
-		fprintf(out, ",\"invocations\":[{\"executionSuccessful\":true,"
-			"\"toolExecutionNotifications\":[{\"level\":\"warning\","
-			"\"message\":{\"text\":\"%zu more findings are left out "
+		fprintf(out, ",\"invocations\":[{\"executionSuccessful\":"
+			"true,\"toolExecutionNotifications\":[{\"level\":"
+			"\"warning\",\"message\":{\"text\":\"%zu more "
+			"findings are left out "
 			"of this file: code scanning accepts %d results a run. "
 			"Run stagegate scan --format json to list them all.\"}"
 			"}]}]", left, SG_MAX_SARIF_RESULTS);
