@@ -97,7 +97,7 @@ FUZZ_DEFS := -DSG_FUZZ_SECRETS_PATH='"$(CURDIR)/policies/secrets.yaml"'
 
 all: $(BINS)
 
-$(O)/%.o: %.c $(wildcard common/*.h)
+$(O)/%.o: %.c $(wildcard common/*.h hooks/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
@@ -117,7 +117,7 @@ $(O)/bin/stagegate-post-receive: $(O)/hooks/post-receive.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
-$(O)/bin/stagegate: $(O)/hooks/stagegate.o $(LIB)
+$(O)/bin/stagegate: $(O)/hooks/stagegate.o $(O)/hooks/audit_cli.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
@@ -176,6 +176,16 @@ tsantest: $(BINS)
 	@echo "tsan: no report"
 
 .PRECIOUS: $(O)/tests/fuzz/%.o
+# the audit harness drives the CLI's printing too (hooks/audit_cli.c)
+$(O)/fuzz/fuzz_audit: $(O)/tests/fuzz/fuzz_audit.o $(O)/hooks/audit_cli.o \
+		$(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+$(O)/fuzz/replay_audit: $(O)/tests/fuzz/fuzz_audit.o $(O)/tests/fuzz/replay.o \
+		$(O)/hooks/audit_cli.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
 fuzzbuild:
 	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)

@@ -1,13 +1,16 @@
 /*
  * audit_read.c -- read the audit log for auditors, away from the server.
  *
- * A line that is not a well-formed record is reported on stderr with its
- * line number, and the rest of the log stays readable. Every string of a
- * record came from a pusher (ref names, identities, push options,
- * finding messages) or from whoever edited the file: it is printed
- * through put(), which escapes control characters (escape.h).
+ * The library side: records are handed to a callback, what verify found
+ * is returned as notes; nothing is printed here (hooks/audit_cli.c prints
+ * for `stagegate audit`). A line that is not a well-formed record is
+ * told to the filter's `skipped` callback with its line number, and the
+ * rest of the log stays readable. Every string of a record came from a
+ * pusher or from whoever edited the file: verify's text escapes control
+ * characters (escape.h), as the CLI does for everything it prints.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +25,7 @@
 #include "sha256.h"
 #include "banned.h"
 
-/* `s` on a terminal: escaped, padded to `width` (0: none). */
-static void put_col(FILE *out, const char *s, int width)
-{
-	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-
-	sg_escape_str(&b, s, 0);
-	fprintf(out, "%-*s", width, b.buf);
-	sg_buf_release(&b);
-}
-
-static void put(FILE *out, const char *s)
-{
-	put_col(out, s, 0);
-}
-
 typedef sg_audit_record_fn record_fn;
-
-static int each_record(const char *path, const struct sg_audit_filter *f,
-		       record_fn fn, void *payload, struct sg_buf *err);
 
 static int days_in(int y, int m)
 {
@@ -130,7 +115,8 @@ int sg_audit_each(const char *const *paths, size_t n,
 	int ret = 0;
 
 	for (size_t i = 0; ret == 0 && i < n; i++)
-		ret = each_record(paths[i], f, fn, payload, err);
+		ret = sg_audit_each_of_type(paths[i], "decision", f, fn,
+					    payload, err);
 	return ret;
 }
 
@@ -176,20 +162,9 @@ static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
 	return 1;
 }
 
-static int each_of_type(const char *path, const char *type,
-			const struct sg_audit_filter *f, record_fn fn,
-			void *payload, struct sg_buf *err);
-
-static int each_record(const char *path, const struct sg_audit_filter *f,
-		       record_fn fn, void *payload, struct sg_buf *err)
-{
-	return each_of_type(path, "decision", f, fn, payload, err);
-}
-
-/* Call `fn` on every record of `type` in `path` that passes `f`. */
-static int each_of_type(const char *path, const char *type,
-			const struct sg_audit_filter *f, record_fn fn,
-			void *payload, struct sg_buf *err)
+int sg_audit_each_of_type(const char *path, const char *type,
+			  const struct sg_audit_filter *f, record_fn fn,
+			  void *payload, struct sg_buf *err)
 {
 	FILE *in = fopen(path, "r");
 	char *line = NULL;
@@ -209,8 +184,8 @@ static int each_of_type(const char *path, const char *type,
 			line[--len] = '\0';
 		if (sg_json_parse(&rec, line, (size_t)len, NULL) < 0 ||
 		    rec.kind != SG_JSON_OBJECT) {
-			fprintf(stderr, "stagegate: %s:%zu: not a well-formed "
-				"audit record (skipped)\n", path, lineno);
+			if (f && f->skipped)
+				f->skipped(path, lineno);
 			sg_json_release(&rec);
 			continue;
 		}
@@ -221,498 +196,6 @@ static int each_of_type(const char *path, const char *type,
 	}
 	free(line);
 	fclose(in);
-	return ret;
-}
-
-/* "approval.missing,tested.untagged" (errors only) into `out`. */
-static void rules_of(const struct sg_json *rec, struct sg_buf *out)
-{
-	const struct sg_json *v = sg_json_get(rec, "violations");
-
-	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++) {
-		const char *r = sg_json_str(&v->kids[i], "rule", "?");
-
-		if (strcmp(sg_json_str(&v->kids[i], "severity", ""), "error"))
-			continue;
-		if (out->len)
-			sg_buf_addch(out, ',');
-		sg_buf_adds(out, r);
-	}
-}
-
-/*
- * What landed: post-receive writes a record of type "landed" for each
- * ref git really updated (not a decision: list, export and stats count
- * decisions). An accepted pre-receive decision is "yes" when its
- * ref, old and new landed, "no" when a later post-receive ran without
- * it (another hook refused it), and "?" before any post-receive ran.
- */
-struct landing {
-	FILE *out;
-	int repo_col;		/* several logs: say whose record it is */
-	struct sg_oidset landed;	/* key_of() of each landed update */
-	double last_landed_seq;		/* -1: no landed record */
-};
-
-static void key_of(const struct sg_json *rec, git_oid *out)
-{
-	struct sg_buf key = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-	char hex[65];
-
-	sg_buf_addf(&key, "%s %s %s %s", sg_json_str(rec, "repository", ""),
-		    sg_json_str(rec, "ref", ""),
-		    sg_json_str(rec, "old", ""), sg_json_str(rec, "new", ""));
-	sg_sha256_hex(hex, key.buf, key.len);
-	hex[GIT_OID_HEXSZ] = '\0';
-	git_oid_fromstr(out, hex);
-	sg_buf_release(&key);
-}
-
-static int note_landed(const struct sg_json *rec, const char *line,
-		       size_t len, void *payload)
-{
-	struct landing *l = payload;
-	git_oid key;
-
-	(void)line; (void)len;
-	key_of(rec, &key);
-	sg_oidset_insert(&l->landed, &key);
-	l->last_landed_seq = sg_json_num(rec, "seq", -1);
-	return 0;
-}
-
-static const char *landed_state(const struct landing *l,
-				const struct sg_json *rec)
-{
-	git_oid key;
-
-	if ((strcmp(sg_json_str(rec, "decision", ""), "accepted") &&
-	     strcmp(sg_json_str(rec, "decision", ""), "break-glass")) ||
-	    strcmp(sg_json_str(rec, "hook", ""), "pre-receive"))
-		return "-";
-	key_of(rec, &key);
-	if (sg_oidset_contains(&l->landed, &key))
-		return "yes";
-	return sg_json_num(rec, "seq", -1) < l->last_landed_seq ? "no" : "?";
-}
-
-/* The last component of a repository's path ("/srv/app.git": app.git). */
-static const char *repo_name(const struct sg_json *rec)
-{
-	const char *repo = sg_json_str(rec, "repository", "-");
-	size_t len = strlen(repo);
-	const char *slash;
-
-	while (len > 1 && repo[len - 1] == '/')
-		len--;
-	for (slash = repo + len; slash > repo && slash[-1] != '/'; slash--)
-		;
-	return *slash ? slash : repo;
-}
-
-static int print_row(const struct sg_json *rec, const char *line, size_t len,
-		     void *payload)
-{
-	struct sg_buf rules = SG_BUF_INIT(64 * 1024);
-	const char *time = sg_json_str(rec, "time", "");
-	struct landing *l = payload;
-	FILE *out = l->out;
-
-	char day[11], clock[9];
-
-	(void)line; (void)len;
-	rules_of(rec, &rules);
-	snprintf(day, sizeof(day), "%s", time);
-	snprintf(clock, sizeof(clock), "%s", strlen(time) > 11 ? time + 11
-		 : "");
-	put_col(out, sg_json_str(rec, "id", "-"), 16);
-	fputc(' ', out);
-	put(out, day);
-	fputc(' ', out);
-	put_col(out, clock, 8);
-	fputs("  ", out);
-	if (l->repo_col) {
-		struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-
-		/* a repository's name is not cut: it says whose record */
-		sg_buf_adds(&b, repo_name(rec));
-		put_col(out, b.buf, 16);
-		fputc(' ', out);
-		sg_buf_release(&b);
-	}
-	put_col(out, sg_json_str(rec, "decision", "-"), 11);
-	fputc(' ', out);
-	put_col(out, landed_state(l, rec), 6);
-	fputc(' ', out);
-	put_col(out, sg_json_str(rec, "pusher", "-"), 12);
-	fputc(' ', out);
-	put_col(out, sg_json_str(rec, "ref", "-"), 24);
-	fputc(' ', out);
-	put(out, rules.len ? rules.buf : sg_json_str(rec, "error", "-"));
-	if (sg_json_str(rec, "break_glass_reason", NULL)) {
-		fputs("  break-glass: ", out);
-		put(out, sg_json_str(rec, "break_glass_reason", ""));
-	}
-	fputc('\n', out);
-	sg_buf_release(&rules);
-	return 0;
-}
-
-int sg_audit_list(const char *const *paths, size_t n,
-		  const struct sg_audit_filter *f, FILE *out,
-		  struct sg_buf *err)
-{
-	struct landing l = { out, n > 1, SG_OIDSET_INIT, -1 };
-	int ret = 0;
-
-	fprintf(out, "%-16s %-19s %s%-11s %-6s %-12s %-24s %s\n", "ID",
-		"TIME (UTC)", l.repo_col ? "REPOSITORY       " : "", "DECISION",
-		"LANDED", "USER", "REF", "RULES");
-	/* landed records are per log: read each log twice, in turn */
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		l.last_landed_seq = -1;
-		ret = each_of_type(paths[i], "landed", NULL, note_landed,
-				   &l, err);
-		if (ret == 0)
-			ret = each_record(paths[i], f, print_row, &l, err);
-	}
-	sg_oidset_release(&l.landed);
-	return ret;
-}
-
-struct export_state {
-	FILE *out;
-	enum sg_audit_format fmt;
-	size_t n;
-};
-
-/*
- * One quoted field, escaped for a terminal; a value a spreadsheet would
- * run as a formula (=, +, -, @ first) gets a leading apostrophe.
- */
-static void csv_field(FILE *out, const char *s, int last)
-{
-	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-
-	sg_escape_str(&b, s, 0);
-	fputc('"', out);
-	if (b.len && strchr("=+-@", b.buf[0]))
-		fputc('\'', out);
-	for (const char *p = b.buf; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
-	fputc(last ? '\n' : ',', out);
-	sg_buf_release(&b);
-}
-
-static void join_strings(const struct sg_json *arr, struct sg_buf *out)
-{
-	for (size_t i = 0; arr && arr->kind == SG_JSON_ARRAY && i < arr->nr;
-	     i++)
-		if (arr->kids[i].kind == SG_JSON_STRING)
-			sg_buf_addf(out, "%s%s", out->len ? "," : "",
-				    arr->kids[i].string);
-}
-
-static int export_one(const struct sg_json *rec, const char *line,
-		      size_t len, void *payload)
-{
-	static const char *const cols[] = {
-		"id", "time", "repository", "pusher", "pusher_source",
-		"transport", "ref", "old", "new", "decision", "error",
-		"tested_tag", "rollback_reason", "policy_sha256", "version",
-		"break_glass_reason",
-	};
-	struct export_state *st = payload;
-	struct sg_buf b = SG_BUF_INIT(1 << 20);
-	char num[32];
-
-	if (st->fmt == SG_AUDIT_JSON) {
-		fputs(st->n ? ",\n" : "", st->out);
-		fwrite(line, 1, len, st->out);
-		st->n++;
-		return 0;
-	}
-	for (size_t i = 0; i < SG_ARRAY_SIZE(cols); i++)
-		csv_field(st->out, sg_json_str(rec, cols[i], ""), 0);
-	rules_of(rec, &b);
-	csv_field(st->out, b.buf, 0);
-	sg_buf_reset(&b);
-	join_strings(sg_json_get(rec, "approvers"), &b);
-	csv_field(st->out, b.buf, 0);
-	snprintf(num, sizeof(num), "%.0f", sg_json_num(rec, "duration_ms", 0));
-	csv_field(st->out, num, 1);
-	sg_buf_release(&b);
-	st->n++;
-	return 0;
-}
-
-int sg_audit_export(const char *const *paths, size_t n,
-		    const struct sg_audit_filter *f, enum sg_audit_format fmt,
-		    FILE *out, struct sg_buf *err)
-{
-	struct export_state st = { out, fmt, 0 };
-	int ret;
-
-	if (fmt == SG_AUDIT_JSON)
-		fputs("[\n", out);
-	else
-		fputs("id,time,repository,pusher,pusher_source,transport,ref,"
-		      "old,new,decision,error,tested_tag,rollback_reason,"
-		      "policy_sha256,version,break_glass_reason,rules,"
-		      "approvers,duration_ms\n",
-		      out);
-	ret = sg_audit_each(paths, n, f, export_one, &st, err);
-	if (fmt == SG_AUDIT_JSON)
-		fputs(st.n ? "\n]\n" : "]\n", out);
-	return ret;
-}
-
-struct counter {
-	char *key;
-	size_t n;
-};
-
-/* key -> count, open addressing: 100,000 distinct refs stay linear */
-struct counts {
-	struct counter *v;
-	size_t nr, cap;
-};
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static void count(struct counts *c, const char *key)
-{
-	size_t i;
-
-	if ((c->nr + 1) * 2 > c->cap) {
-		struct counts bigger = { NULL, 0, c->cap ? c->cap * 2 : 64 };
-
-		bigger.v = sg_calloc(bigger.cap, sizeof(*bigger.v));
-		for (size_t j = 0; j < c->cap; j++) {
-			if (!c->v[j].key)
-				continue;
-			i = hash_str(c->v[j].key) & (bigger.cap - 1);
-			while (bigger.v[i].key)
-				i = (i + 1) & (bigger.cap - 1);
-			bigger.v[i] = c->v[j];
-			bigger.nr++;
-		}
-		free(c->v);
-		*c = bigger;
-	}
-	i = hash_str(key) & (c->cap - 1);
-	while (c->v[i].key && strcmp(c->v[i].key, key))
-		i = (i + 1) & (c->cap - 1);
-	if (!c->v[i].key) {
-		c->v[i].key = sg_strdup(key);
-		c->nr++;
-	}
-	c->v[i].n++;
-}
-
-static int by_key(const void *a, const void *b)
-{
-	const struct counter *x = a, *y = b;
-
-	return strcmp(x->key, y->key);
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const struct counter *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
-struct stats {
-	struct counts decision, rule, user, ref, day, repo;
-	size_t total;
-	size_t break_glass, break_glass_refused;
-};
-
-static int stat_one(const struct sg_json *rec, const char *line, size_t len,
-		    void *payload)
-{
-	struct stats *s = payload;
-	const struct sg_json *v = sg_json_get(rec, "violations");
-	char day[11];
-
-	(void)line; (void)len;
-	s->total++;
-	count(&s->decision, sg_json_str(rec, "decision", "-"));
-	if (!strcmp(sg_json_str(rec, "decision", ""), "break-glass"))
-		s->break_glass++;
-	else if (sg_json_str(rec, "break_glass_reason", NULL))
-		s->break_glass_refused++;
-	count(&s->user, sg_json_str(rec, "pusher", "-"));
-	count(&s->ref, sg_json_str(rec, "ref", "-"));
-	count(&s->repo, sg_json_str(rec, "repository", "-"));
-	snprintf(day, sizeof(day), "%s", sg_json_str(rec, "time", "-"));
-	count(&s->day, day);
-	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++)
-		count(&s->rule, sg_json_str(&v->kids[i], "rule", "?"));
-	return 0;
-}
-
-/* Print and free; by count (highest first) or by key. */
-static void print_counts(FILE *out, const char *title, struct counts *c,
-			 int sort_by_count)
-{
-	size_t n = 0;
-
-	/* pack the used slots to the front, then sort them */
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->v[i].key)
-			c->v[n++] = c->v[i];
-	if (out)
-		fprintf(out, "\n%s\n", title);
-	if (n)
-		qsort(c->v, n, sizeof(*c->v), sort_by_count ? by_count
-							    : by_key);
-	for (size_t i = 0; i < n; i++) {
-		if (out) {
-			fprintf(out, "  %8zu  ", c->v[i].n);
-			put(out, c->v[i].key);
-			fputc('\n', out);
-		}
-		free(c->v[i].key);
-	}
-	free(c->v);
-}
-
-int sg_audit_stats(const char *const *paths, size_t n,
-		   const struct sg_audit_filter *f, FILE *out,
-		   struct sg_buf *err)
-{
-	struct stats s;
-	int ret;
-
-	memset(&s, 0, sizeof(s));
-	ret = sg_audit_each(paths, n, f, stat_one, &s, err);
-	fprintf(out, "%zu decision record(s)\n", s.total);
-	fprintf(out, "break-glass: %zu used, %zu refused\n", s.break_glass,
-		s.break_glass_refused);
-	print_counts(out, "per decision:", &s.decision, 1);
-	print_counts(out, "per rule (violations):", &s.rule, 1);
-	print_counts(out, "per user:", &s.user, 1);
-	print_counts(out, "per ref:", &s.ref, 1);
-	print_counts(out, "per day (UTC):", &s.day, 0);
-	if (n > 1)
-		print_counts(out, "per repository:", &s.repo, 1);
-	else
-		print_counts(NULL, NULL, &s.repo, 1);
-	return ret;
-}
-
-struct show_state {
-	const char *id;
-	FILE *out;
-	size_t found;
-};
-
-static void show_value(FILE *out, const struct sg_json *v)
-{
-	switch (v->kind) {
-	case SG_JSON_NULL: fputs("-", out); break;
-	case SG_JSON_BOOL: fputs(v->number ? "true" : "false", out); break;
-	case SG_JSON_NUMBER: fprintf(out, "%.0f", v->number); break;
-	case SG_JSON_STRING: put(out, v->string); break;
-	case SG_JSON_ARRAY:
-		for (size_t i = 0; i < v->nr; i++) {
-			if (i)
-				fputs(", ", out);
-			show_value(out, &v->kids[i]);
-		}
-		break;
-	case SG_JSON_OBJECT:
-		for (size_t i = 0; i < v->nr; i++) {
-			fputs(i ? ", " : "", out);
-			put(out, v->kids[i].key);
-			fputc('=', out);
-			show_value(out, &v->kids[i]);
-		}
-		break;
-	}
-}
-
-static int show_one(const struct sg_json *rec, const char *line, size_t len,
-		    void *payload)
-{
-	struct show_state *st = payload;
-	const char *id = sg_json_str(rec, "id", "");
-	size_t n = strlen(st->id);
-
-	(void)line; (void)len;
-	if (strcmp(id, st->id) && (strncmp(id, st->id, n) || id[n] != '.'))
-		return 0;
-	if (st->found++)
-		fputc('\n', st->out);
-	for (size_t i = 0; i < rec->nr; i++) {
-		const struct sg_json *v = &rec->kids[i];
-
-		if (!strcmp(v->key, "violations")) {
-			fprintf(st->out, "%-16s %zu\n", "violations:", v->nr);
-			for (size_t j = 0; j < v->nr; j++) {
-				const struct sg_json *f = &v->kids[j];
-				const char *commit = sg_json_str(f, "commit",
-								 NULL);
-				const char *p = sg_json_str(f, "path", NULL);
-
-				fputs("  ", st->out);
-				put(st->out, sg_json_str(f, "severity", "?"));
-				fputs(" [", st->out);
-				put(st->out, sg_json_str(f, "rule", "?"));
-				fputc(']', st->out);
-				if (commit) {
-					char c10[11];
-
-					snprintf(c10, sizeof(c10), "%s",
-						 commit);
-					fputs(" commit ", st->out);
-					put(st->out, c10);
-				}
-				if (p) {
-					fputc(' ', st->out);
-					put(st->out, p);
-					fprintf(st->out, ":%.0f",
-						sg_json_num(f, "line", 0));
-				}
-				fputs(": ", st->out);
-				put(st->out, sg_json_str(f, "message", ""));
-				fputc('\n', st->out);
-			}
-			continue;
-		}
-		put_col(st->out, v->key, 16);
-		fputc(' ', st->out);
-		show_value(st->out, v);
-		fputc('\n', st->out);
-	}
-	return 0;
-}
-
-int sg_audit_show(const char *path, const char *id, FILE *out,
-		  struct sg_buf *err)
-{
-	struct show_state st = { id, out, 0 };
-	int ret = each_record(path, NULL, show_one, &st, err);
-
-	if (ret == 0 && !st.found)
-		return sg_error(err, SG_ENOTFOUND, "no record '%s' in '%s'", id,
-				path);
 	return ret;
 }
 
@@ -742,17 +225,46 @@ struct chain {
 	int broken;
 	struct outside *against;	/* NULL: none */
 	char *repo;		/* the log's repository, escaped as in syslog */
+	/* sg_audit_verify_each: each decision record that passes `f` */
+	const struct sg_audit_filter *f;
+	record_fn fn;
+	void *payload;
 };
 
-static int broken(FILE *out, struct chain *c, const char *path, size_t lineno,
-		  const char *why)
+static void note(struct sg_audit_verdict *out, const char *path,
+		 size_t lineno, const char *text)
 {
-	fputs("BROKEN: ", out);
-	put(out, path);
-	fprintf(out, ":%zu: ", lineno);
-	put(out, why);
-	fputc('\n', out);
+	struct sg_audit_note *n;
+
+	SG_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	n = &out->v[out->nr++];
+	n->path = path ? sg_strdup(path) : NULL;
+	n->lineno = lineno;
+	n->text = sg_strdup(text);
+}
+
+/* A line of its own ("OK: ...", "note: ..."), as verify prints it. */
+static void say(struct sg_audit_verdict *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct sg_audit_verdict *out, const char *fmt, ...)
+{
+	struct sg_buf b = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	va_list ap;
+
+	va_start(ap, fmt);
+	sg_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	note(out, NULL, 0, b.buf);
+	sg_buf_release(&b);
+}
+
+static int broken(struct sg_audit_verdict *out, struct chain *c,
+		  const char *path, size_t lineno, const char *why)
+{
+	note(out, path, lineno, why);
 	c->broken = 1;
+	out->broken = 1;
 	return 1;
 }
 
@@ -783,7 +295,7 @@ static void compare_outside(struct chain *c, long long seq, const char *hash)
 
 static int verify_line(struct chain *c, const char *path, size_t lineno,
 		       const char *line, size_t len, int first_of_all,
-		       FILE *out)
+		       struct sg_audit_verdict *out)
 {
 	struct sg_json rec;
 	const char *prev, *type;
@@ -842,6 +354,8 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 			     SG_SYSLOG_MAX_REPO);
 		c->repo = sg_buf_detach(&b);
 	}
+	if (c->fn && !strcmp(type, "decision") && passes(&rec, c->f))
+		c->fn(&rec, line, len, c->payload);
 	sg_json_release(&rec);
 	sg_sha256_hex(c->hash, line, len);
 	compare_outside(c, seq, c->hash);
@@ -850,7 +364,8 @@ static int verify_line(struct chain *c, const char *path, size_t lineno,
 	return 0;
 }
 
-static int verify_head(struct chain *c, const char *path, FILE *out)
+static int verify_head(struct chain *c, const char *path,
+		       struct sg_audit_verdict *out)
 {
 	struct sg_buf head = SG_BUF_INIT(4096), name = SG_BUF_INIT(4096);
 	struct sg_buf msg = SG_BUF_INIT(SG_BUF_TEXT_MAX);
@@ -1072,7 +587,7 @@ static int load_outside(struct outside *o, const char *path,
 }
 
 /* Each record of the outside copy must be in the log, the same. */
-static void check_outside(struct chain *c, FILE *out)
+static void check_outside(struct chain *c, struct sg_audit_verdict *out)
 {
 	struct outside *o = c->against;
 	size_t agree = 0, older = 0, other = 0, shown = 0, bad = 0;
@@ -1108,28 +623,53 @@ static void check_outside(struct chain *c, FILE *out)
 		broken(out, c, o->path, 0, msg);
 	}
 	if (bad > shown)
-		fprintf(out, "BROKEN: ... and %zu more disagreement(s) with "
-			"the outside copy\n", bad - shown);
+		say(out, "BROKEN: ... and %zu more disagreement(s) with "
+			"the outside copy", bad - shown);
 	if (!bad && !agree)
 		broken(out, c, o->path, 0, "the outside copy holds no record "
 		       "of this log: it is another log, or this log was "
 		       "replaced");
 	if (older)
-		fprintf(out, "note: %zu record(s) of the outside copy are "
+		say(out, "note: %zu record(s) of the outside copy are "
 			"older than the first file given (give the rotated "
-			"files too)\n", older);
+			"files too)", older);
 	if (other)
-		fprintf(out, "note: %zu line(s) of the outside copy are from "
-			"other repositories\n", other);
+		say(out, "note: %zu line(s) of the outside copy are from "
+			"other repositories", other);
 	if (!c->broken)
-		fprintf(out, "OK: %zu record(s) agree with the outside copy\n",
+		say(out, "OK: %zu record(s) agree with the outside copy",
 			agree);
 }
 
-int sg_audit_verify_files(const char *const *paths, size_t n,
-			  const char *against, FILE *out, struct sg_buf *err)
+static int verify(struct sg_audit_verdict *out, const char *const *paths,
+		  size_t n, const char *against, struct chain *cp,
+		  struct sg_buf *err);
+
+int sg_audit_verify_files(struct sg_audit_verdict *out,
+			  const char *const *paths, size_t n,
+			  const char *against, struct sg_buf *err)
 {
-	struct chain c = { 0, -1, "", 0, 0, NULL, NULL };
+	struct chain c = { 0, -1, "", 0, 0, NULL, NULL, NULL, NULL, NULL };
+
+	return verify(out, paths, n, against, &c, err);
+}
+
+int sg_audit_verify_each(struct sg_audit_verdict *out,
+			 const char *const *paths, size_t n,
+			 const struct sg_audit_filter *f,
+			 sg_audit_record_fn fn, void *payload,
+			 struct sg_buf *err)
+{
+	struct chain c = { 0, -1, "", 0, 0, NULL, NULL, f, fn, payload };
+
+	return verify(out, paths, n, NULL, &c, err);
+}
+
+static int verify(struct sg_audit_verdict *out, const char *const *paths,
+		  size_t n, const char *against, struct chain *cp,
+		  struct sg_buf *err)
+{
+	struct chain c = *cp;
 	struct outside o = { 0 };
 	int ret = 0;
 
@@ -1175,10 +715,38 @@ int sg_audit_verify_files(const char *const *paths, size_t n,
 		ret = 1;
 		goto out;
 	}
-	fprintf(out, "OK: %zu record(s), seq up to %lld, hash chain intact\n",
+	say(out, "OK: %zu record(s), seq up to %lld, hash chain intact",
 		c.records, c.seq - 1);
 out:
 	outside_release(&o);
 	free(c.repo);
 	return ret;
+}
+
+void sg_audit_verdict_text(struct sg_buf *out,
+			   const struct sg_audit_verdict *v)
+{
+	for (size_t i = 0; i < v->nr; i++) {
+		const struct sg_audit_note *n = &v->v[i];
+
+		if (n->path) {
+			sg_buf_adds(out, "BROKEN: ");
+			sg_escape_str(out, n->path, 0);
+			sg_buf_addf(out, ":%zu: ", n->lineno);
+			sg_escape_str(out, n->text, 0);
+		} else {
+			sg_buf_adds(out, n->text);
+		}
+		sg_buf_addch(out, '\n');
+	}
+}
+
+void sg_audit_verdict_release(struct sg_audit_verdict *v)
+{
+	for (size_t i = 0; i < v->nr; i++) {
+		free(v->v[i].path);
+		free(v->v[i].text);
+	}
+	free(v->v);
+	memset(v, 0, sizeof(*v));
 }

@@ -88,6 +88,7 @@ struct sg_audit_report {
 	char first[32], last[32];	/* times of the records read */
 	struct sg_delivery delivery;
 	char *filters;		/* as given, for the page's header */
+	int collected;		/* records read while verifying */
 };
 
 static size_t hash_str(const char *s)
@@ -335,39 +336,83 @@ static int first_repo(const struct sg_json *rec, const char *line,
 	return 1;	/* one is enough */
 }
 
-/* The repository the file `path` is the log of; NULL if it names none. */
-static char *repo_of_log(const char *path, struct sg_buf *err)
+/*
+ * The repository the file `path` is the log of; NULL if it names none.
+ * Only the filter's `skipped` applies: the first record names it.
+ */
+static char *repo_of_log(const char *path, const struct sg_audit_filter *f,
+			 struct sg_buf *err)
 {
+	struct sg_audit_filter any = { 0 };
 	char *repo = NULL;
 
-	if (sg_audit_each(&path, 1, NULL, first_repo, &repo, err) < 0)
+	any.skipped = f ? f->skipped : NULL;
+	if (sg_audit_each(&path, 1, &any, first_repo, &repo, err) < 0)
 		return NULL;
 	return repo;
 }
 
+/* Drop what collect() gathered: the logs are read again. */
+static void forget_records(struct sg_audit_report *r)
+{
+	free(r->days);
+	r->days = NULL;
+	r->days_nr = r->days_alloc = 0;
+	counts_release(&r->by_rule);
+	counts_release(&r->by_user);
+	rows_release(&r->promotions);
+	rows_release(&r->rollbacks);
+	memset(&r->by_rule, 0, sizeof(r->by_rule));
+	memset(&r->by_user, 0, sizeof(r->by_user));
+	memset(&r->promotions, 0, sizeof(r->promotions));
+	memset(&r->rollbacks, 0, sizeof(r->rollbacks));
+	r->records = 0;
+	r->first[0] = r->last[0] = '\0';
+}
+
+/*
+ * Whether each repository's files come one after another in `paths`:
+ * then verifying group by group reads the records in the order
+ * sg_audit_each() would, and one pass can do both.
+ */
+static int contiguous(const char *const *repos, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (!strcmp(repos[i], repos[i - 1]))
+			continue;
+		for (size_t j = 0; j + 1 < i; j++)
+			if (!strcmp(repos[j], repos[i]))
+				return 0;
+	}
+	return 1;
+}
+
 /*
  * Verify each repository's chain: its files (rotated ones first, as the
- * caller gave them) in one call, as `audit verify` would.
+ * caller gave them) in one call, as `audit verify` would. Where that is
+ * the order of `paths`, the records are collected from the same read.
  */
 static int verify_chains(struct sg_audit_report *r, const char *const *paths,
-			 size_t n, struct sg_buf *err)
+			 size_t n, const struct sg_audit_filter *f,
+			 struct sg_buf *err)
 {
 	char **repos = sg_calloc(n ? n : 1, sizeof(*repos));
 	const char **group = sg_calloc(n ? n : 1, sizeof(*group));
-	int ret = 0;
+	int ret = 0, single, intact = 1;
 
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		repos[i] = repo_of_log(paths[i], err);
+		repos[i] = repo_of_log(paths[i], f, err);
 		if (!repos[i] && err->len)
 			ret = SG_ERROR;
 		else if (!repos[i])
 			repos[i] = sg_strdup(paths[i]);
 	}
+	single = ret == 0 && contiguous((const char *const *)repos, n);
 	for (size_t i = 0; i < n && ret == 0; i++) {
+		struct sg_audit_verdict v = SG_AUDIT_VERDICT_INIT;
+		struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 		struct chain_status *cs;
-		size_t g = 0, size = 0;
-		char *text = NULL;
-		FILE *mem;
+		size_t g = 0;
 		int got;
 
 		if (!repos[i])
@@ -381,15 +426,13 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 				repos[j] = NULL;
 			}
 		}
-		mem = open_memstream(&text, &size);
-		if (!mem) {
-			ret = sg_error(err, SG_ERROR, "out of memory");
-			break;
-		}
-		got = sg_audit_verify_files(group, g, NULL, mem, err);
-		fclose(mem);
+		got = single ? sg_audit_verify_each(&v, group, g, f, collect,
+						    r, err)
+			     : sg_audit_verify_files(&v, group, g, NULL, err);
+		sg_audit_verdict_text(&text, &v);
+		sg_audit_verdict_release(&v);
 		if (got < 0) {
-			free(text);
+			sg_buf_release(&text);
 			ret = got;
 			break;
 		}
@@ -397,9 +440,14 @@ static int verify_chains(struct sg_audit_report *r, const char *const *paths,
 		cs = &r->chains[r->chains_nr++];
 		cs->repo = repos[i];
 		repos[i] = NULL;
-		cs->text = text;
+		cs->text = sg_buf_detach(&text);
 		cs->intact = got == 0;
+		intact &= got == 0;
 	}
+	/* a broken chain stopped the reading: read every record again */
+	r->collected = ret == 0 && single && intact;
+	if (single && !r->collected)
+		forget_records(r);
 	for (size_t i = 0; i < n; i++)
 		free(repos[i]);
 	free(repos);
@@ -429,15 +477,28 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The next promotion of the rollback's ref after it; NULL: none yet. */
+/*
+ * The next promotion of the rollback's ref after it; NULL: none yet.
+ * The promotions are sorted by time: the search starts at the first one
+ * not before the rollback (a year of prod has thousands of each).
+ */
 static const struct row *restored_by(const struct rows *p,
 				     const struct row *rb)
 {
-	for (size_t i = 0; i < p->nr; i++) {
+	size_t lo = 0, hi = p->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(p->v[mid].time, rb->time) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < p->nr; i++) {
 		const struct row *w = &p->v[i];
 
-		if (strcmp(w->time, rb->time) >= 0 &&
-		    !strcmp(w->repo, rb->repo) && !strcmp(w->ref, rb->ref))
+		if (!strcmp(w->repo, rb->repo) && !strcmp(w->ref, rb->ref))
 			return w;	/* sorted: the first is the next */
 	}
 	return NULL;
@@ -518,8 +579,8 @@ int sg_audit_report_new(struct sg_audit_report **out,
 	*out = NULL;
 	r->logs = n;
 	r->filters = describe_filters(f);
-	ret = verify_chains(r, paths, n, err);
-	if (ret == 0)
+	ret = verify_chains(r, paths, n, f, err);
+	if (ret == 0 && !r->collected)
 		ret = sg_audit_each(paths, n, f, collect, r, err);
 	if (ret < 0) {
 		sg_audit_report_free(r);

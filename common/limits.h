@@ -62,6 +62,12 @@
 #define SG_MAX_SECRET_FINDINGS	1000
 /* The same for `stagegate scan`, which audits whole trees and histories. */
 #define SG_MAX_SCAN_FINDINGS	100000
+/*
+ * Results in one SARIF run: GitHub code scanning rejects a whole file
+ * above 25,000 (its documented hard limit), so more are left out and
+ * the run says how many (scan --format json lists them all).
+ */
+#define SG_MAX_SARIF_RESULTS	25000
 
 /*
  * A path in a pushed tree: no checkout can hold a longer one (PATH_MAX),

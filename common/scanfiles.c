@@ -19,6 +19,7 @@
 #include "scanfiles.h"
 #include "limits.h"
 #include "secret.h"
+#include "sha256.h"
 #include "version.h"
 #include "banned.h"
 
@@ -319,11 +320,210 @@ static void sarif_rule(FILE *out, const struct sg_secret_rule *rule,
 	sg_buf_release(&id);
 }
 
+/*
+ * The scan's own rule ids, which no rules file describes: a credential
+ * file, a file the scan could not finish (refused, never passed), an
+ * allowed secret. Code scanning shows a rule's descriptions and help
+ * beside each result, so every ruleId of a run gets one.
+ */
+#define UNSCANNED "part of a file could not be scanned, so stagegate " \
+	"refuses it: it cannot show that it holds no secret"
+static const struct engine_rule {
+	const char *id, *text, *full, *severity; /* security-severity */
+} engine_rules[] = {
+	{ "secret.credential-file", "A key, certificate or .env file is "
+	  "committed", "a key, certificate or .env file is committed: "
+	  "whoever reads the repository holds the credential", "8.0" },
+	{ "secret.archive", "An archive is nested too deep or unpacks too "
+	  "large to be scanned", UNSCANNED, "5.0" },
+	{ "secret.too-large", "A file is larger than the secret scan reads",
+	  UNSCANNED, "5.0" },
+	{ "secret.limit", "The secret scan stopped at its finding limit",
+	  UNSCANNED, "5.0" },
+	{ "secret.deadline", "The secret scan ran out of time on a file",
+	  UNSCANNED, "5.0" },
+	{ "secret.match-limit", "A secret rule reached its match limit on a "
+	  "file", UNSCANNED, "5.0" },
+	{ "secret.path-too-long", "A path is longer than the scan accepts",
+	  UNSCANNED, "5.0" },
+	{ "secret.allowed", "A secret allowed by the policy", "a secret "
+	  "that an admin allowed by its fingerprint in the policy, or that "
+	  "an inline stagegate:allow marker allows: shown, not blocking",
+	  "0.0" },
+};
+
+static const struct engine_rule *engine_rule(const char *id)
+{
+	for (size_t i = 0; i < sizeof(engine_rules) / sizeof(*engine_rules);
+	     i++)
+		if (!strcmp(engine_rules[i].id, id))
+			return &engine_rules[i];
+	return NULL;
+}
+
+/* Index of the rules file's rule `id` ("secret.<id>"), or -1. */
+static long secret_rule_index(const struct sg_rules *rules, const char *id)
+{
+	if (strncmp(id, "secret.", 7))
+		return -1;
+	for (size_t j = 0; j < rules->nr; j++)
+		if (!strcmp(id + 7, rules->v[j].id))
+			return (long)j;
+	return -1;
+}
+
+/*
+ * The findings, by index, that first use a rule id outside the rules
+ * file, in order of appearance: each becomes a descriptor after the
+ * file's rules. `*out` is malloc'ed (NULL when there is none).
+ */
+static size_t other_rules(size_t **out, const struct sg_report *r,
+			  const struct sg_rules *rules)
+{
+	size_t n = 0, *v = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; i < r->nr; i++) {
+		size_t k = 0;
+
+		if (secret_rule_index(rules, r->v[i].rule) >= 0)
+			continue;
+		while (k < n && strcmp(r->v[v[k]].rule, r->v[i].rule))
+			k++;
+		if (k < n)
+			continue;
+		v = sg_realloc(v, (n + 1) * sizeof(*v));
+		v[n++] = i;
+	}
+	*out = v;
+	return n;
+}
+
+/* A descriptor for the rule of finding `f` (not in the rules file). */
+static void sarif_other_rule(FILE *out, const struct sg_finding *f,
+			     size_t i)
+{
+	const struct engine_rule *e = engine_rule(f->rule);
+	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const char *sev = f->severity == SG_SEV_ERROR ? "error" :
+		f->severity == SG_SEV_WARNING ? "warning" : "recommendation";
+
+	if (e)
+		sg_buf_adds(&text, e->text);
+	else
+		sg_buf_addf(&text, "Finding of stagegate's rule '%s'",
+			    f->rule);
+	fprintf(out, "%s\n{\"id\":", i ? "," : "");
+	json_str(out, f->rule);
+	fputs(",\"name\":", out);
+	rule_name(out, f->rule);
+	fputs(",\"shortDescription\":{\"text\":", out);
+	json_sentence(out, text.buf, NULL);
+	fputs("},\"fullDescription\":{\"text\":", out);
+	json_sentence(out, e ? e->full : text.buf, NULL);
+	fputs("},\"help\":{\"text\":", out);
+	json_sentence(out, f->fix ? f->fix : "see the secret gate in "
+		      "stagegate's README", NULL);
+	fputs(",\"markdown\":", out);
+	json_sentence(out, f->fix ? f->fix : "see the secret gate in "
+		      "stagegate's README", NULL);
+	fprintf(out, "},\"helpUri\":\"" SG_DOC_URI "#the-secret-gate\","
+		"\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{"
+		"\"tags\":[\"security\",\"secrets\"],\"precision\":\"high\","
+		"\"problem.severity\":\"%s\",\"security-severity\":\"%s\"}}",
+		sg_severity_name(f->severity), sev, e ? e->severity : "5.0");
+	sg_buf_release(&text);
+}
+
+/*
+ * What code scanning matches a result by across runs: a secret's own
+ * fingerprint, else one of the rule and path (a credential file, a file
+ * the scan could not finish), so every result carries one.
+ */
+static const char *fingerprint(char hex[65], const struct sg_finding *f)
+{
+	struct sg_sha256 h;
+
+	if (*f->fingerprint)
+		return f->fingerprint;
+	sg_sha256_init(&h);
+	sg_sha256_update(&h, f->rule, strlen(f->rule) + 1);
+	if (f->path)
+		sg_sha256_update(&h, f->path, strlen(f->path));
+	sg_sha256_final(&h, hex);
+	return hex;
+}
+
+static void sarif_result(FILE *out, const struct sg_finding *f, long index,
+			 const char *root, int first)
+{
+	struct sg_buf uri = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char fp[65];
+	int relative;
+
+	fprintf(out, "%s\n{\"ruleId\":", first ? "" : ",");
+	json_str(out, f->rule);
+	if (index >= 0)
+		fprintf(out, ",\"ruleIndex\":%ld", index);
+	fprintf(out, ",\"level\":\"%s\",\"message\":{\"text\":",
+		sg_severity_name(f->severity));
+	json_sentence(out, f->message, NULL);
+	fputs("},\"locations\":[{\"physicalLocation\":{"
+	      "\"artifactLocation\":{\"uri\":", out);
+	relative = clean_uri(&uri, f->path ? f->path : "-", root);
+	json_str(out, uri.buf);
+	if (relative)
+		fputs(",\"uriBaseId\":\"%SRCROOT%\"", out);
+	fputs("}", out);
+	fprintf(out, ",\"region\":{\"startLine\":%d,\"startColumn\":%d}",
+		f->line > 0 ? f->line : 1, f->col > 0 ? f->col : 1);
+	fputs("}}]", out);
+	fprintf(out, ",\"partialFingerprints\":{\"stagegate/v1\":\"%s\"}",
+		fingerprint(fp, f));
+	if (*f->commit)
+		fprintf(out, ",\"properties\":{\"commit\":\"%s\"}",
+			f->commit);
+	fputs("}", out);
+	sg_buf_release(&uri);
+}
+
+/*
+ * The results, errors first: past SG_MAX_SARIF_RESULTS the rest are
+ * left out (code scanning would refuse the whole file). How many were.
+ */
+static size_t sarif_results(FILE *out, const struct sg_report *r,
+			    const struct sg_rules *rules, const size_t *other,
+			    size_t nother, const char *root)
+{
+	static const enum sg_severity order[] = {
+		SG_SEV_ERROR, SG_SEV_WARNING, SG_SEV_NOTE
+	};
+	size_t shown = 0;
+
+	for (size_t o = 0; o < sizeof(order) / sizeof(*order); o++) {
+		for (size_t i = 0; i < r->nr; i++) {
+			const struct sg_finding *f = &r->v[i];
+			long index = secret_rule_index(rules, f->rule);
+
+			if (f->severity != order[o] ||
+			    shown == SG_MAX_SARIF_RESULTS)
+				continue;
+			for (size_t k = 0; index < 0 && k < nother; k++)
+				if (!strcmp(r->v[other[k]].rule, f->rule))
+					index = (long)(rules->nr + k);
+			sarif_result(out, f, index, root, shown == 0);
+			shown++;
+		}
+	}
+	return r->nr - shown;
+}
+
 static void print_sarif(FILE *out, const struct sg_report *r,
 			const struct sg_rules *rules)
 {
 	char *root = getcwd(NULL, 0);
 	struct sg_buf uri = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	size_t *other, nother = other_rules(&other, r, rules), left;
 
 	fputs("{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore"
 	      ".org/sarif-2.1.0.json\",\"runs\":[{\"tool\":{\"driver\":{"
@@ -332,6 +532,8 @@ static void print_sarif(FILE *out, const struct sg_report *r,
 	      SG_DOC_URI "\",\"rules\":[", out);
 	for (size_t i = 0; i < rules->nr; i++)
 		sarif_rule(out, &rules->v[i], i);
+	for (size_t k = 0; k < nother; k++)
+		sarif_other_rule(out, &r->v[other[k]], rules->nr + k);
 	fputs("]}}", out);
 	if (root) {
 		sg_buf_adds(&uri, "file://");
@@ -347,40 +549,19 @@ static void print_sarif(FILE *out, const struct sg_report *r,
 		fputs("}}", out);
 	}
 	fputs(",\"results\":[", out);
-	for (size_t i = 0; i < r->nr; i++) {
-		const struct sg_finding *f = &r->v[i];
-		int relative;
-
-		fprintf(out, "%s\n{\"ruleId\":", i ? "," : "");
-		json_str(out, f->rule);
-		for (size_t j = 0; j < rules->nr; j++)
-			if (!strncmp(f->rule, "secret.", 7) &&
-			    !strcmp(f->rule + 7, rules->v[j].id))
-				fprintf(out, ",\"ruleIndex\":%zu", j);
-		fprintf(out, ",\"level\":\"%s\",\"message\":{\"text\":",
-			sg_severity_name(f->severity));
-		json_sentence(out, f->message, NULL);
-		fputs("},\"locations\":[{\"physicalLocation\":{"
-		      "\"artifactLocation\":{\"uri\":", out);
-		sg_buf_reset(&uri);
-		relative = clean_uri(&uri, f->path ? f->path : "-", root);
-		json_str(out, uri.buf);
-		if (relative)
-			fputs(",\"uriBaseId\":\"%SRCROOT%\"", out);
-		fputs("}", out);
-		fprintf(out, ",\"region\":{\"startLine\":%d,\"startColumn\":%d}",
-			f->line > 0 ? f->line : 1, f->col > 0 ? f->col : 1);
-		fputs("}}]", out);
-		if (*f->fingerprint)
-			fprintf(out, ",\"partialFingerprints\":{"
-				"\"stagegate/v1\":\"%s\"}", f->fingerprint);
-		if (*f->commit)
-			fprintf(out, ",\"properties\":{\"commit\":\"%s\"}",
-				f->commit);
-		fputs("}", out);
-	}
-	fputs("]}]}\n", out);
+	left = sarif_results(out, r, rules, other, nother, root);
+	fputs("]", out);
+	if (left)
+		fprintf(out, ",\"invocations\":[{\"executionSuccessful\":"
+			"true,\"toolExecutionNotifications\":[{\"level\":"
+			"\"warning\",\"message\":{\"text\":\"%zu more "
+			"findings are left out "
+			"of this file: code scanning accepts %d results a run. "
+			"Run stagegate scan --format json to list them all.\"}"
+			"}]}]", left, SG_MAX_SARIF_RESULTS);
+	fputs("}]}\n", out);
 	sg_buf_release(&uri);
+	free(other);
 	free(root);
 }
 

@@ -21,6 +21,7 @@
 
 #include "../common/audit_read.h"
 #include "../common/audit_report.h"
+#include "audit_cli.h"
 #include "../common/buf.h"
 #include "../common/error.h"
 #include "../common/escape.h"
@@ -341,6 +342,7 @@ static int cmd_audit(int argc, char **argv)
 		sg_buf_release(&err);
 		return EXIT_USAGE;
 	}
+	f.skipped = sg_audit_cli_skipped;
 	if (html && strcmp(sub, "report"))
 		return bad_usage(c, "--html is an option of report");
 	if (against && strcmp(sub, "verify"))
@@ -348,9 +350,9 @@ static int cmd_audit(int argc, char **argv)
 	if (!strcmp(sub, "verify")) {
 		const char *one = default_log(&def);
 
-		ret = sg_audit_verify_files(argc ? (const char *const *)argv
-					    : &one, argc ? (size_t)argc : 1,
-					    against, stdout, &err);
+		ret = sg_audit_cli_verify(argc ? (const char *const *)argv
+					  : &one, argc ? (size_t)argc : 1,
+					  against, stdout, &err);
 		sg_buf_release(&def);
 		if (ret < 0)
 			return audit_fail(&err);
@@ -360,7 +362,7 @@ static int cmd_audit(int argc, char **argv)
 		if (argc < 1 || argc > 2)
 			return bad_usage(c, "show takes an ID and maybe a LOG");
 		log = argc == 2 ? argv[1] : default_log(&def);
-		ret = sg_audit_show(log, argv[0], stdout, &err);
+		ret = sg_audit_cli_show(log, argv[0], stdout, &err);
 		sg_buf_release(&def);
 		return ret < 0 ? audit_fail(&err) : 0;
 	}
@@ -377,12 +379,13 @@ static int cmd_audit(int argc, char **argv)
 	logs = argc ? (const char *const *)argv : &log;
 	logs_nr = argc ? (size_t)argc : 1;
 	if (!strcmp(sub, "list")) {
-		ret = sg_audit_list(logs, logs_nr, &f, stdout, &err);
+		ret = sg_audit_cli_list(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "stats")) {
-		ret = sg_audit_stats(logs, logs_nr, &f, stdout, &err);
+		ret = sg_audit_cli_stats(logs, logs_nr, &f, stdout, &err);
 	} else if (!strcmp(sub, "export")) {
 		fmt = !strcmp(format, "json") ? SG_AUDIT_JSON : SG_AUDIT_CSV;
-		ret = sg_audit_export(logs, logs_nr, &f, fmt, stdout, &err);
+		ret = sg_audit_cli_export(logs, logs_nr, &f, fmt, stdout,
+					  &err);
 	} else {
 		ret = sg_audit_report_write(html, logs, logs_nr, &f, &err);
 		if (ret == 0)

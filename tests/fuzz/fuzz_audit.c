@@ -12,6 +12,7 @@
 
 #include "../../common/audit_read.h"
 #include "../../common/buf.h"
+#include "../../hooks/audit_cli.h"
 #include "fuzz.h"
 
 static char dir[4096], log_path[4200], head_path[4200], against_path[4200];
@@ -77,14 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sg_audit_filter_prepare(&all, &err) < 0 ||
 	    sg_audit_filter_prepare(&some, &err) < 0)
 		abort();
-	sg_audit_list(paths, 1, &all, devnull, &err);
-	sg_audit_list(paths, 1, &some, devnull, &err);
-	sg_audit_export(paths, 1, &all, SG_AUDIT_JSON, devnull, &err);
-	sg_audit_export(paths, 1, &some, SG_AUDIT_CSV, devnull, &err);
-	sg_audit_stats(paths, 1, &all, devnull, &err);
-	sg_audit_show(log_path, "1", devnull, &err);
-	sg_audit_verify_files(paths, 1, NULL, devnull, &err);
-	sg_audit_verify_files(paths, 1, against_path, devnull, &err);
+	sg_audit_cli_list(paths, 1, &all, devnull, &err);
+	sg_audit_cli_list(paths, 1, &some, devnull, &err);
+	sg_audit_cli_export(paths, 1, &all, SG_AUDIT_JSON, devnull, &err);
+	sg_audit_cli_export(paths, 1, &some, SG_AUDIT_CSV, devnull, &err);
+	sg_audit_cli_stats(paths, 1, &all, devnull, &err);
+	sg_audit_cli_show(log_path, "1", devnull, &err);
+	sg_audit_cli_verify(paths, 1, NULL, devnull, &err);
+	sg_audit_cli_verify(paths, 1, against_path, devnull, &err);
 	sg_buf_release(&err);
 	return 0;
 }

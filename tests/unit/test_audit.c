@@ -48,10 +48,13 @@ static void append(const char *path, const char *ref, int violation,
 static int verify_against(const char *const *paths, size_t n,
 			  const char *against)
 {
-	FILE *out = fopen("/dev/null", "w");
-	int ret = sg_audit_verify_files(paths, n, against, out, NULL);
+	struct sg_audit_verdict v = SG_AUDIT_VERDICT_INIT;
+	int ret = sg_audit_verify_files(&v, paths, n, against, NULL);
 
-	fclose(out);
+	/* the verdict says what the return value says */
+	cr_assert_eq(v.broken, ret == 1);
+	cr_assert(ret < 0 || v.nr > 0);
+	sg_audit_verdict_release(&v);
 	return ret;
 }
 
@@ -84,6 +87,37 @@ Test(audit, seed_chain_and_verify)
 	cr_assert_eq(system("sed -i 's/refs.heads.dev/refs\\/heads\\/prod/' audit_t/a.log"), 0);
 	cr_assert_eq(verify(&path, 1), 1);
 	cr_assert_eq(system("rm -rf audit_t"), 0);
+}
+
+/* verify returns what it found as data; its text is what the CLI prints */
+Test(audit, verdict_is_data)
+{
+	const char *path = "audit_v/a.log";
+	struct sg_audit_verdict v = SG_AUDIT_VERDICT_INIT;
+	struct sg_buf text = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	cr_assert_eq(system("rm -rf audit_v"), 0);
+	append(path, "refs/heads/dev", 0, 0);
+	append(path, "refs/heads/main", 1, 0);
+	cr_assert_eq(sg_audit_verify_files(&v, &path, 1, NULL, NULL), 0);
+	cr_assert_eq(v.nr, 1);
+	cr_assert_null(v.v[0].path);
+	cr_assert_str_eq(v.v[0].text, "OK: 3 record(s), seq up to 2, hash "
+			 "chain intact");
+	sg_audit_verdict_release(&v);
+	cr_assert_eq(system("sed -i '2s/refs.heads.dev/refs\\/heads\\/prod/' "
+			    "audit_v/a.log"), 0);
+	cr_assert_eq(sg_audit_verify_files(&v, &path, 1, NULL, NULL), 1);
+	cr_assert(v.broken);
+	cr_assert_str_eq(v.v[0].path, path);
+	cr_assert_eq(v.v[0].lineno, 3);
+	sg_audit_verdict_text(&text, &v);
+	cr_assert(!strncmp(text.buf, "BROKEN: audit_v/a.log:3: its 'prev' "
+			   "is not", 36), "%s", text.buf);
+	cr_assert_eq(text.buf[text.len - 1], '\n');
+	sg_buf_release(&text);
+	sg_audit_verdict_release(&v);
+	cr_assert_eq(system("rm -rf audit_v"), 0);
 }
 
 Test(audit, rotation_keeps_the_chain)

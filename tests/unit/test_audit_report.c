@@ -12,6 +12,7 @@
 #include "../../common/audit_report.h"
 #include "../../common/buf.h"
 #include "../../common/escape.h"
+#include "../../common/sha256.h"
 
 static const struct { const char *when, *want; } whens[] = {
 	{ "2026-11-01", "2026-11-01" },
@@ -159,4 +160,78 @@ Test(audit_report, filters_apply)
 	unlink(path);
 	free(path);
 	sg_buf_release(&err);
+}
+
+/*
+ * log_text with a real chain: a seed, seqs in order, each record's
+ * "prev" the SHA-256 of the line before, and the head file. `break_at`
+ * > 0: that record's "prev" is wrong (an edited log).
+ */
+static char *write_chained_log(int break_at)
+{
+	char *path = write_log();
+	struct sg_buf out = SG_BUF_INIT(1 << 20), head = SG_BUF_INIT(4096);
+	const char *p = log_text;
+	char hash[65];
+	FILE *f;
+	int seq = 1;
+
+	sg_buf_adds(&out, "{\"seq\":0,\"type\":\"seed\",\"prev\":null}");
+	sg_sha256_hex(hash, out.buf, out.len);
+	sg_buf_addch(&out, '\n');
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *rest = strchr(p, ',');
+		size_t start = out.len;
+
+		sg_buf_addf(&out, "{\"seq\":%d%.*s,\"prev\":\"%s\"}", seq,
+			    (int)(nl - rest - 1), rest,
+			    seq == break_at ? "00" : hash);
+		sg_sha256_hex(hash, out.buf + start, out.len - start);
+		sg_buf_addch(&out, '\n');
+		p = nl + 1;
+		seq++;
+	}
+	f = fopen(path, "w");
+	fputs(out.buf, f);
+	fclose(f);
+	sg_buf_addf(&head, "%s.head", path);
+	f = fopen(head.buf, "w");
+	fprintf(f, "{\"seq\":%d,\"hash\":\"%s\"}\n", seq - 1, hash);
+	fclose(f);
+	sg_buf_release(&head);
+	sg_buf_release(&out);
+	return path;
+}
+
+/*
+ * An intact chain is verified and counted in one read; a broken one is
+ * read again: the same figures either way, every record counted once.
+ */
+Test(audit_report, one_pass_or_two_same_figures)
+{
+	for (int break_at = 0; break_at <= 5; break_at += 5) {
+		char *path = write_chained_log(break_at);
+		const char *paths[] = { path };
+		struct sg_audit_report *r = NULL;
+		struct sg_buf err = SG_BUF_INIT(4096), head = SG_BUF_INIT(4096);
+		const struct sg_delivery *d;
+
+		cr_assert_eq(sg_audit_report_new(&r, paths, 1, NULL, &err), 0,
+			     "%s", err.buf);
+		cr_assert_eq(sg_audit_report_intact(r), !break_at, "%d",
+			     break_at);
+		d = sg_audit_report_delivery(r);
+		cr_assert_eq(d->promotions, 2, "%d", break_at);
+		cr_assert_eq(d->rollbacks, 1, "%d", break_at);
+		cr_assert_eq(d->lead_time_nr, 2, "%d", break_at);
+		cr_assert_eq(d->restored_nr, 1, "%d", break_at);
+		cr_assert_float_eq(d->time_to_restore, 1.5 * 3600, 1e-6);
+		sg_audit_report_free(r);
+		sg_buf_addf(&head, "%s.head", path);
+		unlink(head.buf);
+		unlink(path);
+		free(path);
+		sg_buf_release(&head);
+		sg_buf_release(&err);
+	}
 }
