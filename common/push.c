@@ -622,6 +622,18 @@ static int walk_commit(struct blob_walk *w, const git_oid *id,
 	return ret;
 }
 
+/*
+ * Read objects without hashing them again: every object of the
+ * quarantine got its id from its content when git received it
+ * (index-pack, unpack-objects), and those on the server did when they
+ * arrived. libgit2's check repeats that SHA-1 on every read (an eighth
+ * of a whole-history scan's CPU); the bytes scanned are the same.
+ */
+static void read_unverified(void)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+
 /* Walk every commit `walk` yields, oldest first. */
 static int walk_revs(struct blob_walk *w, git_revwalk *walk,
 		     struct sg_buf *err)
@@ -646,6 +658,7 @@ int sg_push_new_blobs(struct sg_push *push, struct sg_oidset *seen,
 	size_t pushed = 0;
 	int ret = 0;
 
+	read_unverified();
 	if (git_revwalk_new(&walk, push->repo) < 0)
 		return sg_git_error(err, "cannot walk history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
@@ -696,6 +709,7 @@ int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 	git_revwalk *walk = NULL;
 	int ret = 0;
 
+	read_unverified();
 	if (git_revwalk_new(&walk, push->repo) < 0)
 		return sg_git_error(err, "cannot walk history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
