@@ -1,0 +1,275 @@
+/*
+ * anchor.c -- the literal words a pattern's every match starts with.
+ *
+ * Only one shape is recognised, and anything else leaves the rule as it
+ * was (tried at every position): optional leading flags "(?i)", then a
+ * group "(?:A|B|...)" that cannot be skipped, each branch an optional
+ * lookbehind and then a run of letters or a group of plain words, and
+ * no alternation at the top level after it. A match then starts at one
+ * of those words, so trying the pattern (anchored with \G) only there
+ * finds the same leftmost matches as pcre2's own scan. The words are
+ * compared as ASCII; a non-ASCII byte is always a candidate, since
+ * Unicode case folding matches K (U+212A) for `k` and long s for `s`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "anchor.h"
+#include "buf.h"
+#include "error.h"
+#include "regex.h"
+#include "banned.h"
+
+#define MAX_WORDS	32
+
+struct sg_anchor {
+	struct sg_regex *re;		/* \G(?:pattern) */
+	char *words[MAX_WORDS];		/* lowercase when `icase` */
+	size_t len[MAX_WORDS], nr;
+	int icase;
+	unsigned char first[256];	/* a byte a word (or more) starts with */
+};
+
+static int is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* A quantifier that lets the atom before it match nothing. */
+static int optional_next(char c)
+{
+	return c == '?' || c == '*' || c == '{';
+}
+
+/* Past the character class that starts at p[0] == '['; NULL: unsure. */
+static const char *skip_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '\\' && p[1])
+			p += 2;
+		else if (p[0] == '[' && p[1] == ':' &&
+			 (p = strstr(p + 2, ":]")))
+			p += 2;
+		else if (!p)
+			return NULL;
+		else
+			p++;
+	}
+	return *p ? p + 1 : NULL;
+}
+
+/*
+ * From p, the first ')' closing the current group, or with `bar` also
+ * the first '|' of it, or the pattern's end ('\0'); NULL when the
+ * syntax is more than this reads.
+ */
+static const char *skip(const char *p, int bar)
+{
+	int depth = 0;
+
+	while (*p) {
+		if (*p == '\\') {
+			if (p[1] == 'Q' || p[1] == 'E' || !p[1])
+				return NULL;
+			p += 2;
+		} else if (*p == '[') {
+			p = skip_class(p);
+			if (!p)
+				return NULL;
+		} else if (*p == '(') {
+			depth++;
+			p++;
+		} else if (*p == ')') {
+			if (!depth)
+				return p;
+			depth--;
+			p++;
+		} else if (*p == '|' && !depth && bar) {
+			return p;
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+static int add_word(struct sg_anchor *a, const char *w, size_t n)
+{
+	if (!n || a->nr == MAX_WORDS)
+		return SG_ERROR;
+	a->words[a->nr] = sg_malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		a->words[a->nr][i] = (char)(a->icase ? lower(w[i]) : w[i]);
+	a->words[a->nr][n] = '\0';
+	a->len[a->nr++] = n;
+	return 0;
+}
+
+/* "(?:w1|w2)" of plain words, not optional; the end, or NULL. */
+static const char *word_group(struct sg_anchor *a, const char *p)
+{
+	p += 3;
+	for (;;) {
+		const char *w = p;
+
+		while (is_letter(*p))
+			p++;
+		if (add_word(a, w, (size_t)(p - w)) < 0)
+			return NULL;
+		if (*p == ')')
+			break;
+		if (*p != '|')
+			return NULL;
+		p++;
+	}
+	return optional_next(p[1]) ? NULL : p + 1;
+}
+
+/* One branch's start words; the branch's end ('|' or ')'), or NULL. */
+static const char *branch(struct sg_anchor *a, const char *p)
+{
+	if (!strncmp(p, "(?<=", 4) || !strncmp(p, "(?<!", 4)) {
+		p = skip(p + 4, 0);
+		if (!p || *p != ')')
+			return NULL;
+		p++;
+	}
+	if (is_letter(*p)) {
+		const char *w = p;
+
+		while (is_letter(*p))
+			p++;
+		if (add_word(a, w, (size_t)(p - w) -
+			     (optional_next(*p) ? 1 : 0)) < 0)
+			return NULL;
+	} else if (!strncmp(p, "(?:", 3)) {
+		p = word_group(a, p);
+		if (!p)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	p = skip(p, 1);
+	return p && (*p == '|' || *p == ')') ? p : NULL;
+}
+
+/* Read the start words of `pat` into `a`; SG_ERROR: another shape. */
+static int read_words(struct sg_anchor *a, const char *pat)
+{
+	const char *p = pat;
+
+	if (p[0] == '(' && p[1] == '?' && is_letter(p[2])) {
+		for (p += 2; is_letter(*p); p++) {
+			if (!strchr("imsn", *p))
+				return SG_ERROR;
+			a->icase |= *p == 'i';
+		}
+		if (*p++ != ')')
+			return SG_ERROR;
+	}
+	if (strncmp(p, "(?:", 3))
+		return SG_ERROR;
+	p += 3;
+	for (;;) {
+		p = branch(a, p);
+		if (!p)
+			return SG_ERROR;
+		if (*p == ')')
+			break;
+		p++;
+	}
+	if (optional_next(p[1]))
+		return SG_ERROR;
+	/* no top-level alternative that starts some other way */
+	p = skip(p + 1, 1);
+	return p && !*p ? 0 : SG_ERROR;
+}
+
+int sg_anchor_new(struct sg_anchor **out, const char *pattern)
+{
+	struct sg_anchor *a = sg_calloc(1, sizeof(*a));
+	struct sg_buf src = SG_BUF_INIT(SG_BUF_TEXT_MAX * 64);
+	int ret = SG_ERROR;
+
+	*out = NULL;
+	if (read_words(a, pattern) == 0 &&
+	    sg_buf_addf(&src, "\\G(?:%s)", pattern) == 0 &&
+	    sg_regex_new(&a->re, src.buf, NULL, NULL) == 0)
+		ret = 0;
+	sg_buf_release(&src);
+	if (ret < 0) {
+		sg_anchor_free(a);
+		return 0;	/* not an error: the rule runs as before */
+	}
+	for (size_t i = 0; i < a->nr; i++) {
+		unsigned char c = (unsigned char)a->words[i][0];
+
+		a->first[c] = 1;
+		if (a->icase && c >= 'a' && c <= 'z')
+			a->first[c - ('a' - 'A')] = 1;
+	}
+	for (int c = 0x80; c < 256; c++)
+		a->first[c] = 1;
+	*out = a;
+	return 0;
+}
+
+void sg_anchor_free(struct sg_anchor *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nr; i++)
+		free(a->words[i]);
+	sg_regex_free(a->re);
+	free(a);
+}
+
+/* Whether word `w` (or a case-folded form of it) may start at s. */
+static int word_at(const struct sg_anchor *a, size_t w, const char *s,
+		   size_t room)
+{
+	const char *word = a->words[w];
+
+	for (size_t i = 0; i < a->len[w]; i++) {
+		int c;
+
+		if (i == room)
+			return 0;
+		c = (unsigned char)s[i];
+		if (c >= 0x80)
+			return 1;
+		if ((a->icase ? lower(c) : c) != word[i])
+			return 0;
+	}
+	return 1;
+}
+
+size_t sg_anchor_next(const struct sg_anchor *a, const char *s, size_t end,
+		      size_t from)
+{
+	for (size_t at = from; at < end; at++) {
+		if (!a->first[(unsigned char)s[at]])
+			continue;
+		if ((unsigned char)s[at] >= 0x80)
+			return at;
+		for (size_t w = 0; w < a->nr; w++)
+			if (word_at(a, w, s + at, end - at))
+				return at;
+	}
+	return end;
+}
+
+const struct sg_regex *sg_anchor_regex(const struct sg_anchor *a)
+{
+	return a->re;
+}
