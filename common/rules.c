@@ -782,8 +782,26 @@ static int url_end(char c)
  * (%3A) into out; 0 when absent. Parameters follow '?', '&' or ';'
  * ("&amp;" in XML ends in ';').
  */
+/*
+ * sscanf(v + 1, "%2x") without the strlen() that sscanf does first: on
+ * a text of megabytes that made every %XX of a SAS URL read to the end
+ * of the text. What it reads is the same: spaces, then at most two
+ * characters (`tend` is the text's end).
+ */
+static int hex_escape(const char *v, const char *tend, unsigned int *c)
+{
+	const char *p = v + 1;
+	char two[3] = { 0 };
+
+	while (p < tend && isspace((unsigned char)*p))
+		p++;
+	for (size_t i = 0; i < 2 && p + i < tend; i++)
+		two[i] = p[i];
+	return sscanf(two, "%2x", c) == 1;
+}
+
 static int query_param(struct sg_buf *out, const char *b, const char *e,
-		       const char *name)
+		       const char *tend, const char *name)
 {
 	size_t nl = strlen(name);
 
@@ -797,7 +815,7 @@ static int query_param(struct sg_buf *out, const char *b, const char *e,
 			unsigned int c;
 
 			if (*v == '%' && e - v >= 3 &&
-			    sscanf(v + 1, "%2x", &c) == 1) {
+			    hex_escape(v, tend, &c)) {
 				sg_buf_addch(out, (char)c);
 				v += 2;
 			} else {
@@ -845,8 +863,8 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 		b--;
 	while (e < text + len && !url_end(*e) && e - (text + start) < 4096)
 		e++;
-	has_se = query_param(&se, b, e, "se");
-	has_sp = query_param(&sp, b, e, "sp");
+	has_se = query_param(&se, b, e, text + len, "se");
+	has_sp = query_param(&sp, b, e, text + len, "sp");
 	for (size_t i = 0; i < sp.len; i++)
 		if (sp.buf[i] != 'r' && sp.buf[i] != 'l')
 			read_only = 0;
