@@ -75,7 +75,7 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_escape.c tests/unit/test_audit_report.c \
 	tests/unit/test_window.c tests/unit/test_pii.c \
 	tests/unit/test_migration.c tests/unit/test_platform.c \
-	tests/unit/test_content.c
+	tests/unit/test_content.c tests/unit/test_anchor.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 # one harness per parser of untrusted input (tests/fuzz/fuzz_NAME.c), its
