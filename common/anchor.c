@@ -44,6 +44,13 @@ static int is_letter(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* A byte that stands for itself in a pattern (outside a class). */
+static int is_literal(char c)
+{
+	return is_letter(c) || (c >= '0' && c <= '9') ||
+	       (c && strchr("\"'_-:=,;/@%&!<>~ ", c));
+}
+
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
@@ -147,16 +154,19 @@ static const char *word_group(struct sg_anchor *a, const char *p)
 /* One branch's start words; the branch's end ('|' or ')'), or NULL. */
 static const char *branch(struct sg_anchor *a, const char *p)
 {
+	/* zero-width: a word boundary, a lookbehind */
+	if (p[0] == '\\' && (p[1] == 'b' || p[1] == 'B'))
+		p += 2;
 	if (!strncmp(p, "(?<=", 4) || !strncmp(p, "(?<!", 4)) {
 		p = skip(p + 4, 0);
 		if (!p || *p != ')')
 			return NULL;
 		p++;
 	}
-	if (is_letter(*p)) {
+	if (is_literal(*p)) {
 		const char *w = p;
 
-		while (is_letter(*p))
+		while (is_literal(*p))
 			p++;
 		if (add_word(a, w, (size_t)(p - w) -
 			     (optional_next(*p) ? 1 : 0)) < 0)
@@ -352,7 +362,8 @@ static int read_words(struct sg_anchor *a, const char *pat)
 		if (!p)
 			return SG_ERROR;
 	}
-	if (strncmp(p, "(?:", 3))
+	/* a branch reset group numbers captures apart, starts alike */
+	if (strncmp(p, "(?:", 3) && strncmp(p, "(?|", 3))
 		return SG_ERROR;
 	p += 3;
 	for (;;) {
