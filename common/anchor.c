@@ -476,9 +476,11 @@ static size_t next_line(const struct sg_anchor *a, const char *s, size_t end,
 	for (size_t at = from; at < end; at++) {
 		if (at > 0 && s[at - 1] != '\n' && s[at - 1] != '\r') {
 			const char *nl = memchr(s + at, '\n', end - at);
-			const char *cr = memchr(s + at, '\r', end - at);
+			/* a lone CR ends a line too, before the next LF */
+			const char *cr = memchr(s + at, '\r', nl ? (size_t)(nl -
+						(s + at)) : end - at);
 
-			if (cr && (!nl || cr < nl))
+			if (cr)
 				nl = cr;
 			if (!nl)
 				return end;
