@@ -51,6 +51,9 @@ struct sg_push {
 	struct sg_update *updates;
 	size_t nr, alloc;
 	struct sg_strlist options;	/* push options (git push -o) */
+	/* the last complete walk of new blobs, replayed for the next gate
+	   that asks for the same scope (push.c's cache, NULL: none) */
+	struct sg_walk_memo *memo;
 };
 
 #define SG_PUSH_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, { NULL, 0, 0 } }
@@ -106,7 +109,9 @@ typedef int (*sg_commit_fn)(git_commit *commit, void *payload,
  * the server did not have, call `fn` once. `on_commit` may be NULL.
  * Every tree and blob listed goes into `seen` (caller-owned), so the
  * caller can tell what the walk did not reach. A path longer than
- * SG_MAX_PATH_BYTES starts with SG_PATH_TOO_LONG.
+ * SG_MAX_PATH_BYTES starts with SG_PATH_TOO_LONG. A second call with the
+ * same scope, an empty `seen` and no `on_commit` replays the first one's
+ * blobs (and fills `seen` alike) without walking the trees again.
  */
 int sg_push_new_blobs(struct sg_push *push, struct sg_oidset *seen,
 		      sg_commit_fn on_commit, sg_blob_fn fn, void *payload,

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "anchor.h"
 #include "buf.h"
 #include "error.h"
 #include "limits.h"
@@ -40,6 +41,8 @@ struct sg_prefilter {
 	int32_t *outs;		/* rule indices, each list ended by -1 */
 	size_t states;
 	char *always;		/* rules without keywords */
+	struct sg_anchor **anchor;	/* per rule: where matches start */
+	size_t nrules;
 };
 
 /* ---- the prefilter ---------------------------------------------------- */
@@ -83,6 +86,10 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 	size_t head = 0, tail = 0, nouts = 0;
 
 	pf->always = sg_calloc(rules->nr ? rules->nr : 1, 1);
+	pf->nrules = rules->nr;
+	pf->anchor = sg_calloc(rules->nr ? rules->nr : 1, sizeof(*pf->anchor));
+	for (size_t r = 0; r < rules->nr; r++)
+		sg_anchor_new(&pf->anchor[r], sg_regex_source(rules->v[r].re));
 	trie_node(&t);
 	for (size_t r = 0; r < rules->nr; r++) {
 		const struct sg_strlist *kw = &rules->v[r].keywords;
@@ -192,6 +199,9 @@ static void free_prefilter(struct sg_prefilter *pf)
 	free(pf->delta);
 	free(pf->out_start);
 	free(pf->outs);
+	for (size_t r = 0; pf->anchor && r < pf->nrules; r++)
+		sg_anchor_free(pf->anchor[r]);
+	free(pf->anchor);
 	free(pf->always);
 	free(pf);
 }
@@ -627,6 +637,35 @@ static int context_allows(const struct sg_secret_rule *r, const char *text,
 }
 
 /*
+ * The leftmost match of `r` in [*from, end) of `text`, as pcre2's own
+ * scan finds it; a rule whose matches start only at its words (anchor.c)
+ * is tried at those alone. 1 (ov set), 0 none, < 0 error or limit.
+ */
+static int next_match(const struct sg_rules *rules,
+		      const struct sg_secret_rule *r, const char *text,
+		      size_t end, size_t *from, int cut, size_t *ov,
+		      size_t ovn, struct sg_buf *err)
+{
+	const struct sg_anchor *a = rules->pre->anchor[r - rules->v];
+
+	if (!a)
+		return sg_regex_exec_window(r->re, text, end, *from, cut, ov,
+					    ovn, err);
+	for (;;) {
+		size_t at = sg_anchor_next(a, text, end, *from);
+		int m;
+
+		if (at >= end)
+			return 0;
+		m = sg_regex_exec_window(sg_anchor_regex(a), text, end, at,
+					 cut, ov, ovn, err);
+		if (m != 0)
+			return m;
+		*from = at + 1;
+	}
+}
+
+/*
  * Report the matches of rule `r` in [from, end) of `text` (`end` < len:
  * a window, whose end is no line end unless a newline follows it).
  */
@@ -642,8 +681,8 @@ static int scan_span(const struct sg_rules *rules,
 
 	while (ret == 0 && from <= end) {
 		size_t s, e;
-		int m = sg_regex_exec_window(r->re, text, end, from, cut, ov,
-					     SG_ARRAY_SIZE(ov), err);
+		int m = next_match(rules, r, text, end, &from, cut, ov,
+				   SG_ARRAY_SIZE(ov), err);
 		int failed = 0;
 
 		if (m <= 0)
@@ -743,8 +782,26 @@ static int url_end(char c)
  * (%3A) into out; 0 when absent. Parameters follow '?', '&' or ';'
  * ("&amp;" in XML ends in ';').
  */
+/*
+ * sscanf(v + 1, "%2x") without the strlen() that sscanf does first: on
+ * a text of megabytes that made every %XX of a SAS URL read to the end
+ * of the text. What it reads is the same: spaces, then at most two
+ * characters (`tend` is the text's end).
+ */
+static int hex_escape(const char *v, const char *tend, unsigned int *c)
+{
+	const char *p = v + 1;
+	char two[3] = { 0 };
+
+	while (p < tend && isspace((unsigned char)*p))
+		p++;
+	for (size_t i = 0; i < 2 && p + i < tend; i++)
+		two[i] = p[i];
+	return sscanf(two, "%2x", c) == 1;
+}
+
 static int query_param(struct sg_buf *out, const char *b, const char *e,
-		       const char *name)
+		       const char *tend, const char *name)
 {
 	size_t nl = strlen(name);
 
@@ -758,7 +815,7 @@ static int query_param(struct sg_buf *out, const char *b, const char *e,
 			unsigned int c;
 
 			if (*v == '%' && e - v >= 3 &&
-			    sscanf(v + 1, "%2x", &c) == 1) {
+			    hex_escape(v, tend, &c)) {
 				sg_buf_addch(out, (char)c);
 				v += 2;
 			} else {
@@ -806,8 +863,8 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 		b--;
 	while (e < text + len && !url_end(*e) && e - (text + start) < 4096)
 		e++;
-	has_se = query_param(&se, b, e, "se");
-	has_sp = query_param(&sp, b, e, "sp");
+	has_se = query_param(&se, b, e, text + len, "se");
+	has_sp = query_param(&sp, b, e, text + len, "sp");
 	for (size_t i = 0; i < sp.len; i++)
 		if (sp.buf[i] != 'r' && sp.buf[i] != 'l')
 			read_only = 0;
