@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "checksum.h"
 #include "error.h"
 #include "limits.h"
 #include "regex.h"
@@ -432,9 +433,11 @@ static int parse_judge(enum sg_judge *out, const struct sg_ynode *n,
 {
 	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "sas"))
 		*out = SG_JUDGE_SAS;
+	else if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "github-checksum"))
+		*out = SG_JUDGE_GITHUB;
 	else
-		return fail_at(err, file, n, "'judge' is 'sas' (the only "
-			       "judgement there is)");
+		return fail_at(err, file, n, "'judge' is 'sas' or "
+			       "'github-checksum'");
 	return 0;
 }
 
@@ -964,16 +967,31 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 	return v;
 }
 
+/* Offline: the checksum a GitHub token carries (see checksum.h). */
+static enum sg_verdict judge_github(const char *tok, size_t len,
+				    struct sg_buf *why)
+{
+	int ok = sg_checksum_github(tok, len);
+
+	if (ok == 1)
+		sg_buf_adds(why, "verified format: its checksum holds");
+	if (ok != 0)
+		return SG_VERDICT_SECRET;
+	sg_buf_adds(why, "its checksum fails: a placeholder or a typo");
+	return SG_VERDICT_NOTE;
+}
+
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
 			       const char *text, size_t len, size_t start,
 			       size_t end, time_t now, struct sg_buf *why)
 {
-	(void)end;
 	switch (rule->judge) {
 	case SG_JUDGE_NONE:
 		return SG_VERDICT_SECRET;
 	case SG_JUDGE_SAS:
 		return judge_sas(text, len, start, now, why);
+	case SG_JUDGE_GITHUB:
+		return judge_github(text + start, end - start, why);
 	}
 	SG_BUG("bad judge %d", (int)rule->judge);
 }
