@@ -971,14 +971,14 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 static enum sg_verdict judge_github(const char *tok, size_t len,
 				    struct sg_buf *why)
 {
-	int ok = sg_checksum_github(tok, len);
-
-	if (ok == 1)
+	/*
+	 * NEEDSWORK: a failed checksum (a placeholder, a typo) could be a
+	 * note instead of a refusal; test keys everywhere are written by
+	 * hand without one, so for now it only withholds "verified".
+	 */
+	if (sg_checksum_github(tok, len) == 1)
 		sg_buf_adds(why, "verified format: its checksum holds");
-	if (ok != 0)
-		return SG_VERDICT_SECRET;
-	sg_buf_adds(why, "its checksum fails: a placeholder or a typo");
-	return SG_VERDICT_NOTE;
+	return SG_VERDICT_SECRET;
 }
 
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,

@@ -84,9 +84,8 @@ const char *sg_rules_credential_file(const struct sg_rules *rules,
  * SG_JUDGE_SAS, a SAS whose se= expiry has passed and whose sp= grants
  * read or list only is SG_VERDICT_NOTE; one without an expiry (a Logic
  * Apps trigger's sig=), still live, or granting more is a secret. With
- * SG_JUDGE_GITHUB, a token whose checksum fails is a placeholder or a
- * typo (SG_VERDICT_NOTE); one whose checksum holds is a secret of
- * verified format. `why` gets what was read, for the finding ("expired
+ * SG_JUDGE_GITHUB, a token is a secret, of verified format when its
+ * checksum holds. `why` gets what was read, for the finding ("expired
  * 2024-03-29, sp=r", "verified format: its checksum holds").
  */
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,

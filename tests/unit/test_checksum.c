@@ -73,7 +73,7 @@ static int judge(const struct sg_secret_rule *rule, const char *text,
 }
 
 /* a token whose checksum holds is verified; one whose checksum fails
-   (random test data, typos) is only noted */
+   (hand-written test keys, typos) is still a secret, not verified */
 Test(checksum, shipped_github_rule_judges_by_checksum)
 {
 	struct sg_rules *r;
@@ -95,7 +95,8 @@ Test(checksum, shipped_github_rule_judges_by_checksum)
 	cr_assert_eq(sg_rules_scan(r, text, strlen(text), NULL, judge, &j,
 				   &err), 0);
 	cr_assert_eq(j.n, 1);
-	cr_assert_eq(j.v, SG_VERDICT_NOTE);
+	cr_assert_eq(j.v, SG_VERDICT_SECRET);
+	cr_assert_str_eq(j.why, "");
 	sg_rules_free(r);
 	sg_buf_release(&err);
 }
