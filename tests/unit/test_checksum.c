@@ -3,6 +3,7 @@
  * that uses them.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../common/buf.h"
