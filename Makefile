@@ -53,7 +53,7 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_re
 	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c common/platform.c \
 	common/policy.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/anchor.c common/scanfiles.c common/secret.c \
-	common/sha256.c common/strlist.c \
+	common/sha256.c common/strlist.c common/checksum.c \
 	common/tested.c common/test_tags.c common/tags.c common/rollback.c common/gate.c common/tips.c common/trailer.c \
 	common/window.c common/clock.c common/solution.c common/solution_pp.c \
 	common/solution_sfdx.c \
@@ -76,7 +76,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_window.c tests/unit/test_pii.c \
 	tests/unit/test_migration.c tests/unit/test_platform.c \
 	tests/unit/test_content.c tests/unit/test_anchor.c \
-	tests/unit/test_gates.c tests/unit/gate_harness.c
+	tests/unit/test_gates.c tests/unit/gate_harness.c \
+	tests/unit/test_checksum.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 # one harness per parser of untrusted input (tests/fuzz/fuzz_NAME.c), its

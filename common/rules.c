@@ -16,6 +16,7 @@
 
 #include "anchor.h"
 #include "buf.h"
+#include "checksum.h"
 #include "error.h"
 #include "limits.h"
 #include "regex.h"
@@ -281,6 +282,17 @@ static int known_keys(const struct sg_ynode *map, const char *const *keys,
 	for (size_t i = 0; i < map->nr; i += 2) {
 		const char *const *k;
 
+		/* a second `pattern:` would silently win over the first */
+		for (size_t j = 0; j < i; j += 2)
+			if (map->kids[i]->kind == SG_Y_SCALAR &&
+			    map->kids[j]->kind == SG_Y_SCALAR &&
+			    !strcmp(map->kids[i]->value, map->kids[j]->value))
+				return sg_error(err, SG_ERROR, "%s:%d:%d: "
+						"duplicate key '%s'", file,
+						map->kids[i]->line,
+						map->kids[i]->col,
+						map->kids[i]->value);
+
 		for (k = keys; *k; k++)
 			if (map->kids[i]->kind == SG_Y_SCALAR &&
 			    !strcmp(*k, map->kids[i]->value))
@@ -296,20 +308,122 @@ static int known_keys(const struct sg_ynode *map, const char *const *keys,
 	return 0;
 }
 
+/* `fragments:` of the rules file: name, pattern text (borrowed). */
+struct fragments {
+	const struct sg_ynode *map;	/* NULL: none */
+};
+
+static int fragment_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* The fragment named [name, name + len), or NULL. */
+static const char *fragment(const struct fragments *fr, const char *name,
+			    size_t len)
+{
+	const struct sg_ynode *m = fr ? fr->map : NULL;
+
+	for (size_t i = 0; m && i + 1 < m->nr; i += 2)
+		if (strlen(m->kids[i]->value) == len &&
+		    !strncmp(m->kids[i]->value, name, len))
+			return m->kids[i + 1]->value;
+	return NULL;
+}
+
+/*
+ * Copy pattern `n` into `out` with each {{name}} replaced by its
+ * fragment. An unknown name is an error at its column (exact for a
+ * pattern on one line, as every shipped one is).
+ */
+static int expand_fragments(struct sg_buf *out, const struct sg_ynode *n,
+			    const struct fragments *fr, const char *file,
+			    struct sg_buf *err)
+{
+	const char *s = n->value;
+
+	while (*s) {
+		const char *b = strstr(s, "{{"), *e, *text;
+
+		if (!b)
+			return sg_buf_adds(out, s);
+		for (e = b + 2; fragment_name_char(*e); e++)
+			;
+		if (e == b + 2 || strncmp(e, "}}", 2) ||
+		    (b > n->value && b[-1] == '\\')) {
+			if (sg_buf_add(out, s, (size_t)(b + 2 - s)) < 0)
+				return SG_ELIMIT;
+			s = b + 2;
+			continue;
+		}
+		text = fragment(fr, b + 2, (size_t)(e - b - 2));
+		if (!text)
+			return sg_error(err, SG_ERROR, "%s:%d:%d: unknown "
+					"fragment '%.*s'", file, n->line,
+					n->col + (n->plain ? 0 : 1) +
+					(int)(b - n->value),
+					(int)(e - b - 2), b + 2);
+		if (sg_buf_add(out, s, (size_t)(b - s)) < 0 ||
+		    sg_buf_adds(out, text) < 0)
+			return SG_ELIMIT;
+		s = e + 2;
+	}
+	return 0;
+}
+
 static int compile(struct sg_regex **out, const struct sg_ynode *n,
-		   const char *file, struct sg_buf *err)
+		   const struct fragments *fr, const char *file,
+		   struct sg_buf *err)
 {
 	struct sg_buf why = SG_BUF_INIT(4096);
+	struct sg_buf pat = SG_BUF_INIT(MAX_RULES_BYTES);
 	int ret;
 
 	if (n->kind != SG_Y_SCALAR)
 		return fail_at(err, file, n, "a pattern must be a string");
-	ret = sg_regex_new(out, n->value, NULL, &why);
-	if (ret < 0)
+	ret = expand_fragments(&pat, n, fr, file, err);
+	if (ret == SG_ELIMIT)
+		ret = fail_at(err, file, n, "pattern too long");
+	if (ret == 0)
+		ret = sg_regex_new(out, pat.buf, NULL, &why);
+	if (ret < 0 && why.len)
 		sg_error(err, SG_ERROR, "%s:%d:%d: %s", file, n->line, n->col,
 			 why.buf);
+	sg_buf_release(&pat);
 	sg_buf_release(&why);
 	return ret;
+}
+
+/* fragments: { name: pattern text } (names: letters, digits, _ and -) */
+static int load_fragments(struct fragments *fr, const struct sg_ynode *n,
+			  const char *file, struct sg_buf *err)
+{
+	if (n->kind != SG_Y_MAP)
+		return fail_at(err, file, n, "'fragments' is a mapping of "
+			       "names to pattern text");
+	for (size_t i = 0; i + 1 < n->nr; i += 2) {
+		const struct sg_ynode *k = n->kids[i], *v = n->kids[i + 1];
+
+		if (k->kind != SG_Y_SCALAR || !*k->value)
+			return fail_at(err, file, k, "a fragment name is a "
+				       "string");
+		for (const char *p = k->value; *p; p++)
+			if (!fragment_name_char(*p))
+				return fail_at(err, file, k, "fragment names "
+					       "hold letters, digits, '_' and "
+					       "'-' only");
+		if (v->kind != SG_Y_SCALAR)
+			return fail_at(err, file, v, "a fragment is a string");
+		if (strstr(v->value, "{{"))
+			return fail_at(err, file, v, "a fragment cannot use "
+				       "another fragment");
+		for (size_t j = 0; j < i; j += 2)
+			if (!strcmp(n->kids[j]->value, k->value))
+				return fail_at(err, file, k, "duplicate "
+					       "fragment");
+	}
+	fr->map = n;
+	return 0;
 }
 
 static int parse_bool(int *out, const struct sg_ynode *n, const char *file,
@@ -329,9 +443,11 @@ static int parse_judge(enum sg_judge *out, const struct sg_ynode *n,
 {
 	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "sas"))
 		*out = SG_JUDGE_SAS;
+	else if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "github-checksum"))
+		*out = SG_JUDGE_GITHUB;
 	else
-		return fail_at(err, file, n, "'judge' is 'sas' (the only "
-			       "judgement there is)");
+		return fail_at(err, file, n, "'judge' is 'sas' or "
+			       "'github-checksum'");
 	return 0;
 }
 
@@ -372,7 +488,8 @@ static int parse_near(struct sg_secret_rule *r, const struct sg_ynode *n,
 }
 
 static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
-		     const char *file, struct sg_buf *err)
+		     const struct fragments *fr, const char *file,
+		     struct sg_buf *err)
 {
 	static const char *const keys[] = {
 		"id", "description", "pattern", "group", "keywords",
@@ -398,11 +515,12 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 		if (!strcmp(rules->v[i].id, r->id))
 			return fail_at(err, file, v, "duplicate rule id");
 	v = get(n, "description");
-	r->description = sg_strdup(v && v->kind == SG_Y_SCALAR ? v->value
-							       : r->id);
+	if (v && v->kind != SG_Y_SCALAR)
+		return fail_at(err, file, v, "'description' is a string");
+	r->description = sg_strdup(v ? v->value : r->id);
 	if (!(v = get(n, "pattern")))
 		return fail_at(err, file, n, "each rule needs a 'pattern'");
-	if (compile(&r->re, v, file, err) < 0)
+	if (compile(&r->re, v, fr, file, err) < 0)
 		return SG_ERROR;
 	if ((v = get(n, "group"))) {
 		char *end;
@@ -424,10 +542,10 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 			return fail_at(err, file, v, "'entropy' is a number "
 				       "from 0 to 8");
 	}
-	if ((v = get(n, "allow")) && compile(&r->allow, v, file, err) < 0)
+	if ((v = get(n, "allow")) && compile(&r->allow, v, fr, file, err) < 0)
 		return SG_ERROR;
 	if ((v = get(n, "allow-context")) &&
-	    compile(&r->allow_context, v, file, err) < 0)
+	    compile(&r->allow_context, v, fr, file, err) < 0)
 		return SG_ERROR;
 	if ((v = get(n, "generic")) &&
 	    parse_bool(&r->generic, v, file, err) < 0)
@@ -462,32 +580,50 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 	return 0;
 }
 
+/* files: a list of globs, each a string */
+static int load_files(struct sg_rules *rules, const struct sg_ynode *n,
+		      const char *file, struct sg_buf *err)
+{
+	if (n->kind != SG_Y_SEQ)
+		return fail_at(err, file, n, "'files' is a list of globs");
+	for (size_t i = 0; i < n->nr; i++) {
+		if (n->kids[i]->kind != SG_Y_SCALAR || !*n->kids[i]->value)
+			return fail_at(err, file, n->kids[i], "a file glob is "
+				       "a string");
+		sg_strlist_add(&rules->files, n->kids[i]->value);
+	}
+	return 0;
+}
+
 int sg_rules_parse(struct sg_rules **out, const char *text, size_t len,
 		   const char *path, struct sg_buf *err)
 {
 	static const char *const keys[] = {
-		"version", "rules", "files", "placeholders", NULL
+		"version", "fragments", "rules", "files", "placeholders", NULL
 	};
 	struct sg_rules *rules = sg_calloc(1, sizeof(*rules));
 	struct sg_ynode *root = NULL;
 	const struct sg_ynode *v = NULL;
+	struct fragments fr = { NULL };
 	int ret;
 
 	*out = NULL;
 	ret = sg_yaml_parse(&root, text, len, path, err);
 	if (ret == 0)
 		ret = known_keys(root, keys, path, err);
+	if (ret == 0 && (v = get(root, "version")) &&
+	    (v->kind != SG_Y_SCALAR || strcmp(v->value, "1")))
+		ret = fail_at(err, path, v, "'version' is 1");
+	if (ret == 0 && (v = get(root, "fragments")))
+		ret = load_fragments(&fr, v, path, err);
 	if (ret == 0 && (!(v = get(root, "rules")) || v->kind != SG_Y_SEQ))
 		ret = fail_at(err, path, root, "'rules' must be a list");
 	for (size_t i = 0; ret == 0 && i < v->nr; i++)
-		ret = load_rule(rules, v->kids[i], path, err);
-	if (ret == 0 && (v = get(root, "files"))) {
-		for (size_t i = 0; i < v->nr; i++)
-			if (v->kids[i]->kind == SG_Y_SCALAR)
-				sg_strlist_add(&rules->files, v->kids[i]->value);
-	}
+		ret = load_rule(rules, v->kids[i], &fr, path, err);
+	if (ret == 0 && (v = get(root, "files")))
+		ret = load_files(rules, v, path, err);
 	if (ret == 0 && (v = get(root, "placeholders")))
-		ret = compile(&rules->placeholder, v, path, err);
+		ret = compile(&rules->placeholder, v, &fr, path, err);
 	sg_yaml_free(root);
 	if (ret < 0) {
 		sg_rules_free(rules);
@@ -888,16 +1024,31 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 	return v;
 }
 
+/* Offline: the checksum a GitHub token carries (see checksum.h). */
+static enum sg_verdict judge_github(const char *tok, size_t len,
+				    struct sg_buf *why)
+{
+	/*
+	 * NEEDSWORK: a failed checksum (a placeholder, a typo) could be a
+	 * note instead of a refusal; test keys everywhere are written by
+	 * hand without one, so for now it only withholds "verified".
+	 */
+	if (sg_checksum_github(tok, len) == 1)
+		sg_buf_adds(why, "verified format: its checksum holds");
+	return SG_VERDICT_SECRET;
+}
+
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
 			       const char *text, size_t len, size_t start,
 			       size_t end, time_t now, struct sg_buf *why)
 {
-	(void)end;
 	switch (rule->judge) {
 	case SG_JUDGE_NONE:
 		return SG_VERDICT_SECRET;
 	case SG_JUDGE_SAS:
 		return judge_sas(text, len, start, now, why);
+	case SG_JUDGE_GITHUB:
+		return judge_github(text + start, end - start, why);
 	}
 	SG_BUG("bad judge %d", (int)rule->judge);
 }

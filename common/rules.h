@@ -21,6 +21,7 @@ struct sg_prefilter;
 enum sg_judge {
 	SG_JUDGE_NONE,		/* every hit is a secret */
 	SG_JUDGE_SAS,		/* an Azure SAS: its se= expiry, sp= rights */
+	SG_JUDGE_GITHUB,	/* a GitHub token: its CRC-32 checksum */
 };
 
 /* A judged hit: still a secret, or a spent one that is only noted. */
@@ -82,8 +83,10 @@ const char *sg_rules_credential_file(const struct sg_rules *rules,
  * Judge the hit [start, end) of `rule` in `text` at time `now`: with
  * SG_JUDGE_SAS, a SAS whose se= expiry has passed and whose sp= grants
  * read or list only is SG_VERDICT_NOTE; one without an expiry (a Logic
- * Apps trigger's sig=), still live, or granting more is a secret. `why`
- * gets what was read, for the finding ("expired 2024-03-29, sp=r").
+ * Apps trigger's sig=), still live, or granting more is a secret. With
+ * SG_JUDGE_GITHUB, a token is a secret, of verified format when its
+ * checksum holds. `why` gets what was read, for the finding ("expired
+ * 2024-03-29, sp=r", "verified format: its checksum holds").
  */
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
 			       const char *text, size_t len, size_t start,

@@ -262,7 +262,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	a = allowed(s, h->path, fp, text + start, end - start);
 	if (verdict == SG_VERDICT_NOTE) {
 		sg_buf_adds(&msg, ", so not a secret: not blocking (further "
-			    "such URLs in this file are not listed)");
+			    "such values in this file are not listed)");
 		f = sg_report_add(s->report, SG_SEV_NOTE, rule_id.buf,
 				  s->ref, s->commit, NULL, "%s", msg.buf);
 	} else if (a || (s->pol && s->pol->secrets_inline_allow &&

@@ -1,13 +1,17 @@
 /*
  * corpus.c -- write the recall corpus: fake tokens of every format in
  * services.tsv, each in the places a project keeps one (bare, .env, JSON,
- * YAML, XML element, appSettings attribute, INI, JavaScript, Python), and
- * the known non-secrets of nonsecrets.txt, one file each.
+ * YAML, XML element, appSettings attribute, INI, JavaScript, Python, and
+ * the syntaxes of the table `syntaxes`: Go, Java, PHP, make, HCL, command
+ * lines, manifests...), and the known non-secrets: the lines of
+ * nonsecrets.txt, and every format again with its random part made a
+ * placeholder (xxxx, XXXX, a run of one character, ...HERE).
  *
  * usage: corpus SEED SERVICES.tsv NONSECRETS.txt OUTDIR
- * Writes OUTDIR/secret/<context>/<service>-<n>.<ext>, OUTDIR/clean/<n>.txt
- * and OUTDIR/planted.tsv (path, token) for the leak check. Same seed, same
- * corpus. Tokens are random in the documented alphabet: none is real.
+ * Writes OUTDIR/secret/<syntax>/<service>-<n>.txt, OUTDIR/clean/<kind>/
+ * <name>.txt and OUTDIR/planted.tsv (path, service, token) for the leak
+ * check. Same seed, same corpus. Tokens are random in the documented
+ * alphabet (with their checksum where the format has one): none is real.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +25,13 @@
 #define MAX_LINE 4096
 
 static uint64_t rng_state;
+
+/* How a template's random characters are filled. */
+enum fill { FILL_RANDOM, FILL_X, FILL_BIGX, FILL_RUN, FILL_HERE };
+static const char *const fill_names[] = {
+	NULL, "placeholder-xxxx", "placeholder-XXXX", "placeholder-run",
+	"placeholder-here",
+};
 
 static uint32_t rnd(uint32_t n)
 {
@@ -56,10 +67,44 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* Expand a template: {c:n} random characters, {G} a UUID, \n a newline. */
-static void expand(char *out, size_t cap, const char *t)
+static uint32_t crc32(const char *s, size_t n)
 {
-	size_t o = 0;
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= (unsigned char)s[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
+/* The placeholder character for class `set` (NUL: leave random). */
+static char fill_char(const char *set, enum fill mode)
+{
+	int lower = strchr(set, 'x') != NULL, upper = strchr(set, 'X') != NULL;
+	int digit = strchr(set, '1') != NULL;
+
+	switch (mode) {
+	case FILL_X: return lower ? 'x' : upper ? 'X' : digit ? '0' : 0;
+	case FILL_BIGX: return upper ? 'X' : lower ? 'x' : digit ? '0' : 0;
+	case FILL_RUN: return digit ? '1' : upper ? 'A' : 'a';
+	case FILL_HERE: return upper ? 'X' : lower ? 'x' : digit ? '0' : 0;
+	default: return 0;
+	}
+}
+
+/*
+ * Expand a template: {c:n} n characters of class c, {G} a UUID, {K} the
+ * GitHub checksum (CRC32 in base62, 6 characters) of the characters the
+ * last {c:n} wrote, \n a newline. With a placeholder `mode`, the random
+ * characters are the placeholder's (FILL_HERE ends a run with HERE).
+ */
+static void expand_fill(char *out, size_t cap, const char *t, enum fill mode)
+{
+	static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "abcdefghijklmnopqrstuvwxyz";
+	size_t o = 0, last = 0, last_len = 0;
 
 	while (*t && o + 1 < cap) {
 		if (t[0] == '\\' && t[1] == 'n') {
@@ -69,22 +114,44 @@ static void expand(char *out, size_t cap, const char *t)
 			static const int groups[] = { 8, 4, 4, 4, 12 };
 			for (int g = 0; g < 5; g++) {
 				for (int i = 0; i < groups[g] && o + 2 < cap; i++)
-					out[o++] = "0123456789abcdef"[rnd(16)];
+					out[o++] = mode ? '0' : "0123456789abcdef"[rnd(16)];
 				if (g < 4)
 					out[o++] = '-';
 			}
 			t += 3;
+		} else if (t[0] == '{' && t[1] == 'K' && t[2] == '}') {
+			uint32_t c = crc32(out + last, last_len);
+			char k[7] = "000000";
+
+			for (int i = 5; i >= 0 && c; i--, c /= 62)
+				k[i] = b62[c % 62];
+			if (mode)
+				memset(k, fill_char(b62, mode) ? fill_char(b62, mode) : '0', 6);
+			for (int i = 0; i < 6 && o + 1 < cap; i++)
+				out[o++] = k[i];
+			t += 3;
 		} else if (t[0] == '{' && alphabet(t[1]) && t[2] == ':') {
 			const char *set = alphabet(t[1]);
 			size_t n = strtoul(t + 3, (char **)&t, 10), k = strlen(set);
+			char f = fill_char(set, mode);
+
+			last = o;
 			for (size_t i = 0; i < n && o + 1 < cap; i++)
-				out[o++] = set[rnd((uint32_t)k)];
+				out[o++] = f ? f : set[rnd((uint32_t)k)];
+			last_len = o - last;
+			if (mode == FILL_HERE && (f == 'x' || f == 'X') && n >= 8)
+				memcpy(out + o - 4, f == 'x' ? "here" : "HERE", 4);
 			t++;	/* '}' */
 		} else {
 			out[o++] = *t++;
 		}
 	}
 	out[o] = '\0';
+}
+
+static void expand(char *out, size_t cap, const char *t)
+{
+	expand_fill(out, cap, t, FILL_RANDOM);
 }
 
 /* SERVICE_API_KEY -> serviceApiKey (camel), ServiceApiKey, service_api_key */
@@ -156,6 +223,144 @@ static const char *const contexts[] = {
 	/* where low-code exports hold one */
 	"flow", "envvar", "canvas", "url",
 };
+
+/*
+ * More syntaxes, as templates: @K the key in camelCase, @P PascalCase,
+ * @L snake_case, @E the variable name, @N the service, @V the value
+ * escaped as `esc` says, @B the value in base64. esc: 'c' a C/JSON
+ * string (\n, \", \\), 'r' raw (values with a newline, a space or a
+ * quote are left out), 'x' XML text, 'i' raw, each line indented by 4.
+ */
+static const struct syntax {
+	const char *name, *tmpl;
+	char esc;
+} syntaxes[] = {
+	/* programming languages */
+	{ "go-var", "package cfg\n\nvar @K string = \"@V\"\n", 'c' },
+	{ "go-short", "func conf() {\n\t@K := \"@V\"\n\tuse(@K)\n}\n", 'c' },
+	{ "go-backtick", "func conf() {\n\t@K := `@V`\n}\n", 'r' },
+	{ "csharp", "public static class Cfg {\n    const string @P = \"@V\";\n}\n", 'c' },
+	{ "java", "class Cfg {\n    private static final String @K = \"@V\";\n}\n", 'c' },
+	{ "java-property", "public static void main(String[] a) {\n    System.setProperty(\"@E\", \"@V\");\n}\n", 'c' },
+	{ "kotlin", "val client = Client()\nvar @K = \"@V\"\n", 'c' },
+	{ "php-concat", "<?php\n$@K = '';\n$@K .= \"@V\";\n", 'c' },
+	{ "php-array", "<?php\nreturn [\n    '@L' => '@V',\n];\n", 'r' },
+	{ "ruby", "Client.configure do |c|\n  c.@L = '@V'\nend\n", 'r' },
+	{ "rust", "fn main() {\n    let @L = \"@V\";\n}\n", 'c' },
+	{ "swift", "let @K = \"@V\"\n", 'c' },
+	{ "powershell", "$env:@E = \"@V\"\n", 'c' },
+	{ "shell-export", "#!/bin/sh\nexport @E=\"@V\"\n./deploy.sh\n", 'c' },
+	/* configuration */
+	{ "make-recursive", "all: build\n@E = \"@V\"\n", 'c' },
+	{ "make-simple", "@E := @V\n", 'r' },
+	{ "make-shell", "@E ::= \"@V\"\n", 'c' },
+	{ "make-evaluated", "@E :::= \"@V\"\n", 'c' },
+	{ "make-conditional", "@E ?= @V\n", 'r' },
+	{ "make-append", "@E += \"@V\"\n", 'c' },
+	{ "hcl", "resource \"contoso_connection\" \"crm\" {\n  name = \"crm\"\n  @L = \"@V\"\n}\n", 'c' },
+	{ "toml", "[service]\nregion = \"westeurope\"\n@L = \"@V\"\n", 'c' },
+	{ "properties", "app.region=westeurope\napp.@K=@V\n", 'r' },
+	{ "json-escaped", "\"{\\n    \\\"@L\\\": \\\"@V\\\"\\n}\"\n", 'r' },
+	{ "json-kv-string", "{\n  \"files\": {\n    \"config.ini\": \"REGION=westeurope\\n@E=@V\\nNEXT=1\"\n  }\n}\n", 'r' },
+	{ "json-name-value", "[\n  { \"name\": \"@E\", \"value\": \"@V\" }\n]\n", 'c' },
+	{ "yaml-literal", "service:\n  @L: |\n@I\n", 'i' },
+	{ "yaml-folded", "service:\n  @L: >\n@I\n", 'i' },
+	{ "xml-multiline", "<Config>\n  <@P>\n    @V\n  </@P>\n</Config>\n", 'x' },
+	{ "csv", "name,value,\n@K,@V,\n", 'r' },
+	{ "logstash", "output {\n  http {\n    \"@K\" => \"@V\"\n  }\n}\n", 'c' },
+	{ "github-actions", "jobs:\n  deploy:\n    env:\n      @E: @V\n", 'r' },
+	{ "dockerfile", "FROM node:20\nENV @E=@V\n", 'r' },
+	{ "docker-compose", "services:\n  api:\n    environment:\n      - @E=@V\n", 'r' },
+	/* XML with the name as an attribute and the value as text */
+	{ "outsystems-siteproperty", "<Module>\n  <SiteProperty Name=\"@P\" Type=\"Text\">@V</SiteProperty>\n</Module>\n", 'x' },
+	{ "dotnet-settings", "<applicationSettings>\n  <setting name=\"@P\" serializeAs=\"String\">\n    <value>@V</value>\n  </setting>\n</applicationSettings>\n", 'x' },
+	/* command lines and manifests */
+	{ "curl-header", "curl -s -H 'Authorization: Bearer @V' https://api.contoso.example/v1/sync\n", 'r' },
+	{ "curl-user", "curl -fsS -u 'deploy:@V' https://api.contoso.example/v1/sync\n", 'r' },
+	{ "docker-run", "docker run -d -e @E=@V contoso/export:1.4\n", 'r' },
+	{ "helm-set", "helm upgrade --install export ./chart --set secrets.@K=@V\n", 'r' },
+	{ "k8s-secret", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  @L: @B\n", 'r' },
+	{ "log-line", "2026-11-02 10:14:07 DEBUG client: using @K=@V\n", 'r' },
+};
+
+static void put_b64(FILE *f, const char *s)
+{
+	static const char b[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (unsigned char)s[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		fputc(b[v >> 18 & 63], f);
+		fputc(b[v >> 12 & 63], f);
+		fputc(i + 1 < n ? b[v >> 6 & 63] : '=', f);
+		fputc(i + 2 < n ? b[v & 63] : '=', f);
+	}
+}
+
+/* Write syntax `sx` with key `env` and value `tok`; 0: left out. */
+static int write_syntax(FILE *f, const struct syntax *sx, const char *env,
+			const char *service, const char *tok)
+{
+	char camel[256], pascal[256], lower[256];
+
+	if (sx->esc == 'r' && strpbrk(tok, "\n \"'`"))
+		return 0;
+	key_forms(env, camel, pascal, lower);
+	for (const char *t = sx->tmpl; *t; t++) {
+		if (*t != '@' || !t[1]) {
+			fputc(*t, f);
+			continue;
+		}
+		switch (*++t) {
+		case 'K': fputs(camel, f); break;
+		case 'P': fputs(pascal, f); break;
+		case 'L': fputs(lower, f); break;
+		case 'E': fputs(env, f); break;
+		case 'N': fputs(service, f); break;
+		case 'B': put_b64(f, tok); break;
+		case 'V':
+			if (sx->esc == 'c')
+				put_escaped(f, tok);
+			else if (sx->esc == 'x')
+				put_xml(f, tok);
+			else
+				fputs(tok, f);
+			break;
+		case 'I':
+			fputs("    ", f);
+			for (const char *c = tok; *c; c++) {
+				fputc(*c, f);
+				if (*c == '\n')
+					fputs("    ", f);
+			}
+			break;
+		default: fputc('@', f); fputc(*t, f);
+		}
+	}
+	return 1;
+}
+
+/* the longest line of the token is what must never be printed */
+static void put_planted(FILE *planted, const char *path, const char *service,
+			const char *tok)
+{
+	char longest[MAX_LINE] = "";
+
+	for (const char *s = tok; *s;) {
+		size_t l = strcspn(s, "\n");
+		if (l > strlen(longest) && l < sizeof(longest)) {
+			memcpy(longest, s, l);
+			longest[l] = '\0';
+		}
+		s += l + (s[l] == '\n');
+	}
+	fprintf(planted, "%s\t%s\t%s\n", path, service, longest);
+}
 
 static void write_one(const char *dir, const char *ctx, const char *service,
 		      int n, const char *env, const char *tok, FILE *planted)
@@ -252,17 +457,25 @@ static void write_one(const char *dir, const char *ctx, const char *service,
 		fputs("\"\n}\n", f);
 	}
 	fclose(f);
-	/* the longest line of the token is what must never be printed */
-	char longest[MAX_LINE] = "";
-	for (const char *s = tok; *s;) {
-		size_t l = strcspn(s, "\n");
-		if (l > strlen(longest) && l < sizeof(longest)) {
-			memcpy(longest, s, l);
-			longest[l] = '\0';
-		}
-		s += l + (s[l] == '\n');
-	}
-	fprintf(planted, "%s\t%s\t%s\n", path, service, longest);
+	put_planted(planted, path, service, tok);
+}
+
+#define NSYNTAXES (sizeof(syntaxes) / sizeof(*syntaxes))
+
+/* Write `tok` in syntax `sx` to `path`; 0: the syntax cannot hold it. */
+static int write_file(const char *path, const struct syntax *sx,
+		      const char *env, const char *service, const char *tok)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		die(path);
+	ok = write_syntax(f, sx, env, service, tok);
+	fclose(f);
+	if (!ok)
+		remove(path);
+	return ok;
 }
 
 static void make_dir(const char *path)
@@ -274,8 +487,10 @@ static void make_dir(const char *path)
 int main(int argc, char **argv)
 {
 	char line[MAX_LINE], tok[MAX_LINE], path[1024];
+	char kind[64];
 	FILE *svc, *clean, *planted;
 	int nclean = 0;
+	size_t nformats = 0;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: corpus SEED SERVICES.tsv "
@@ -295,7 +510,19 @@ int main(int argc, char **argv)
 			 contexts[c]);
 		make_dir(path);
 	}
+	for (size_t x = 0; x < NSYNTAXES; x++) {
+		snprintf(path, sizeof(path), "%s/secret/%s", argv[4],
+			 syntaxes[x].name);
+		make_dir(path);
+	}
 	snprintf(path, sizeof(path), "%s/clean", argv[4]);
+	make_dir(path);
+	for (int m = FILL_X; m <= FILL_HERE; m++) {
+		snprintf(path, sizeof(path), "%s/clean/%s", argv[4],
+			 fill_names[m]);
+		make_dir(path);
+	}
+	snprintf(path, sizeof(path), "%s/clean/misc", argv[4]);
 	make_dir(path);
 	snprintf(path, sizeof(path), "%s/planted.tsv", argv[4]);
 	if (!(planted = fopen(path, "w")))
@@ -319,17 +546,49 @@ int main(int argc, char **argv)
 				write_one(argv[4], contexts[c], service, n, env,
 					  tok, planted);
 		}
+		/* every other syntax, a fresh token each */
+		for (size_t x = 0; x < NSYNTAXES; x++) {
+			expand(tok, sizeof(tok), tmpl);
+			snprintf(path, sizeof(path), "%s/secret/%s/%s-1.txt",
+				 argv[4], syntaxes[x].name, service);
+			if (write_file(path, &syntaxes[x], env, service, tok))
+				put_planted(planted, path, service, tok);
+		}
+		/* the same format with a placeholder for its random part */
+		for (int m = FILL_X; m <= FILL_HERE; m++) {
+			const struct syntax *sx = &syntaxes[nformats % NSYNTAXES];
+
+			expand_fill(tok, sizeof(tok), tmpl, (enum fill)m);
+			snprintf(path, sizeof(path), "%s/clean/%s/%s.txt",
+				 argv[4], fill_names[m], service);
+			if (!write_file(path, sx, env, service, tok))
+				write_file(path, &syntaxes[0], env, service, tok);
+			nformats++;
+		}
 	}
-	/* non-secrets: one file per line; \n in a line is a newline */
+	/* non-secrets: one file per line; \n in a line is a newline; the
+	   kind is the last "# ---- kind: ..." heading */
+	snprintf(kind, sizeof(kind), "misc");
 	while (fgets(line, sizeof(line), clean)) {
 		FILE *f;
 
 		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "# ---- ", 7)) {
+			size_t k = 0;
+
+			for (const char *c = line + 7; *c && *c != ':' &&
+			     *c != ',' && k + 1 < sizeof(kind); c++)
+				kind[k++] = *c == ' ' ? '-' : *c;
+			kind[k] = '\0';
+			snprintf(path, sizeof(path), "%s/clean/%s", argv[4], kind);
+			make_dir(path);
+			continue;
+		}
 		if (!line[0] || line[0] == '#')
 			continue;
 		expand(tok, sizeof(tok), line);
-		snprintf(path, sizeof(path), "%s/clean/%04d.txt", argv[4],
-			 ++nclean);
+		snprintf(path, sizeof(path), "%s/clean/%s/%04d.txt", argv[4],
+			 kind, ++nclean);
 		if (!(f = fopen(path, "w")))
 			die(path);
 		fprintf(f, "%s\n", tok);

@@ -152,6 +152,23 @@ Test(rules, bad_rules_files)
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    keywords: [ab]\n    near: 10\n", "r.yaml:6:11: 'near' is from 64" },
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    keywords: [ab]\n    near: [1, 2, 3]\n", "r.yaml:6:11: 'near' is a number" },
 		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    near: 100\n", "r.yaml:3:5: a rule with 'near' needs" },
+		/* fragments: an unknown name at its column, bad definitions */
+		{ "version: 1\nrules:\n  - id: x\n    pattern: 'ab{{nope}}'\n", "r.yaml:4:17: unknown fragment 'nope'" },
+		{ "version: 1\nfragments:\n  k: a\nrules:\n  - id: x\n    pattern: a{{k}}{{K}}\n", "r.yaml:6:20: unknown fragment 'K'" },
+		{ "version: 1\nfragments: [a]\nrules: []\n", "r.yaml:2:12: 'fragments' is a mapping" },
+		{ "version: 1\nfragments:\n  k: [a]\nrules: []\n", "r.yaml:3:6: a fragment is a string" },
+		{ "version: 1\nfragments:\n  k: a{{j}}\nrules: []\n", "r.yaml:3:6: a fragment cannot use" },
+		{ "version: 1\nfragments:\n  k a: x\nrules: []\n", "r.yaml:3:3: fragment names" },
+		{ "version: 1\nrules:\n  - id: x\n    allow: '{{k}}'\n    pattern: a\n", "unknown fragment 'k'" },
+		/* a key given twice, entries that are not strings, versions */
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    pattern: b\n", "r.yaml:5:5: duplicate key 'pattern'" },
+		{ "version: 1\nrules: []\nrules: []\n", "r.yaml:3:1: duplicate key 'rules'" },
+		{ "version: 1\nfragments:\n  k: a\n  k: b\nrules: []\n", "r.yaml:4:3: duplicate fragment" },
+		{ "version: 1\nrules: []\nfiles:\n  - '*.pfx'\n  - [a]\n", "r.yaml:5:5: a file glob is a string" },
+		{ "version: 1\nrules: []\nfiles: '*.pfx'\n", "r.yaml:3:8: 'files' is a list" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    description: [a]\n", "r.yaml:5:18: 'description' is a string" },
+		{ "version: 2\nrules: []\n", "r.yaml:1:10: 'version' is 1" },
+		{ "version: 1\nrules:\n  - id: x\n    pattern: a\n    generic: True\n", "expected true or false" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -163,6 +180,38 @@ Test(rules, bad_rules_files)
 		cr_assert(strstr(err.buf, cases[i].want), "%zu: %s", i, err.buf);
 		sg_buf_release(&err);
 	}
+}
+
+/* {{name}} is replaced by its fragment; \{{ and {{ without a name are not */
+Test(rules, fragments_expand_inside_patterns)
+{
+	static const char text[] =
+		"version: 1\n"
+		"fragments:\n  word: '(?:pass|secret)'\n  num: '[0-9]{2}'\n"
+		"rules:\n"
+		"  - id: x\n    pattern: '\\b{{word}}={{num}}\\b'\n"
+		"    allow: '{{word}}=00'\n"
+		"  - id: y\n    pattern: 'q\\{{num}}|z{{}}'\n";
+	static const struct { const char *in; int hits; } cases[] = {
+		{ "secret=42", 1 }, { "pass=17", 1 }, { "secret=00", 0 },
+		{ "word=42", 0 }, { "q{{num}}", 1 }, { "z{{}}", 1 },
+		{ "q42", 0 },
+	};
+	struct sg_rules *r;
+	struct sg_buf err = SG_BUF_INIT(4096);
+
+	cr_assert_eq(sg_rules_parse(&r, text, strlen(text), "f.yaml", &err), 0,
+		     "%s", err.buf);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct first_hit h = { "", 0 };
+
+		cr_assert_eq(sg_rules_scan(r, cases[i].in, strlen(cases[i].in),
+					   NULL, record, &h, &err), 0);
+		cr_assert_eq(h.n, (size_t)cases[i].hits, "%zu: %s", i,
+			     cases[i].in);
+	}
+	sg_rules_free(r);
+	sg_buf_release(&err);
 }
 
 /* What a SAS grants decides: 2026-12-01 is "now" for every case. */
