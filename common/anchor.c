@@ -157,6 +157,18 @@ static const char *branch(struct sg_anchor *a, const char *p)
 	/* zero-width: a word boundary, a lookbehind */
 	if (p[0] == '\\' && (p[1] == 'b' || p[1] == 'B'))
 		p += 2;
+	/*
+	 * "(?-i:...)" (secret-key-name's `Pat|Sk|Pw` after a lowercase
+	 * letter): its words are kept like the others, caseless when the
+	 * pattern is, which only adds places to try.
+	 */
+	if (!strncmp(p, "(?-i:", 5)) {
+		p = branch(a, p + 5);
+		if (!p || *p != ')')
+			return NULL;
+		p = skip(p + 1, 1);
+		return p && (*p == '|' || *p == ')') ? p : NULL;
+	}
 	if (!strncmp(p, "(?<=", 4) || !strncmp(p, "(?<!", 4)) {
 		p = skip(p + 4, 0);
 		if (!p || *p != ')')

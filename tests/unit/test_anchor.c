@@ -84,6 +84,8 @@ static const char *const pieces[] = {
 	"{", "}", ",", "#", ";", "x", "value", "name=\"", "\\\"", "\\u0026",
 	"password = \"", "\"client_secret\": \"", "API_TOKEN=", "db.pwd: ",
 	"\"Zx9qT4vLm2Rp8sWk\"", "'hunter2hunter2'", "\n  auth_key: ",
+	"dbPat", "apiSk", "smtpPw", "PAT", "Sk", "::= ", ".= ", "?=",
+	"bucket_key", "authenticity_token", "env ", "arg ",
 };
 
 static void make_text(struct sg_buf *t, uint32_t *seed)
