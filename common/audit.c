@@ -148,6 +148,8 @@ static int finding_json(struct sg_buf *b, const struct sg_finding *f)
 		  add_str(b, "message", f->message) < 0 ||
 		  (*f->fingerprint &&
 		   add_str(b, "fingerprint", f->fingerprint) < 0) ||
+		  (f->confidence &&
+		   add_str(b, "confidence", f->confidence) < 0) ||
 		  sg_buf_addch(b, '}') < 0;
 
 	return bad ? SG_ELIMIT : 0;

@@ -28,6 +28,10 @@ struct sg_finding {
 	/* secrets only: never the value itself */
 	char *redacted;		/* "AKIA...(20 chars)" */
 	char fingerprint[65];	/* sha256 of rule id and value, hex */
+	/* how sure the match is: "verified" (the token's own checksum
+	   holds), "shaped" (a provider's format), "generic" (a key = value
+	   guess); NULL for findings that are no match */
+	const char *confidence;
 };
 
 /*

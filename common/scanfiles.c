@@ -196,6 +196,10 @@ static void print_json(FILE *out, const struct sg_report *r)
 		json_str(out, f->fingerprint);
 		fputs(",\"redacted\":", out);
 		json_str(out, f->redacted);
+		if (f->confidence) {
+			fputs(",\"confidence\":", out);
+			json_str(out, f->confidence);
+		}
 		fputs(",\"message\":", out);
 		json_str(out, f->message);
 		fputs("}", out);
@@ -480,9 +484,15 @@ static void sarif_result(FILE *out, const struct sg_finding *f, long index,
 	fputs("}}]", out);
 	fprintf(out, ",\"partialFingerprints\":{\"stagegate/v1\":\"%s\"}",
 		fingerprint(fp, f));
-	if (*f->commit)
-		fprintf(out, ",\"properties\":{\"commit\":\"%s\"}",
-			f->commit);
+	if (*f->commit || f->confidence) {
+		fputs(",\"properties\":{", out);
+		if (*f->commit)
+			fprintf(out, "\"commit\":\"%s\"%s", f->commit,
+				f->confidence ? "," : "");
+		if (f->confidence)
+			fprintf(out, "\"confidence\":\"%s\"", f->confidence);
+		fputs("}", out);
+	}
 	fputs("}", out);
 	sg_buf_release(&uri);
 }

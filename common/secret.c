@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "checksum.h"
 #include "content.h"
 #include "error.h"
 #include "limits.h"
@@ -209,6 +210,18 @@ static void shown_path(struct sg_buf *out, const char *path, const char *v,
 	shown_path(out, at + len, v, len);
 }
 
+
+/* How sure a hit is (a finding's confidence, in JSON and SARIF). */
+static const char *confidence(const struct sg_secret_rule *rule,
+			      const char *value, size_t len)
+{
+	if (rule->generic)
+		return "generic";
+	if (rule->judge == SG_JUDGE_GITHUB &&
+	    sg_checksum_github(value, len) == 1)
+		return "verified";
+	return "shaped";
+}
 static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		  size_t len, size_t start, size_t end, void *payload,
 		  struct sg_buf *err)
@@ -286,6 +299,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	shown_path(&rule_id, h->path, text + start, end - start);
 	sg_finding_set_path(f, rule_id.buf, line, col);
 	memcpy(f->fingerprint, fp, sizeof(fp));
+	f->confidence = confidence(rule, text + start, end - start);
 	sg_buf_reset(&msg);
 	sg_redact(&msg, text + start, end - start);
 	f->redacted = sg_buf_detach(&msg);

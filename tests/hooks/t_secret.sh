@@ -198,6 +198,40 @@ test_scan_cli_json_and_sarif() {
 	no_leak
 }
 
+# Every secret finding says how sure it is, in JSON, SARIF and the audit
+# record: a GitHub token whose CRC-32 holds is "verified", one whose
+# checksum fails only "shaped", a key = value guess "generic".
+test_scan_confidence() {
+	local good bad
+	read -r good bad < <(python3 -c '
+import random, zlib
+b = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+random.seed(11)
+body = "".join(random.choice(b) for _ in range(30))
+c, s = zlib.crc32(body.encode()), ""
+for _ in range(6):
+    s, c = b[c % 62] + s, c // 62
+wrong = b[(b.index(s[0]) + 1) % 62] + s[1:]
+print("ghp_" + body + s, "ghp_" + body + wrong)')
+	mkdir -p "$T/files"
+	printf 'GH_TOKEN=%s\n' "$good" >"$T/files/a.env"
+	printf 'GH_TOKEN=%s\n' "$bad" >"$T/files/b.env"
+	printf 'db_password = "Northwind@Falcon2024?"\n' >"$T/files/c.ini"
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format json "$T/files" >"$T/out"
+	check "exit 1 when found" [ $? -eq 1 ]
+	check "checksum holds: verified" grep -q '"path":"[^"]*a.env".*"confidence":"verified"' "$T/out"
+	check "checksum fails: shaped" grep -q '"path":"[^"]*b.env".*"confidence":"shaped"' "$T/out"
+	check "key = value: generic" grep -q '"path":"[^"]*c.ini".*"confidence":"generic"' "$T/out"
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format sarif "$T/files" >"$T/out"
+	check "sarif property" grep -q '"confidence":"verified"' "$T/out"
+	new_repo || return
+	cp "$T/files/a.env" "$W/"
+	git -C "$W" add -A; git -C "$W" commit -q -m "a token"
+	expect_reject "verified token" maker secret.github-token origin HEAD:refs/heads/dev
+	check "audit record says verified" grep -q '"confidence":"verified"' "$REPO/stagegate/audit.log"
+	no_leak
+}
+
 test_many_files_scanned_by_workers_in_order() {
 	new_repo || return
 	local i
