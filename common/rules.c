@@ -1028,14 +1028,21 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 static enum sg_verdict judge_github(const char *tok, size_t len,
 				    struct sg_buf *why)
 {
+	int ok = sg_checksum_github(tok, len);
+
 	/*
-	 * NEEDSWORK: a failed checksum (a placeholder, a typo) could be a
-	 * note instead of a refusal; test keys everywhere are written by
-	 * hand without one, so for now it only withholds "verified".
+	 * Every token GitHub issues carries the CRC-32 of its random part:
+	 * one whose checksum fails was never issued (made up, or mistyped),
+	 * so it is shown but does not block. A shape the check does not
+	 * know (ok < 0) stays a secret.
 	 */
-	if (sg_checksum_github(tok, len) == 1)
+	if (ok == 1)
 		sg_buf_adds(why, "verified format: its checksum holds");
-	return SG_VERDICT_SECRET;
+	if (ok != 0)
+		return SG_VERDICT_SECRET;
+	sg_buf_adds(why, "its checksum fails, so GitHub never issued it "
+		    "(a made-up or mistyped value)");
+	return SG_VERDICT_DOUBT;
 }
 
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,

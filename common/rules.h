@@ -28,6 +28,8 @@ enum sg_judge {
 enum sg_verdict {
 	SG_VERDICT_SECRET,
 	SG_VERDICT_NOTE,
+	SG_VERDICT_DOUBT,	/* shown as a warning, not blocking: a token
+				   whose own checksum fails (a typo, made up) */
 };
 
 struct sg_secret_rule {

@@ -284,6 +284,12 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 			    a ? a->reason : "inline stagegate:allow marker");
 		f = sg_report_add(s->report, SG_SEV_NOTE, "secret.allowed",
 				  s->ref, s->commit, NULL, "%s", msg.buf);
+	} else if (verdict == SG_VERDICT_DOUBT) {
+		sg_buf_adds(&msg, ": not blocking");
+		f = sg_report_add(s->report, SG_SEV_WARNING, rule_id.buf,
+				  s->ref, s->commit, "if it is a real token, "
+				  "revoke it: it may be a copy with a typo",
+				  "%s", msg.buf);
 	} else if (legacy(s, h->path, fp, text + start, end - start)) {
 		sg_buf_adds(&msg, "; already on the server in the previous "
 			    "version of this file, so not new: not blocking");

@@ -2,7 +2,7 @@
 # (issue 11). Each one checks the server afterwards: its refs, its object
 # store and its audit log, not only the exit code.
 
-GH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3EeWq')"
+GH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi02EejK6')"
 GH=${GH:0:40}
 
 # absent OBJECT: the server's object store does not hold OBJECT

@@ -5,7 +5,7 @@
 # push goes to dev and must be refused; the server's refs, object store
 # and audit log are checked afterwards.
 
-CGH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3EeWq')"
+CGH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi02EejK6')"
 CGH=${CGH:0:40}
 # a SAS signature of the storage rule's shape
 CSIG="k3Jd9QmZ7vX2pL5nR8tY1wB4cF6hG0sA2eK9mN3qT5u%3D"

@@ -2,7 +2,7 @@
 # value is fake but has its provider's documented shape; no output, audit
 # record or JSON may ever hold one in full.
 
-GH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3EeWq')"
+GH="ghp_$(printf 'Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi02EejK6')"
 GH=${GH:0:40}
 STORAGE="Jm3uXb0Jf0kZr8mYg1wQe7cV4nT9sA2dF5hK8lP1oI6uY3tR0eW7qZ4xC9vB2nM5aS8dG1hJ4kL7pO0iU3yTwQ=="
 AWS="AKIAQ4RZ7NWLXP2KD5GM"
@@ -221,6 +221,8 @@ print("ghp_" + body + s, "ghp_" + body + wrong)')
 	check "exit 1 when found" [ $? -eq 1 ]
 	check "checksum holds: verified" grep -q '"path":"[^"]*a.env".*"confidence":"verified"' "$T/out"
 	check "checksum fails: shaped" grep -q '"path":"[^"]*b.env".*"confidence":"shaped"' "$T/out"
+	check "checksum fails: a warning" grep -q '"severity":"warning",[^}]*b.env' "$T/out"
+	check "checksum holds: an error" grep -q '"severity":"error",[^}]*a.env' "$T/out"
 	check "key = value: generic" grep -q '"path":"[^"]*c.ini".*"confidence":"generic"' "$T/out"
 	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format sarif "$T/files" >"$T/out"
 	check "sarif property" grep -q '"confidence":"verified"' "$T/out"
@@ -229,6 +231,13 @@ print("ghp_" + body + s, "ghp_" + body + wrong)')
 	git -C "$W" add -A; git -C "$W" commit -q -m "a token"
 	expect_reject "verified token" maker secret.github-token origin HEAD:refs/heads/dev
 	check "audit record says verified" grep -q '"confidence":"verified"' "$REPO/stagegate/audit.log"
+	# a token GitHub never issued (checksum fails) is shown, not blocking
+	git -C "$W" rm -q a.env
+	cp "$T/files/b.env" "$W/"
+	git -C "$W" add -A; git -C "$W" commit -q --amend -m "a made-up token"
+	expect_accept "made-up token" maker origin HEAD:refs/heads/dev
+	check "shown as a warning" out_has "warning \[secret.github-token\].*checksum fails"
+	check "the branch landed" [ "$(git --git-dir="$REPO" rev-parse refs/heads/dev)" = "$(git -C "$W" rev-parse HEAD)" ]
 	no_leak
 }
 

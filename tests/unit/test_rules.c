@@ -38,7 +38,7 @@ static int record(const struct sg_secret_rule *rule, const char *text,
 
 static const struct { const char *text, *rule; } secrets[] = {
 	{ "key: AKIAQ4RZ7NWLXP2KD5GM", "aws-access-key-id" },
-	{ "x=ghp_Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1Ap6Oi0UyTr3E", "github-token" },
+	{ "x=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", "github-token" },
 	{ "<value>glpat-Zq7Xw3Vb9Nm2Lk5Jh8Gf</value>", "gitlab-token" },
 	{ "\"t\":\"xoxb-2837465019-5839201746-Qw8Er7Ty6Ui5Op4As3Df2Gh\"", "slack-token" },
 	{ "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Xq", "stripe-key" },
