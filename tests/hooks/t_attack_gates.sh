@@ -217,3 +217,21 @@ test_control_characters_in_options_are_escaped() {
 		-o "rollback=why" origin "+$u:refs/heads/main"
 	check "the untested commit is not on the server" absent "$u"
 }
+
+test_forged_old_value_does_not_make_a_rollback_target() {
+	# the old value of a command is the pusher's claim: git checks it
+	# only after pre-receive, so the log's "old" must not be believed
+	new_repo || return
+	local t1 t2 p2 x
+	t1=$(tested_release solution/a.xml v1 1.0)
+	t2=$(tested_release solution/a.xml v2 2.0)
+	p2=$(promote "$t2" "$APPROVED")
+	expect_accept "main holds p2" maker origin "$p2:refs/heads/main"
+	x=$(commit solution/a.xml whatever)
+	raw_push maker "$t1" "$x" refs/heads/main
+	check "refused as stale" grep -q 'push.stale' "$T/out"
+	check "main unchanged by the forged command" ref_is refs/heads/main "$p2"
+	expect_reject "rollback to the claimed old value" admin rollback.target \
+		-o "rollback=why" origin "+$t1:refs/heads/main"
+	check "main unchanged" ref_is refs/heads/main "$p2"
+}
