@@ -63,12 +63,24 @@ static void incomplete(const struct sg_update *u, struct sg_report *r)
 		      *hex ? "object " : "a parent commit", hex, u->ref);
 }
 
+/* The pusher's old value is not the ref's: git would refuse it too. */
+static void stale(const struct sg_update *u, struct sg_report *r)
+{
+	sg_report_add(r, SG_SEV_ERROR, "push.stale", u->ref, NULL,
+		      "fetch and push again",
+		      "the push says %s is at another commit than the one "
+		      "the server holds", u->ref);
+}
+
 int sg_check_push(struct sg_context *ctx, struct sg_report *r,
 		  struct sg_buf *err)
 {
 	struct sg_push *push = ctx->push;
 
 	for (size_t i = 0; i < push->nr; i++) {
+		/* refused, and still gated: the findings say what else is wrong */
+		if (push->updates[i].stale)
+			stale(&push->updates[i], r);
 		if (push->updates[i].incomplete) {
 			incomplete(&push->updates[i], r);
 			continue;

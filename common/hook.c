@@ -243,6 +243,7 @@ static int load_and_check(struct run *run)
 	    sg_push_read_options(&run->push, &run->err) < 0 ||
 	    sg_identity_resolve(&run->ctx.pusher, &run->pol->identity_order,
 				&run->err) < 0 ||
+	    sg_push_check_old(&run->push, &run->err) < 0 ||
 	    sg_push_resolve(&run->push, run->pol, &run->err) < 0 ||
 	    sg_check_push(&run->ctx, &run->report, &run->err) < 0)
 		return SG_ERROR;

@@ -468,6 +468,23 @@ static int peel_or_mark(struct sg_push *push, struct sg_update *u,
 	return rc;
 }
 
+int sg_push_check_old(struct sg_push *push, struct sg_buf *err)
+{
+	for (size_t i = 0; i < push->nr; i++) {
+		struct sg_update *u = &push->updates[i];
+		git_oid cur;
+		int rc = git_reference_name_to_id(&cur, push->repo, u->ref);
+
+		if (rc == GIT_ENOTFOUND)
+			u->stale = u->kind != SG_UPDATE_CREATE;
+		else if (rc < 0)
+			return sg_git_error(err, "cannot read a ref");
+		else
+			u->stale = !git_oid_equal(&cur, &u->old_id);
+	}
+	return 0;
+}
+
 int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 		    struct sg_buf *err)
 {

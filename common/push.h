@@ -29,6 +29,11 @@ struct sg_update {
 	/* an object of the update is neither pushed nor on the server */
 	int incomplete;
 	git_oid missing;
+	/*
+	 * The old value is the pusher's claim, and git checks it only after
+	 * pre-receive: 1 when the ref does not hold it (sg_push_check_old).
+	 */
+	int stale;
 	int fast_forward;		/* old is an ancestor of new */
 	int backwards;			/* new is an ancestor of old */
 	const struct sg_env *env;	/* NULL: no environment */
@@ -81,6 +86,14 @@ int sg_push_open(struct sg_push *push, const char *gitdir,
  * one repository object per thread). */
 int sg_push_open_repo(const struct sg_push *push, git_repository **out,
 		      struct sg_buf *err);
+
+/*
+ * Mark each update whose old value is not what its ref holds on the
+ * server (a created ref that exists, a moved ref at another commit):
+ * git would refuse it after pre-receive, but the audit log would keep a
+ * forged "old" as a tip the ref held. Server hooks only.
+ */
+int sg_push_check_old(struct sg_push *push, struct sg_buf *err);
 
 /*
  * For each update: peel, probe that its objects are readable, decide

@@ -28,12 +28,16 @@ struct needle {
 
 static int line_matches(const struct needle *n, const char *line)
 {
-	if (!strstr(line, n->ref.buf) || !strstr(line, "\"type\":\"decision\""))
+	/*
+	 * Accepted decisions only: a refused command's "old" is the
+	 * pusher's claim (git checks it after pre-receive, which refuses
+	 * a stale one: push.stale), not a value the ref held.
+	 */
+	if (!strstr(line, n->ref.buf) || !strstr(line, "\"type\":\"decision\"") ||
+	    (!strstr(line, "\"decision\":\"accepted\"") &&
+	     !strstr(line, "\"decision\":\"break-glass\"")))
 		return 0;
-	return strstr(line, n->old.buf) ||
-	       (strstr(line, n->new.buf) &&
-		(strstr(line, "\"decision\":\"accepted\"") ||
-		 strstr(line, "\"decision\":\"break-glass\"")));
+	return strstr(line, n->old.buf) || strstr(line, n->new.buf);
 }
 
 static int search_file(const struct needle *n, const char *path,
