@@ -220,6 +220,7 @@ struct pair {
 	struct sg_solutions old, new;
 	const char *msg;
 	const char *tested_tag;	/* the verdict's, from the tested gate */
+	char *base_ref;		/* the ref whose tip `old` is read from */
 };
 
 static void check_one(struct pair *p, const struct sg_solution *s)
@@ -261,14 +262,18 @@ static void check_one(struct pair *p, const struct sg_solution *s)
 			      "checked", s->name);
 		return;
 	}
-	if (sg_version_cmp(&s->version, &o->version) > 0)
+	/* a promotion raises the version; a new ref may match the other's */
+	if (sg_version_cmp(&s->version, &o->version) >
+	    (p->u->kind == SG_UPDATE_CREATE ? -1 : 0))
 		return;
 	f = sg_report_add(p->r, SG_SEV_ERROR, "solution.version", p->u->ref,
 			  &p->u->new_commit, s->reader->raise_fix,
-			  "%s solution %s: version %s is not greater than %s, "
-			  "the version %s holds now (versions compare part "
-			  "by part as numbers)", s->reader->platform, s->name,
-			  s->version_text, o->version_text, p->u->ref);
+			  "%s solution %s: version %s is %s %s, the version "
+			  "%s holds now (versions compare part by part as "
+			  "numbers)", s->reader->platform, s->name,
+			  s->version_text, p->u->kind == SG_UPDATE_CREATE ?
+			  "older than" : "not greater than", o->version_text,
+			  p->base_ref);
 	sg_finding_set_path(f, s->path, 0, 0);
 }
 
@@ -291,7 +296,7 @@ static void check_removed(struct pair *p)
 				  "from the promoted tree (add '%s: %s' to the "
 				  "promotion commit if meant)",
 				  o->reader->platform, o->name, o->version_text,
-				  p->u->ref, env->solution_removed_key, o->name);
+				  p->base_ref, env->solution_removed_key, o->name);
 		sg_finding_set_path(f, o->path, 0, 0);
 	}
 }
@@ -336,10 +341,10 @@ int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 {
 	const struct sg_env *env = u->env;
 	struct pair p = { ctx, u, r, SG_SOLUTIONS_INIT, SG_SOLUTIONS_INIT,
-			  "", NULL };
+			  "", NULL, NULL };
 	git_commit *tip = NULL;
-	git_oid tree;
-	int ret = SG_ERROR;
+	git_oid base, tree;
+	int ret = SG_ERROR, has_base = 0;
 
 	if (!env || (!env->solution_versions && !env->solution_managed &&
 		     !env->solution_tag_version) ||
@@ -352,9 +357,14 @@ int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 	if (sg_solutions_read_tree(&p.new, ctx->push->repo,
 				   git_commit_tree_id(tip), err) < 0)
 		goto out;
-	if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit &&
-	    env->solution_versions) {
-		if (commit_tree(ctx->push->repo, &u->old_commit, &tree, err) < 0 ||
+	/* a new ref of the environment starts from what the others hold */
+	if (env->solution_versions) {
+		has_base = sg_gate_base(ctx, u, &base, &p.base_ref, err);
+		if (has_base < 0)
+			goto out;
+	}
+	if (has_base) {
+		if (commit_tree(ctx->push->repo, &base, &tree, err) < 0 ||
 		    sg_solutions_read_tree(&p.old, ctx->push->repo, &tree,
 					   err) < 0)
 			goto out;
@@ -375,6 +385,7 @@ int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 out:
 	sg_solutions_release(&p.new);
 	sg_solutions_release(&p.old);
+	free(p.base_ref);
 	git_commit_free(tip);
 	return ret;
 }

@@ -303,3 +303,19 @@ test_mig_hostile_schema_fails_closed() {
 	expect_reject "deep XML" maker migration.unreadable origin "$m:refs/heads/main"
 	check "says how deep" out_has "nested deeper than 256"
 }
+
+# A second prod ref created at a destructive release is checked against
+# what main holds (an attacker's read: only a ref's own old tip was).
+test_mig_new_prod_ref_compared_with_main() {
+	new_repo || return
+	local t1; t1=$(pp_v1)
+	local p; p=$(on_prod "$t1")
+	pp_v2
+	rm "$W/$REL"
+	local t2; t2=$(release 2.0 "Export 2.0")
+	local m; m=$(promotion "$p" "$t2" "$APPROVED")
+	expect_reject "prod created at 2.0" maker migration.missing origin "$m:refs/heads/prod"
+	check "lists a removed column" out_has "column contoso_Notes removed"
+	check "prod was not created" [ -z "$(git --git-dir="$REPO" rev-parse -q --verify refs/heads/prod)" ]
+	expect_accept "prod created at main's tip" maker origin "$p:refs/heads/prod"
+}

@@ -167,3 +167,20 @@ test_tag_names_the_version() {
 	p=$(ship $CLASSIC "$(pp_xml ContosoExpenses 1.4.0.4 1)" "$APPROVED" build-77)
 	expect_reject "tag names no version" maker solution.tag-version origin "$p:refs/heads/main"
 }
+
+# main and prod are one environment: creating prod at a release older
+# than main holds is a downgrade of prod, whatever prod held before
+# (found by an attacker's read: only a ref's own old tip was compared).
+test_new_ref_of_the_environment_cannot_start_older() {
+	new_repo || return
+	local v1 v2
+	v1=$(ship "$CLASSIC" "$(pp_xml ContosoExpenses 1.0.0.0 0)" "$APPROVED" 1.0)
+	v2=$(ship "$CLASSIC" "$(pp_xml ContosoExpenses 2.0.0.0 0)" "$APPROVED" 2.0)
+	expect_accept "main at 2.0" maker origin "$v2:refs/heads/main"
+	expect_reject "main back to 1.0" maker protect.force-push origin "+$v1:refs/heads/main"
+	expect_reject "prod created at 1.0" maker solution.version origin "$v1:refs/heads/prod"
+	check "says what main holds" out_has "version 1.0.0.0 is older than 2.0.0.0, the version refs/heads/main holds now"
+	check "prod was not created" [ -z "$(git --git-dir="$REPO" rev-parse -q --verify refs/heads/prod)" ]
+	expect_accept "prod created at main's release" maker origin "$v2:refs/heads/prod"
+	check "prod holds 2.0" [ "$(git --git-dir="$REPO" rev-parse refs/heads/prod)" = "$v2" ]
+}
