@@ -239,20 +239,10 @@ static int plan_fail(struct plan_ctx *c, const struct sg_ynode *n,
 
 	*c->line = n->line;
 	*c->col = n->col;
-	sg_buf_reset(c->err);
-	sg_buf_addf(c->err, "%s:%d:%d: ", c->file, n->line, n->col);
 	va_start(ap, fmt);
-	sg_buf_vaddf(c->err, fmt, ap);
+	sg_yaml_vfail(c->err, c->file, n, fmt, ap);
 	va_end(ap);
 	return SG_ERROR;
-}
-
-static const struct sg_ynode *get(const struct sg_ynode *map, const char *key)
-{
-	for (size_t i = 0; i + 1 < map->nr; i += 2)
-		if (!strcmp(map->kids[i]->value, key))
-			return map->kids[i + 1];
-	return NULL;
 }
 
 static int known_keys(struct plan_ctx *c, const struct sg_ynode *map,
@@ -284,7 +274,7 @@ static int known_keys(struct plan_ctx *c, const struct sg_ynode *map,
 static int steps(struct plan_ctx *c, const struct sg_ynode *root,
 		 const char *key)
 {
-	const struct sg_ynode *n = get(root, key);
+	const struct sg_ynode *n = sg_yaml_get(root, key);
 
 	if (!n)
 		return plan_fail(c, root, "the plan needs '%s'", key);
@@ -328,14 +318,14 @@ static int one_cover(struct plan_ctx *c, struct sg_migration_plan *p,
 	SG_ALLOC_GROW(p->covers, p->nr + 1, p->alloc);
 	cv = &p->covers[p->nr++];
 	memset(cv, 0, sizeof(*cv));
-	cv->table = scalar(c, get(n, "table"), "table", &bad);
-	cv->change = scalar(c, get(n, "change"), "change", &bad);
-	if (get(n, "relationship"))
-		cv->name = scalar(c, get(n, "relationship"), "relationship",
+	cv->table = scalar(c, sg_yaml_get(n, "table"), "table", &bad);
+	cv->change = scalar(c, sg_yaml_get(n, "change"), "change", &bad);
+	if (sg_yaml_get(n, "relationship"))
+		cv->name = scalar(c, sg_yaml_get(n, "relationship"), "relationship",
 				  &bad);
 	else
-		cv->name = scalar(c, get(n, "column"), "column", &bad);
-	cv->value = scalar(c, get(n, "choice"), "choice", &bad);
+		cv->name = scalar(c, sg_yaml_get(n, "column"), "column", &bad);
+	cv->value = scalar(c, sg_yaml_get(n, "choice"), "choice", &bad);
 	if (bad)
 		return SG_ERROR;
 	if (!cv->table || !cv->change)
@@ -344,15 +334,15 @@ static int one_cover(struct plan_ctx *c, struct sg_migration_plan *p,
 	for (w = change_words; *w && strcmp(*w, cv->change); w++)
 		;
 	if (!*w)
-		return plan_fail(c, get(n, "change"), "'change' is one of "
+		return plan_fail(c, sg_yaml_get(n, "change"), "'change' is one of "
 				 "removed, type-changed, length-reduced, "
 				 "now-required, not '%s'", cv->change);
-	if (get(n, "relationship") && (get(n, "column") || get(n, "choice")))
+	if (sg_yaml_get(n, "relationship") && (sg_yaml_get(n, "column") || sg_yaml_get(n, "choice")))
 		return plan_fail(c, n, "a relationship change names no column "
 				 "or choice");
-	if (cv->value && !get(n, "column"))
+	if (cv->value && !sg_yaml_get(n, "column"))
 		return plan_fail(c, n, "a choice change names its 'column'");
-	cv->kind = get(n, "relationship") ? SG_SCHEMA_RELATIONSHIP :
+	cv->kind = sg_yaml_get(n, "relationship") ? SG_SCHEMA_RELATIONSHIP :
 		   cv->value ? SG_SCHEMA_CHOICE :
 		   cv->name ? SG_SCHEMA_COLUMN : SG_SCHEMA_TABLE;
 	return 0;
@@ -370,7 +360,7 @@ static int plan_root(struct plan_ctx *c, struct sg_migration_plan *p,
 
 	if (known_keys(c, root, keys, "plan") < 0)
 		return SG_ERROR;
-	n = get(root, "changes");
+	n = sg_yaml_get(root, "changes");
 	if (!n)
 		return plan_fail(c, root, "the plan needs 'changes' (the "
 				 "destructive changes it covers)");
@@ -382,12 +372,12 @@ static int plan_root(struct plan_ctx *c, struct sg_migration_plan *p,
 	if (steps(c, root, "backup") < 0 || steps(c, root, "up") < 0 ||
 	    steps(c, root, "validation") < 0)
 		return SG_ERROR;
-	if (get(root, "down") && get(root, "irreversible"))
-		return plan_fail(c, get(root, "irreversible"), "a plan has "
+	if (sg_yaml_get(root, "down") && sg_yaml_get(root, "irreversible"))
+		return plan_fail(c, sg_yaml_get(root, "irreversible"), "a plan has "
 				 "'down' or 'irreversible', not both");
-	if (get(root, "down"))
+	if (sg_yaml_get(root, "down"))
 		return steps(c, root, "down");
-	n = get(root, "irreversible");
+	n = sg_yaml_get(root, "irreversible");
 	if (!n)
 		return plan_fail(c, root, "the plan needs 'down' (the way "
 				 "back) or 'irreversible' (why there is none)");

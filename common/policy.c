@@ -41,12 +41,8 @@ static int fail(struct ctx *c, const struct sg_ynode *n, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!c->err)
-		return SG_ERROR;
-	sg_buf_reset(c->err);
-	sg_buf_addf(c->err, "%s:%d:%d: ", c->file, n->line, n->col);
 	va_start(ap, fmt);
-	sg_buf_vaddf(c->err, fmt, ap);
+	sg_yaml_vfail(c->err, c->file, n, fmt, ap);
 	va_end(ap);
 	return SG_ERROR;
 }
@@ -93,15 +89,6 @@ static int check_keys(struct ctx *c, const struct sg_ynode *map,
 		return ret;
 	}
 	return 0;
-}
-
-static const struct sg_ynode *lookup(const struct sg_ynode *map,
-				     const char *key)
-{
-	for (size_t i = 0; map && i < map->nr; i += 2)
-		if (!strcmp(map->kids[i]->value, key))
-			return map->kids[i + 1];
-	return NULL;
 }
 
 static int get_string(struct ctx *c, const struct sg_ynode *n,
@@ -243,8 +230,8 @@ static int get_trailer_rules(struct ctx *c, const struct sg_ynode *n,
 
 		if (check_keys(c, item, keys, what) < 0)
 			return SG_ERROR;
-		k = lookup(item, "key");
-		p = lookup(item, "pattern");
+		k = sg_yaml_get(item, "key");
+		p = sg_yaml_get(item, "pattern");
 		if (!k || !p)
 			return fail(c, item, "each of '%s' needs 'key' and "
 				    "'pattern'", what);
@@ -274,7 +261,7 @@ static int load_identity(struct ctx *c, const struct sg_ynode *n)
 
 	if (check_keys(c, n, keys, "identity") < 0)
 		return SG_ERROR;
-	order = lookup(n, "order");
+	order = sg_yaml_get(n, "order");
 	if (!order)
 		return 0;
 	sg_strlist_release(l);
@@ -315,7 +302,7 @@ static int load_users(struct ctx *c, const struct sg_ynode *n)
 		u = &pol->users[pol->users_nr++];
 		memset(u, 0, sizeof(*u));
 		u->login = sg_strdup(n->kids[i]->value);
-		v = lookup(body, "emails");
+		v = sg_yaml_get(body, "emails");
 		if (v && get_strlist(c, v, "emails", &u->emails) < 0)
 			return SG_ERROR;
 		for (size_t j = 0; j < u->emails.nr; j++) {
@@ -330,7 +317,7 @@ static int load_users(struct ctx *c, const struct sg_ynode *n)
 					    "already used by user '%s'",
 					    u->emails.v[j], other->login);
 		}
-		v = lookup(body, "groups");
+		v = sg_yaml_get(body, "groups");
 		if (v && get_strlist(c, v, "groups", &u->groups) < 0)
 			return SG_ERROR;
 		if (sg_strlist_has(&u->groups, SG_GROUP_ANYONE))
@@ -349,17 +336,17 @@ static int load_approvals(struct ctx *c, const struct sg_ynode *n,
 
 	if (check_keys(c, n, keys, "approvals") < 0)
 		return SG_ERROR;
-	v = lookup(n, "min");
+	v = sg_yaml_get(n, "min");
 	if (!v)
 		return fail(c, n, "'approvals' needs 'min'");
 	if (get_int(c, v, "min", 0, 50, &min) < 0)
 		return SG_ERROR;
 	env->approvals_min = (int)min;
-	v = lookup(n, "key");
+	v = sg_yaml_get(n, "key");
 	if (v && (get_string(c, v, "key", &env->approvals_key) < 0 ||
 		  check_trailer_key(c, v, env->approvals_key) < 0))
 		return SG_ERROR;
-	v = lookup(n, "group");
+	v = sg_yaml_get(n, "group");
 	if (!v)
 		return fail(c, n, "'approvals' needs 'group'");
 	if (get_string(c, v, "group", &env->approvals_group) < 0)
@@ -411,9 +398,9 @@ static int load_window(struct ctx *c, const struct sg_ynode *item,
 
 	if (check_keys(c, item, keys, "windows") < 0)
 		return SG_ERROR;
-	days = lookup(item, "days");
-	time = lookup(item, "time");
-	zone = lookup(item, "zone");
+	days = sg_yaml_get(item, "days");
+	time = sg_yaml_get(item, "time");
+	zone = sg_yaml_get(item, "zone");
 	if (!days || !time || !zone)
 		return fail(c, item, "each window needs 'days', 'time' and "
 			    "'zone' (e.g. days: [tue-thu], time: 09:00-15:00, "
@@ -452,7 +439,7 @@ static int load_windows(struct ctx *c, const struct sg_ynode *n,
 
 			if (!strcmp(o->zone, w->zone) && (o->days & w->days) &&
 			    o->start < w->end && w->start < o->end)
-				return fail(c, lookup(n->kids[i], "time"),
+				return fail(c, sg_yaml_get(n->kids[i], "time"),
 					    "window %zu overlaps window %zu "
 					    "(same day and zone); merge them",
 					    i + 1, j + 1);
@@ -482,9 +469,9 @@ static int load_freeze(struct ctx *c, const struct sg_ynode *item,
 
 	if (check_keys(c, item, keys, "freezes") < 0)
 		return SG_ERROR;
-	from = lookup(item, "from");
-	to = lookup(item, "to");
-	reason = lookup(item, "reason");
+	from = sg_yaml_get(item, "from");
+	to = sg_yaml_get(item, "to");
+	reason = sg_yaml_get(item, "reason");
 	if (!from || !to || !reason)
 		return fail(c, item, "each freeze needs 'from', 'to' (dates, "
 			    "both included) and a 'reason'");
@@ -495,7 +482,7 @@ static int load_freeze(struct ctx *c, const struct sg_ynode *item,
 	if (sg_window_date_cmp(f->to, f->from) < 0)
 		return fail(c, to, "freeze ends (%s) before it starts (%s)",
 			    to->value, from->value);
-	zone = lookup(item, "zone");
+	zone = sg_yaml_get(item, "zone");
 	if (zone)
 		return get_zone(c, zone, &f->zone);
 	/* the zone of the windows, as people read the calendar */
@@ -525,7 +512,7 @@ static int load_freezes(struct ctx *c, const struct sg_ynode *n,
 			if (!strcmp(o->zone, f->zone) &&
 			    sg_window_date_cmp(o->from, f->to) <= 0 &&
 			    sg_window_date_cmp(f->from, o->to) <= 0)
-				return fail(c, lookup(n->kids[i], "from"),
+				return fail(c, sg_yaml_get(n->kids[i], "from"),
 					    "freeze %zu overlaps freeze %zu; "
 					    "merge them", i + 1, j + 1);
 		}
@@ -545,12 +532,12 @@ static int load_break_glass(struct ctx *c, const struct sg_ynode *n,
 
 	if (check_keys(c, n, keys, "break_glass") < 0)
 		return SG_ERROR;
-	v = lookup(n, "groups");
+	v = sg_yaml_get(n, "groups");
 	if (!v)
 		return fail(c, n, "'break_glass' needs 'groups'");
 	if (get_groups(c, v, "groups", &env->break_glass_groups) < 0)
 		return SG_ERROR;
-	v = lookup(n, "pattern");
+	v = sg_yaml_get(n, "pattern");
 	if (v) {
 		if (want(c, v, SG_Y_SCALAR, "pattern") < 0)
 			return SG_ERROR;
@@ -563,7 +550,7 @@ static int load_break_glass(struct ctx *c, const struct sg_ynode *n,
 			return SG_ERROR;
 		}
 	}
-	v = lookup(n, "lifts");
+	v = sg_yaml_get(n, "lifts");
 	if (v && get_strlist(c, v, "lifts", &env->break_glass_lifts) < 0)
 		return SG_ERROR;
 	for (size_t i = 0; i < env->break_glass_lifts.nr; i++) {
@@ -592,16 +579,16 @@ static int load_solutions(struct ctx *c, const struct sg_ynode *n,
 
 	if (check_keys(c, n, keys, "solutions") < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "versions")) &&
+	if ((v = sg_yaml_get(n, "versions")) &&
 	    get_bool(c, v, "versions", &env->solution_versions) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "require_managed")) &&
+	if ((v = sg_yaml_get(n, "require_managed")) &&
 	    get_bool(c, v, "require_managed", &env->solution_managed) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "tag_version")) &&
+	if ((v = sg_yaml_get(n, "tag_version")) &&
 	    get_bool(c, v, "tag_version", &env->solution_tag_version) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "removed_trailer")) &&
+	if ((v = sg_yaml_get(n, "removed_trailer")) &&
 	    (get_string(c, v, "removed_trailer",
 			&env->solution_removed_key) < 0 ||
 	     check_trailer_key(c, v, env->solution_removed_key) < 0))
@@ -619,13 +606,13 @@ static int load_release_keys(struct ctx *c, const struct sg_ynode *n,
 	if (sg_regex_new(&env->break_glass_pattern, SG_BREAK_GLASS_PATTERN,
 			 NULL, c->err) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "windows")) && load_windows(c, v, env) < 0)
+	if ((v = sg_yaml_get(n, "windows")) && load_windows(c, v, env) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "freezes")) && load_freezes(c, v, env) < 0)
+	if ((v = sg_yaml_get(n, "freezes")) && load_freezes(c, v, env) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "break_glass")) && load_break_glass(c, v, env) < 0)
+	if ((v = sg_yaml_get(n, "break_glass")) && load_break_glass(c, v, env) < 0)
 		return SG_ERROR;
-	if ((v = lookup(n, "solutions")) && load_solutions(c, v, env) < 0)
+	if ((v = sg_yaml_get(n, "solutions")) && load_solutions(c, v, env) < 0)
 		return SG_ERROR;
 	return 0;
 }
@@ -650,42 +637,42 @@ static int load_env(struct ctx *c, const char *name,
 	memset(env, 0, sizeof(*env));
 	env->name = sg_strdup(name);
 	env->approvals_key = sg_strdup("Approved-by");
-	v = lookup(n, "refs");
+	v = sg_yaml_get(n, "refs");
 	if (!v)
 		return fail(c, n, "environment '%s' needs 'refs'", name);
 	if (get_ref_patterns(c, v, "refs", &env->refs) < 0)
 		return SG_ERROR;
-	v = lookup(n, "push");
+	v = sg_yaml_get(n, "push");
 	if (!v)
 		return fail(c, n, "environment '%s' needs 'push' (the groups "
 			    "that may push; '%s' for everyone)", name,
 			    SG_GROUP_ANYONE);
 	if (get_groups(c, v, "push", &env->push) < 0)
 		return SG_ERROR;
-	v = lookup(n, "allow_delete");
+	v = sg_yaml_get(n, "allow_delete");
 	if (v && get_bool(c, v, "allow_delete", &env->allow_delete) < 0)
 		return SG_ERROR;
-	v = lookup(n, "allow_force_push");
+	v = sg_yaml_get(n, "allow_force_push");
 	if (v && get_bool(c, v, "allow_force_push",
 			  &env->allow_force_push) < 0)
 		return SG_ERROR;
-	v = lookup(n, "approvals");
+	v = sg_yaml_get(n, "approvals");
 	if (v && load_approvals(c, v, env) < 0)
 		return SG_ERROR;
-	v = lookup(n, "required_trailers");
+	v = sg_yaml_get(n, "required_trailers");
 	if (v && get_trailer_rules(c, v, "required_trailers",
 				   &env->required_trailers) < 0)
 		return SG_ERROR;
-	v = lookup(n, "tested");
+	v = sg_yaml_get(n, "tested");
 	if (v && get_bool(c, v, "tested", &env->require_tested) < 0)
 		return SG_ERROR;
-	v = lookup(n, "rollback");
+	v = sg_yaml_get(n, "rollback");
 	if (v) {
 		const struct sg_ynode *g;
 
 		if (check_keys(c, v, rollback_keys, "rollback") < 0)
 			return SG_ERROR;
-		g = lookup(v, "groups");
+		g = sg_yaml_get(v, "groups");
 		if (!g)
 			return fail(c, v, "'rollback' needs 'groups'");
 		if (get_groups(c, g, "groups", &env->rollback_groups) < 0)
@@ -722,23 +709,23 @@ static int load_test_tags(struct ctx *c, const struct sg_ynode *n)
 
 	if (check_keys(c, n, keys, "test_tags") < 0)
 		return SG_ERROR;
-	v = lookup(n, "refs");
+	v = sg_yaml_get(n, "refs");
 	if (v && (get_string(c, v, "refs", &c->pol->tag_pattern) < 0 ||
 		  check_ref_pattern(c, v, c->pol->tag_pattern) < 0))
 		return SG_ERROR;
 	if (strncmp(c->pol->tag_pattern, "refs/tags/", 10))
 		return fail(c, v ? v : n, "test tags must live under "
 			    "'refs/tags/'");
-	v = lookup(n, "environment");
+	v = sg_yaml_get(n, "environment");
 	if (v && get_string(c, v, "environment", &c->pol->tag_env) < 0)
 		return SG_ERROR;
 	if (v && !find_env(c->pol, c->pol->tag_env))
 		return fail(c, v, "no environment named '%s'",
 			    c->pol->tag_env);
-	v = lookup(n, "create");
+	v = sg_yaml_get(n, "create");
 	if (v && get_groups(c, v, "create", &c->pol->tag_create) < 0)
 		return SG_ERROR;
-	v = lookup(n, "required_trailers");
+	v = sg_yaml_get(n, "required_trailers");
 	if (v && get_trailer_rules(c, v, "required_trailers",
 				   &c->pol->tag_trailers) < 0)
 		return SG_ERROR;
@@ -759,12 +746,12 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 
 	if (check_keys(c, n, keys, "audit") < 0)
 		return SG_ERROR;
-	v = lookup(n, "path");
+	v = sg_yaml_get(n, "path");
 	if (v && get_string(c, v, "path", &c->pol->audit_path) < 0)
 		return SG_ERROR;
 	if (strstr(c->pol->audit_path, ".."))
 		return fail(c, v, "audit path must not contain '..'");
-	v = lookup(n, "sink");
+	v = sg_yaml_get(n, "sink");
 	if (v && get_string(c, v, "sink", &sink) < 0)
 		return SG_ERROR;
 	if (sink) {
@@ -774,14 +761,14 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 			return fail(c, v, "audit sink must be file, syslog or "
 				    "stderr");
 	}
-	v = lookup(n, "syslog");
+	v = sg_yaml_get(n, "syslog");
 	if (v && get_bool(c, v, "syslog", &c->pol->audit_syslog) < 0)
 		return SG_ERROR;
-	v = lookup(n, "syslog_socket");
+	v = sg_yaml_get(n, "syslog_socket");
 	if (v && get_string(c, v, "syslog_socket",
 			    &c->pol->audit_syslog_socket) < 0)
 		return SG_ERROR;
-	v = lookup(n, "syslog_remote");
+	v = sg_yaml_get(n, "syslog_remote");
 	if (v && get_string(c, v, "syslog_remote",
 			    &c->pol->audit_syslog_remote) < 0)
 		return SG_ERROR;
@@ -792,7 +779,7 @@ static int load_audit(struct ctx *c, const struct sg_ynode *n)
 		return SG_ERROR;
 	}
 	sg_buf_release(&why);
-	v = lookup(n, "rotate_mb");
+	v = sg_yaml_get(n, "rotate_mb");
 	if (v) {
 		if (get_int(c, v, "rotate_mb", 0, 100000, &mb) < 0)
 			return SG_ERROR;
@@ -821,7 +808,7 @@ static int load_allow(struct ctx *c, const struct sg_ynode *n)
 			      pol->secrets_allow_alloc);
 		a = &pol->secrets_allow[pol->secrets_allow_nr++];
 		memset(a, 0, sizeof(*a));
-		if ((v = lookup(item, "fingerprint"))) {
+		if ((v = sg_yaml_get(item, "fingerprint"))) {
 			size_t len;
 
 			if (get_string(c, v, "fingerprint", &a->fingerprint) < 0)
@@ -833,12 +820,12 @@ static int load_allow(struct ctx *c, const struct sg_ynode *n)
 					    "lowercase hex digits");
 			kinds++;
 		}
-		if ((v = lookup(item, "path"))) {
+		if ((v = sg_yaml_get(item, "path"))) {
 			if (get_string(c, v, "path", &a->path) < 0)
 				return SG_ERROR;
 			kinds++;
 		}
-		if ((v = lookup(item, "value"))) {
+		if ((v = sg_yaml_get(item, "value"))) {
 			struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 
 			if (want(c, v, SG_Y_SCALAR, "value") < 0)
@@ -853,7 +840,7 @@ static int load_allow(struct ctx *c, const struct sg_ynode *n)
 		if (kinds != 1)
 			return fail(c, item, "each allow entry names exactly "
 				    "one of fingerprint, path or value");
-		v = lookup(item, "reason");
+		v = sg_yaml_get(item, "reason");
 		if (!v)
 			return fail(c, item, "each allow entry needs a 'reason' "
 				    "(it is recorded in the audit log)");
@@ -875,31 +862,31 @@ static int load_secrets(struct ctx *c, const struct sg_ynode *n)
 
 	if (check_keys(c, n, keys, "secrets") < 0)
 		return SG_ERROR;
-	v = lookup(n, "rules");
+	v = sg_yaml_get(n, "rules");
 	if (v && get_string(c, v, "rules", &pol->secrets_rules) < 0)
 		return SG_ERROR;
-	v = lookup(n, "refs");
+	v = sg_yaml_get(n, "refs");
 	if (v) {
 		sg_strlist_release(&pol->secrets_refs);
 		if (get_ref_patterns(c, v, "refs", &pol->secrets_refs) < 0)
 			return SG_ERROR;
 	}
-	v = lookup(n, "deadline_ms");
+	v = sg_yaml_get(n, "deadline_ms");
 	if (v) {
 		if (get_int(c, v, "deadline_ms", 100, 600000, &num) < 0)
 			return SG_ERROR;
 		pol->secrets_deadline_ms = (int)num;
 	}
-	v = lookup(n, "max_blob_mb");
+	v = sg_yaml_get(n, "max_blob_mb");
 	if (v) {
 		if (get_int(c, v, "max_blob_mb", 1, 4096, &num) < 0)
 			return SG_ERROR;
 		pol->secrets_max_blob = (size_t)num * 1024 * 1024;
 	}
-	v = lookup(n, "inline_allow");
+	v = sg_yaml_get(n, "inline_allow");
 	if (v && get_bool(c, v, "inline_allow", &pol->secrets_inline_allow) < 0)
 		return SG_ERROR;
-	v = lookup(n, "allow");
+	v = sg_yaml_get(n, "allow");
 	if (v && load_allow(c, v) < 0)
 		return SG_ERROR;
 	return 0;
@@ -915,7 +902,7 @@ static int load_migration(struct ctx *c, const struct sg_ynode *n)
 
 	if (check_keys(c, n, keys, "migration") < 0)
 		return SG_ERROR;
-	v = lookup(n, "environments");
+	v = sg_yaml_get(n, "environments");
 	if (!v)
 		return fail(c, n, "'migration' needs 'environments'");
 	if (get_strlist(c, v, "environments", &pol->migration_envs) < 0)
@@ -924,11 +911,11 @@ static int load_migration(struct ctx *c, const struct sg_ynode *n)
 		if (!find_env(pol, pol->migration_envs.v[i]))
 			return fail(c, v->kids[i], "no environment named '%s'",
 				    pol->migration_envs.v[i]);
-	v = lookup(n, "trailer");
+	v = sg_yaml_get(n, "trailer");
 	if (v && (get_string(c, v, "trailer", &pol->migration_trailer) < 0 ||
 		  check_trailer_key(c, v, pol->migration_trailer) < 0))
 		return SG_ERROR;
-	v = lookup(n, "data_owners");
+	v = sg_yaml_get(n, "data_owners");
 	if (v && get_string(c, v, "data_owners", &pol->migration_owners) < 0)
 		return SG_ERROR;
 	if (v && !group_declared(pol, pol->migration_owners))
@@ -946,18 +933,18 @@ static int load_personal_data(struct ctx *c, const struct sg_ynode *n)
 
 	if (check_keys(c, n, keys, "personal_data") < 0)
 		return SG_ERROR;
-	v = lookup(n, "refs");
+	v = sg_yaml_get(n, "refs");
 	if (!v)
 		return fail(c, n, "'personal_data' needs 'refs'");
 	if (get_ref_patterns(c, v, "refs", &pol->data_refs) < 0)
 		return SG_ERROR;
-	v = lookup(n, "paths");
+	v = sg_yaml_get(n, "paths");
 	if (v) {
 		sg_strlist_release(&pol->data_paths);
 		if (get_strlist(c, v, "paths", &pol->data_paths) < 0)
 			return SG_ERROR;
 	}
-	v = lookup(n, "allowed_domains");
+	v = sg_yaml_get(n, "allowed_domains");
 	if (v && get_strlist(c, v, "allowed_domains", &pol->data_domains) < 0)
 		return SG_ERROR;
 	for (size_t i = 0; i < pol->data_domains.nr; i++)
@@ -966,7 +953,7 @@ static int load_personal_data(struct ctx *c, const struct sg_ynode *n)
 			return fail(c, v->kids[i], "'%s' is not a domain "
 				    "('example.com', or '.test' for a whole "
 				    "top-level domain)", pol->data_domains.v[i]);
-	v = lookup(n, "phones");
+	v = sg_yaml_get(n, "phones");
 	if (v && get_bool(c, v, "phones", &pol->data_phones) < 0)
 		return SG_ERROR;
 	return 0;
@@ -1007,30 +994,30 @@ static int load_root(struct ctx *c, const struct sg_ynode *root)
 		return fail(c, root, "a policy must be a mapping of sections");
 	if (check_keys(c, root, keys, "policy") < 0)
 		return SG_ERROR;
-	v = lookup(root, "version");
+	v = sg_yaml_get(root, "version");
 	if (!v)
 		return fail(c, root, "the policy needs 'version: 1'");
 	if (get_int(c, v, "version", 1, 1, &version) < 0)
 		return SG_ERROR;
 	/* users first: the other sections refer to their groups */
-	if ((v = lookup(root, "users")) && load_users(c, v) < 0)
+	if ((v = sg_yaml_get(root, "users")) && load_users(c, v) < 0)
 		return SG_ERROR;
-	if ((v = lookup(root, "identity")) && load_identity(c, v) < 0)
+	if ((v = sg_yaml_get(root, "identity")) && load_identity(c, v) < 0)
 		return SG_ERROR;
-	v = lookup(root, "environments");
+	v = sg_yaml_get(root, "environments");
 	if (!v)
 		return fail(c, root, "the policy needs 'environments'");
 	if (load_envs(c, v) < 0)
 		return SG_ERROR;
-	if ((v = lookup(root, "test_tags")) && load_test_tags(c, v) < 0)
+	if ((v = sg_yaml_get(root, "test_tags")) && load_test_tags(c, v) < 0)
 		return SG_ERROR;
-	if ((v = lookup(root, "audit")) && load_audit(c, v) < 0)
+	if ((v = sg_yaml_get(root, "audit")) && load_audit(c, v) < 0)
 		return SG_ERROR;
-	if ((v = lookup(root, "secrets")) && load_secrets(c, v) < 0)
+	if ((v = sg_yaml_get(root, "secrets")) && load_secrets(c, v) < 0)
 		return SG_ERROR;
-	if ((v = lookup(root, "migration")) && load_migration(c, v) < 0)
+	if ((v = sg_yaml_get(root, "migration")) && load_migration(c, v) < 0)
 		return SG_ERROR;
-	if ((v = lookup(root, "personal_data")) &&
+	if ((v = sg_yaml_get(root, "personal_data")) &&
 	    load_personal_data(c, v) < 0)
 		return SG_ERROR;
 	return 0;

@@ -262,16 +262,7 @@ static void prefilter(const struct sg_rules *rules, const char *text,
 static int fail_at(struct sg_buf *err, const char *file,
 		   const struct sg_ynode *n, const char *what)
 {
-	return sg_error(err, SG_ERROR, "%s:%d:%d: %s", file, n->line, n->col,
-			what);
-}
-
-static const struct sg_ynode *get(const struct sg_ynode *map, const char *k)
-{
-	for (size_t i = 0; i + 1 < map->nr; i += 2)
-		if (!strcmp(map->kids[i]->value, k))
-			return map->kids[i + 1];
-	return NULL;
+	return sg_yaml_fail(err, file, n, "%s", what);
 }
 
 static int known_keys(const struct sg_ynode *map, const char *const *keys,
@@ -504,7 +495,7 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 	SG_ALLOC_GROW(rules->v, rules->nr + 1, rules->alloc);
 	r = &rules->v[rules->nr++];
 	memset(r, 0, sizeof(*r));
-	if (!(v = get(n, "id")) || v->kind != SG_Y_SCALAR || !*v->value)
+	if (!(v = sg_yaml_get(n, "id")) || v->kind != SG_Y_SCALAR || !*v->value)
 		return fail_at(err, file, n, "each rule needs an 'id'");
 	r->id = sg_strdup(v->value);
 	for (const char *p = r->id; *p; p++)
@@ -514,15 +505,15 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 	for (size_t i = 0; i + 1 < rules->nr; i++)
 		if (!strcmp(rules->v[i].id, r->id))
 			return fail_at(err, file, v, "duplicate rule id");
-	v = get(n, "description");
+	v = sg_yaml_get(n, "description");
 	if (v && v->kind != SG_Y_SCALAR)
 		return fail_at(err, file, v, "'description' is a string");
 	r->description = sg_strdup(v ? v->value : r->id);
-	if (!(v = get(n, "pattern")))
+	if (!(v = sg_yaml_get(n, "pattern")))
 		return fail_at(err, file, n, "each rule needs a 'pattern'");
 	if (compile(&r->re, v, fr, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "group"))) {
+	if ((v = sg_yaml_get(n, "group"))) {
 		char *end;
 		long g = strtol(v->value ? v->value : "", &end, 10);
 
@@ -534,7 +525,7 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 				       "9 (SG_MAX_RULE_GROUP)");
 		r->group = (int)g;
 	}
-	if ((v = get(n, "entropy"))) {
+	if ((v = sg_yaml_get(n, "entropy"))) {
 		char *end;
 
 		r->entropy = strtod(v->value ? v->value : "", &end);
@@ -542,19 +533,19 @@ static int load_rule(struct sg_rules *rules, const struct sg_ynode *n,
 			return fail_at(err, file, v, "'entropy' is a number "
 				       "from 0 to 8");
 	}
-	if ((v = get(n, "allow")) && compile(&r->allow, v, fr, file, err) < 0)
+	if ((v = sg_yaml_get(n, "allow")) && compile(&r->allow, v, fr, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "allow-context")) &&
+	if ((v = sg_yaml_get(n, "allow-context")) &&
 	    compile(&r->allow_context, v, fr, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "generic")) &&
+	if ((v = sg_yaml_get(n, "generic")) &&
 	    parse_bool(&r->generic, v, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "judge")) && parse_judge(&r->judge, v, file, err) < 0)
+	if ((v = sg_yaml_get(n, "judge")) && parse_judge(&r->judge, v, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "near")) && parse_near(r, v, file, err) < 0)
+	if ((v = sg_yaml_get(n, "near")) && parse_near(r, v, file, err) < 0)
 		return SG_ERROR;
-	if ((v = get(n, "keywords"))) {
+	if ((v = sg_yaml_get(n, "keywords"))) {
 		if (v->kind != SG_Y_SEQ)
 			return fail_at(err, file, v, "'keywords' is a list");
 		for (size_t i = 0; i < v->nr; i++) {
@@ -611,18 +602,18 @@ int sg_rules_parse(struct sg_rules **out, const char *text, size_t len,
 	ret = sg_yaml_parse(&root, text, len, path, err);
 	if (ret == 0)
 		ret = known_keys(root, keys, path, err);
-	if (ret == 0 && (v = get(root, "version")) &&
+	if (ret == 0 && (v = sg_yaml_get(root, "version")) &&
 	    (v->kind != SG_Y_SCALAR || strcmp(v->value, "1")))
 		ret = fail_at(err, path, v, "'version' is 1");
-	if (ret == 0 && (v = get(root, "fragments")))
+	if (ret == 0 && (v = sg_yaml_get(root, "fragments")))
 		ret = load_fragments(&fr, v, path, err);
-	if (ret == 0 && (!(v = get(root, "rules")) || v->kind != SG_Y_SEQ))
+	if (ret == 0 && (!(v = sg_yaml_get(root, "rules")) || v->kind != SG_Y_SEQ))
 		ret = fail_at(err, path, root, "'rules' must be a list");
 	for (size_t i = 0; ret == 0 && i < v->nr; i++)
 		ret = load_rule(rules, v->kids[i], &fr, path, err);
-	if (ret == 0 && (v = get(root, "files")))
+	if (ret == 0 && (v = sg_yaml_get(root, "files")))
 		ret = load_files(rules, v, path, err);
-	if (ret == 0 && (v = get(root, "placeholders")))
+	if (ret == 0 && (v = sg_yaml_get(root, "placeholders")))
 		ret = compile(&rules->placeholder, v, &fr, path, err);
 	sg_yaml_free(root);
 	if (ret < 0) {

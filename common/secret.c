@@ -381,18 +381,8 @@ static int scan_text(struct sg_scan *s, const char *path, const char *text,
 	if (ret == 0 && !outer)
 		ret = scan_json_view(s, path, text, len, &found, err);
 	sg_strlist_release(&found);
-	if (ret == SG_EDEADLINE) {
-		out_of_time(s, path, "inside");
-		return 0;
-	}
-	if (ret == SG_ELIMIT) {
-		stop(s, path, "secret.match-limit", "split the file, or ask an "
-		     "admin to look at the rule that hit its limit",
-		     err->buf);
-		return 0;
-	}
 	if (ret || outer)
-		return ret == STOP ? 0 : ret;
+		return scan_failed(s, path, ret, err);
 	h.outer_text = text;
 	h.spans = NULL;
 	h.spans_nr = h.spans_alloc = 0;

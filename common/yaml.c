@@ -147,3 +147,34 @@ int sg_yaml_parse(struct sg_ynode **out, const char *text, size_t len,
 	*out = root;
 	return 0;
 }
+
+const struct sg_ynode *sg_yaml_get(const struct sg_ynode *map,
+				   const char *key)
+{
+	for (size_t i = 0; map && i + 1 < map->nr; i += 2)
+		if (!strcmp(map->kids[i]->value, key))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+int sg_yaml_vfail(struct sg_buf *err, const char *file,
+		  const struct sg_ynode *n, const char *fmt, va_list ap)
+{
+	if (!err)
+		return SG_ERROR;
+	sg_buf_reset(err);
+	sg_buf_addf(err, "%s:%d:%d: ", file, n->line, n->col);
+	sg_buf_vaddf(err, fmt, ap);
+	return SG_ERROR;
+}
+
+int sg_yaml_fail(struct sg_buf *err, const char *file,
+		 const struct sg_ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sg_yaml_vfail(err, file, n, fmt, ap);
+	va_end(ap);
+	return SG_ERROR;
+}

@@ -8,6 +8,7 @@
 #ifndef SG_YAML_H
 #define SG_YAML_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct sg_buf;
@@ -30,5 +31,18 @@ int sg_yaml_parse(struct sg_ynode **out, const char *text, size_t len,
 void sg_yaml_free(struct sg_ynode *n);
 /* The kind as a word for messages: "a string", "a mapping", "a list". */
 const char *sg_yaml_kind_name(enum sg_ynode_kind kind);
+/* The value of `key` in mapping `map` (NULL: no such key, or no map). */
+const struct sg_ynode *sg_yaml_get(const struct sg_ynode *map,
+				   const char *key);
+/*
+ * Every loader's error at a node: `err` becomes "FILE:LINE:COL: reason"
+ * (nothing when `err` is NULL); returns SG_ERROR.
+ */
+int sg_yaml_vfail(struct sg_buf *err, const char *file,
+		  const struct sg_ynode *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+int sg_yaml_fail(struct sg_buf *err, const char *file,
+		 const struct sg_ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif
