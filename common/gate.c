@@ -37,22 +37,22 @@ struct base_search {
 static int on_ref_name(const char *name, void *payload)
 {
 	struct base_search *s = payload;
-	git_object *obj = NULL;
+	git_reference *ref = NULL;
+	git_object *commit = NULL;
 
 	if (!strcmp(name, s->u->ref) ||
 	    sg_policy_env_for(s->ctx->pol, name) != s->u->env ||
 	    (s->best && strcmp(name, s->best) >= 0))
 		return 0;
 	/* a ref that names no commit (a tag of a tree) sets no base */
-	if (git_revparse_single(&obj, s->ctx->push->repo, name) < 0)
-		return 0;
-	if (git_object_peel(&obj, obj, GIT_OBJECT_COMMIT) == 0 ||
-	    git_object_type(obj) == GIT_OBJECT_COMMIT) {
+	if (git_reference_lookup(&ref, s->ctx->push->repo, name) == 0 &&
+	    git_reference_peel(&commit, ref, GIT_OBJECT_COMMIT) == 0) {
 		free(s->best);
 		s->best = sg_strdup(name);
-		git_oid_cpy(&s->oid, git_object_id(obj));
+		git_oid_cpy(&s->oid, git_object_id(commit));
 	}
-	git_object_free(obj);
+	git_object_free(commit);
+	git_reference_free(ref);
 	return 0;
 }
 
