@@ -27,6 +27,7 @@
 #include "audit_read.h"
 #include "audit_report.h"
 #include "buf.h"
+#include "counts.h"
 #include "error.h"
 #include "escape.h"
 #include "json.h"
@@ -44,17 +45,6 @@ static const char *const dec_color[DEC_NR] = {
 struct day {
 	char day[11];
 	size_t n[DEC_NR];
-};
-
-struct counter {
-	char *key;
-	size_t n;
-};
-
-/* key -> count, open addressing (many distinct users stay linear) */
-struct counts {
-	struct counter *v;
-	size_t nr, cap;
 };
 
 /* A promotion or a rollback, as the tables show it. */
@@ -80,7 +70,7 @@ struct chain_status {
 struct sg_audit_report {
 	struct day *days;
 	size_t days_nr, days_alloc;
-	struct counts by_rule, by_user;
+	struct sg_counts by_rule, by_user;
 	struct rows promotions, rollbacks;
 	struct chain_status *chains;
 	size_t chains_nr, chains_alloc;
@@ -90,80 +80,6 @@ struct sg_audit_report {
 	char *filters;		/* as given, for the page's header */
 	int collected;		/* records read while verifying */
 };
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static void counts_grow(struct counts *c)
-{
-	struct counts bigger = { NULL, 0, c->cap ? c->cap * 2 : 64 };
-
-	bigger.v = sg_calloc(bigger.cap, sizeof(*bigger.v));
-	for (size_t j = 0; j < c->cap; j++) {
-		size_t i;
-
-		if (!c->v[j].key)
-			continue;
-		i = hash_str(c->v[j].key) & (bigger.cap - 1);
-		while (bigger.v[i].key)
-			i = (i + 1) & (bigger.cap - 1);
-		bigger.v[i] = c->v[j];
-		bigger.nr++;
-	}
-	free(c->v);
-	*c = bigger;
-}
-
-static void count(struct counts *c, const char *key)
-{
-	size_t i;
-
-	if ((c->nr + 1) * 2 > c->cap)
-		counts_grow(c);
-	i = hash_str(key) & (c->cap - 1);
-	while (c->v[i].key && strcmp(c->v[i].key, key))
-		i = (i + 1) & (c->cap - 1);
-	if (!c->v[i].key) {
-		c->v[i].key = sg_strdup(key);
-		c->nr++;
-	}
-	c->v[i].n++;
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const struct counter *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
-/* Pack the used slots to the front, highest count first. */
-static void counts_sort(struct counts *c)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->v[i].key)
-			c->v[n++] = c->v[i];
-	if (n)
-		qsort(c->v, n, sizeof(*c->v), by_count);
-	c->cap = n;	/* packed: no longer a hash table */
-}
-
-static void counts_release(struct counts *c)
-{
-	for (size_t i = 0; i < c->cap; i++)
-		free(c->v[i].key);
-	free(c->v);
-}
 
 /* "2026-11-01T08:00:00..." (UTC) as a time; -1 if it is not one. */
 static time_t parse_time(const char *s)
@@ -310,13 +226,14 @@ static int collect(const struct sg_json *rec, const char *line, size_t len,
 		snprintf(r->last, sizeof(r->last), "%s", time);
 	day_of(r, time)->n[d]++;
 	if (d == DEC_REJECTED) {
-		count(&r->by_user, sg_json_str(rec, "pusher", "-"));
+		sg_counts_add(&r->by_user, sg_json_str(rec, "pusher", "-"));
 		for (size_t i = 0; v && v->kind == SG_JSON_ARRAY &&
 		     i < v->nr; i++)
 			if (!strcmp(sg_json_str(&v->kids[i], "severity", ""),
 				    "error"))
-				count(&r->by_rule, sg_json_str(&v->kids[i],
-							       "rule", "?"));
+				sg_counts_add(&r->by_rule,
+					      sg_json_str(&v->kids[i], "rule",
+							  "?"));
 	}
 	if (reason || d == DEC_BREAK_GLASS)
 		add_row(&r->rollbacks, rec, 1);
@@ -358,12 +275,10 @@ static void forget_records(struct sg_audit_report *r)
 	free(r->days);
 	r->days = NULL;
 	r->days_nr = r->days_alloc = 0;
-	counts_release(&r->by_rule);
-	counts_release(&r->by_user);
+	sg_counts_release(&r->by_rule);
+	sg_counts_release(&r->by_user);
 	rows_release(&r->promotions);
 	rows_release(&r->rollbacks);
-	memset(&r->by_rule, 0, sizeof(r->by_rule));
-	memset(&r->by_user, 0, sizeof(r->by_user));
 	memset(&r->promotions, 0, sizeof(r->promotions));
 	memset(&r->rollbacks, 0, sizeof(r->rollbacks));
 	r->records = 0;
@@ -586,8 +501,8 @@ int sg_audit_report_new(struct sg_audit_report **out,
 		sg_audit_report_free(r);
 		return ret;
 	}
-	counts_sort(&r->by_rule);
-	counts_sort(&r->by_user);
+	sg_counts_sort(&r->by_rule, SG_COUNTS_BY_COUNT);
+	sg_counts_sort(&r->by_user, SG_COUNTS_BY_COUNT);
 	compute_delivery(r);
 	*out = r;
 	return 0;
@@ -598,8 +513,8 @@ void sg_audit_report_free(struct sg_audit_report *r)
 	if (!r)
 		return;
 	free(r->days);
-	counts_release(&r->by_rule);
-	counts_release(&r->by_user);
+	sg_counts_release(&r->by_rule);
+	sg_counts_release(&r->by_user);
 	rows_release(&r->promotions);
 	rows_release(&r->rollbacks);
 	for (size_t i = 0; i < r->chains_nr; i++) {
@@ -877,9 +792,9 @@ static void html_days(FILE *out, const struct sg_audit_report *r)
 
 /* Horizontal bars of `c` (sorted), the first BARS_MAX. */
 static void html_bars(FILE *out, const char *id, const char *title,
-		      const struct counts *c)
+		      const struct sg_counts *c)
 {
-	size_t n = c->cap < BARS_MAX ? c->cap : BARS_MAX;
+	size_t n = c->nr < BARS_MAX ? c->nr : BARS_MAX;
 	size_t max = n ? c->v[0].n : 1;
 	int row_h = 22, label_w = 300, h = (int)n * row_h + 4;
 
@@ -903,8 +818,8 @@ static void html_bars(FILE *out, const char *id, const char *title,
 			label_w + w + 4, y + 15, c->v[i].n);
 	}
 	fputs("</svg>", out);
-	if (c->cap > n)
-		fprintf(out, "<p class=meta>and %zu more</p>", c->cap - n);
+	if (c->nr > n)
+		fprintf(out, "<p class=meta>and %zu more</p>", c->nr - n);
 	fputs("</section>\n", out);
 }
 

@@ -16,6 +16,7 @@
 
 #include "../common/audit_read.h"
 #include "../common/buf.h"
+#include "../common/counts.h"
 #include "../common/error.h"
 #include "../common/escape.h"
 #include "../common/json.h"
@@ -290,74 +291,8 @@ int sg_audit_cli_export(const char *const *paths, size_t n,
 	return ret;
 }
 
-struct counter {
-	char *key;
-	size_t n;
-};
-
-/* key -> count, open addressing: 100,000 distinct refs stay linear */
-struct counts {
-	struct counter *v;
-	size_t nr, cap;
-};
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static void count(struct counts *c, const char *key)
-{
-	size_t i;
-
-	if ((c->nr + 1) * 2 > c->cap) {
-		struct counts bigger = { NULL, 0, c->cap ? c->cap * 2 : 64 };
-
-		bigger.v = sg_calloc(bigger.cap, sizeof(*bigger.v));
-		for (size_t j = 0; j < c->cap; j++) {
-			if (!c->v[j].key)
-				continue;
-			i = hash_str(c->v[j].key) & (bigger.cap - 1);
-			while (bigger.v[i].key)
-				i = (i + 1) & (bigger.cap - 1);
-			bigger.v[i] = c->v[j];
-			bigger.nr++;
-		}
-		free(c->v);
-		*c = bigger;
-	}
-	i = hash_str(key) & (c->cap - 1);
-	while (c->v[i].key && strcmp(c->v[i].key, key))
-		i = (i + 1) & (c->cap - 1);
-	if (!c->v[i].key) {
-		c->v[i].key = sg_strdup(key);
-		c->nr++;
-	}
-	c->v[i].n++;
-}
-
-static int by_key(const void *a, const void *b)
-{
-	const struct counter *x = a, *y = b;
-
-	return strcmp(x->key, y->key);
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const struct counter *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
 struct stats {
-	struct counts decision, rule, user, ref, day, repo;
+	struct sg_counts decision, rule, user, ref, day, repo;
 	size_t total;
 	size_t break_glass, break_glass_refused;
 };
@@ -371,45 +306,35 @@ static int stat_one(const struct sg_json *rec, const char *line, size_t len,
 
 	(void)line; (void)len;
 	s->total++;
-	count(&s->decision, sg_json_str(rec, "decision", "-"));
+	sg_counts_add(&s->decision, sg_json_str(rec, "decision", "-"));
 	if (!strcmp(sg_json_str(rec, "decision", ""), "break-glass"))
 		s->break_glass++;
 	else if (sg_json_str(rec, "break_glass_reason", NULL))
 		s->break_glass_refused++;
-	count(&s->user, sg_json_str(rec, "pusher", "-"));
-	count(&s->ref, sg_json_str(rec, "ref", "-"));
-	count(&s->repo, sg_json_str(rec, "repository", "-"));
+	sg_counts_add(&s->user, sg_json_str(rec, "pusher", "-"));
+	sg_counts_add(&s->ref, sg_json_str(rec, "ref", "-"));
+	sg_counts_add(&s->repo, sg_json_str(rec, "repository", "-"));
 	snprintf(day, sizeof(day), "%s", sg_json_str(rec, "time", "-"));
-	count(&s->day, day);
+	sg_counts_add(&s->day, day);
 	for (size_t i = 0; v && v->kind == SG_JSON_ARRAY && i < v->nr; i++)
-		count(&s->rule, sg_json_str(&v->kids[i], "rule", "?"));
+		sg_counts_add(&s->rule, sg_json_str(&v->kids[i], "rule", "?"));
 	return 0;
 }
 
 /* Print and free; by count (highest first) or by key. */
-static void print_counts(FILE *out, const char *title, struct counts *c,
-			 int sort_by_count)
+static void print_counts(FILE *out, const char *title, struct sg_counts *c,
+			 enum sg_counts_order order)
 {
-	size_t n = 0;
-
-	/* pack the used slots to the front, then sort them */
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->v[i].key)
-			c->v[n++] = c->v[i];
-	if (out)
+	sg_counts_sort(c, order);
+	if (out) {
 		fprintf(out, "\n%s\n", title);
-	if (n)
-		qsort(c->v, n, sizeof(*c->v), sort_by_count ? by_count
-							    : by_key);
-	for (size_t i = 0; i < n; i++) {
-		if (out) {
+		for (size_t i = 0; i < c->nr; i++) {
 			fprintf(out, "  %8zu  ", c->v[i].n);
 			put(out, c->v[i].key);
 			fputc('\n', out);
 		}
-		free(c->v[i].key);
 	}
-	free(c->v);
+	sg_counts_release(c);
 }
 
 int sg_audit_cli_stats(const char *const *paths, size_t n,
@@ -424,15 +349,14 @@ int sg_audit_cli_stats(const char *const *paths, size_t n,
 	fprintf(out, "%zu decision record(s)\n", s.total);
 	fprintf(out, "break-glass: %zu used, %zu refused\n", s.break_glass,
 		s.break_glass_refused);
-	print_counts(out, "per decision:", &s.decision, 1);
-	print_counts(out, "per rule (violations):", &s.rule, 1);
-	print_counts(out, "per user:", &s.user, 1);
-	print_counts(out, "per ref:", &s.ref, 1);
-	print_counts(out, "per day (UTC):", &s.day, 0);
-	if (n > 1)
-		print_counts(out, "per repository:", &s.repo, 1);
-	else
-		print_counts(NULL, NULL, &s.repo, 1);
+	print_counts(out, "per decision:", &s.decision, SG_COUNTS_BY_COUNT);
+	print_counts(out, "per rule (violations):", &s.rule,
+		     SG_COUNTS_BY_COUNT);
+	print_counts(out, "per user:", &s.user, SG_COUNTS_BY_COUNT);
+	print_counts(out, "per ref:", &s.ref, SG_COUNTS_BY_COUNT);
+	print_counts(out, "per day (UTC):", &s.day, SG_COUNTS_BY_KEY);
+	print_counts(n > 1 ? out : NULL, "per repository:", &s.repo,
+		     SG_COUNTS_BY_COUNT);
 	return ret;
 }
 
