@@ -27,59 +27,6 @@ struct sg_ref_verdict *sg_gate_verdict(const struct sg_context *ctx,
 	return sg_report_verdict(r, (size_t)(u - push->updates));
 }
 
-struct base_search {
-	const struct sg_context *ctx;
-	const struct sg_update *u;
-	char *best;			/* first other ref of the env by name */
-	git_oid oid;
-};
-
-static int on_ref_name(const char *name, void *payload)
-{
-	struct base_search *s = payload;
-	git_reference *ref = NULL;
-	git_object *commit = NULL;
-
-	if (!strcmp(name, s->u->ref) ||
-	    sg_policy_env_for(s->ctx->pol, name) != s->u->env ||
-	    (s->best && strcmp(name, s->best) >= 0))
-		return 0;
-	/* a ref that names no commit (a tag of a tree) sets no base */
-	if (git_reference_lookup(&ref, s->ctx->push->repo, name) == 0 &&
-	    git_reference_peel(&commit, ref, GIT_OBJECT_COMMIT) == 0) {
-		free(s->best);
-		s->best = sg_strdup(name);
-		git_oid_cpy(&s->oid, git_object_id(commit));
-	}
-	git_object_free(commit);
-	git_reference_free(ref);
-	return 0;
-}
-
-int sg_gate_base(const struct sg_context *ctx, const struct sg_update *u,
-		 git_oid *base, char **base_ref, struct sg_buf *err)
-{
-	struct base_search s = { ctx, u, NULL, { { 0 } } };
-
-	*base_ref = NULL;
-	if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit) {
-		git_oid_cpy(base, &u->old_commit);
-		*base_ref = sg_strdup(u->ref);
-		return 1;
-	}
-	if (u->kind != SG_UPDATE_CREATE || !u->env)
-		return 0;
-	if (git_reference_foreach_name(ctx->push->repo, on_ref_name, &s) < 0) {
-		free(s.best);
-		return sg_git_error(err, "cannot list the server's refs");
-	}
-	if (!s.best)
-		return 0;
-	git_oid_cpy(base, &s.oid);
-	*base_ref = s.best;
-	return 1;
-}
-
 int sg_is_rollback_attempt(const struct sg_context *ctx,
 			   const struct sg_update *u)
 {

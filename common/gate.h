@@ -54,18 +54,6 @@ int sg_is_rollback_attempt(const struct sg_context *ctx,
 			   const struct sg_update *u);
 
 /*
- * The commit the release `u` brings is compared with (solution versions,
- * schema): the ref's old tip, or, when the push creates the ref, the tip
- * another ref of the same environment has on the server (the first by
- * name), so a second prod branch cannot start from an older release than
- * prod holds. 1 with `base` and its ref in `*base_ref` (the caller
- * frees it), 0 when there is none (the environment's first release),
- * < 0 on errors.
- */
-int sg_gate_base(const struct sg_context *ctx, const struct sg_update *u,
-		 git_oid *base, char **base_ref, struct sg_buf *err);
-
-/*
  * Check the required trailers `rules` against `msg`: trailer.missing and
  * trailer.pattern findings for `ref` at commit `at`; `what` names the
  * commit or tag in the fix text.

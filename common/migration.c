@@ -720,24 +720,18 @@ int sg_gate_migration(struct sg_context *ctx, const struct sg_update *u,
 	struct gate g;
 	git_commit *old_c = NULL, *new_c = NULL;
 	git_tree *old_t = NULL, *new_t = NULL;
-	git_oid base;
-	char *base_ref = NULL;
 	int ret;
 
-	if (!in_scope(ctx->pol, u))
-		return 0;
 	/* a new ref of the environment: compared with what another holds */
-	ret = sg_gate_base(ctx, u, &base, &base_ref, err);
-	free(base_ref);
-	if (ret <= 0)
-		return ret;
+	if (!in_scope(ctx->pol, u) || !u->base_ref)
+		return 0;
 	memset(&g, 0, sizeof(g));
 	g.ctx = ctx;
 	g.u = u;
 	g.v = sg_gate_verdict(ctx, u, r);
 	g.r = r;
 	if (git_repository_odb(&g.odb, ctx->push->repo) < 0 ||
-	    git_commit_lookup(&old_c, ctx->push->repo, &base) < 0 ||
+	    git_commit_lookup(&old_c, ctx->push->repo, &u->base) < 0 ||
 	    git_commit_lookup(&new_c, ctx->push->repo, &u->new_commit) < 0 ||
 	    git_commit_tree(&old_t, old_c) < 0 ||
 	    git_commit_tree(&new_t, new_c) < 0)

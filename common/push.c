@@ -354,6 +354,9 @@ struct hide {
 	const struct sg_policy *pol;
 	const char *self;		/* the ref being created: not hidden */
 	const struct sg_env *env;	/* non-NULL: only this one's refs */
+	int want_first;			/* note the first hidden ref by name */
+	char *first;
+	git_oid first_commit;		/* its tip */
 };
 
 static int hide_wanted(const char *name, void *payload)
@@ -370,19 +373,40 @@ static int hide_one(const char *name, const git_oid *commit, void *payload,
 {
 	struct hide *h = payload;
 
-	(void)name;
+	if (h->want_first && (!h->first || strcmp(name, h->first) < 0)) {
+		free(h->first);
+		h->first = sg_strdup(name);
+		git_oid_cpy(&h->first_commit, commit);
+	}
 	return git_revwalk_hide(h->walk, commit) < 0
 	       ? sg_git_error(err, "cannot walk history") : 0;
 }
 
-/* Hide the tips of the existing refs (only those of `env`, if given). */
-static int hide_refs(git_repository *repo, git_revwalk *walk,
-		     const struct sg_policy *pol, const char *self,
-		     const struct sg_env *env, struct sg_buf *err)
+/*
+ * Hide the tips of the existing refs: all of them, or, for `u`, those of
+ * its environment but its own. A ref `u` creates gets its base there:
+ * the first of them by name (one listing serves both).
+ */
+static int hide_refs(struct sg_push *push, git_revwalk *walk,
+		     const struct sg_policy *pol, struct sg_update *u,
+		     struct sg_buf *err)
 {
-	struct hide h = { walk, pol, self, env };
+	struct hide h = { walk, pol, NULL, NULL, 0, NULL, { { 0 } } };
+	int ret;
 
-	return sg_push_each_ref(repo, hide_wanted, hide_one, &h, err);
+	if (u) {
+		h.self = u->ref;
+		h.env = u->env;
+		h.want_first = u->kind == SG_UPDATE_CREATE;
+	}
+	ret = sg_push_each_ref(push->repo, hide_wanted, hide_one, &h, err);
+	if (ret == 0 && h.first) {
+		u->base_ref = h.first;
+		git_oid_cpy(&u->base, &h.first_commit);
+		h.first = NULL;
+	}
+	free(h.first);
+	return ret;
 }
 
 static int list_commits(struct sg_push *push, struct sg_update *u,
@@ -408,7 +432,7 @@ static int list_commits(struct sg_push *push, struct sg_update *u,
 		ret = git_revwalk_hide(walk, &u->old_commit) < 0
 			      ? sg_git_error(err, "cannot walk history") : 0;
 	else	/* what the environment's own refs do not hold is new to it */
-		ret = hide_refs(push->repo, walk, pol, u->ref, u->env, err);
+		ret = hide_refs(push, walk, pol, u, err);
 	while (ret == 0 && (rc = git_revwalk_next(&id, walk)) == 0) {
 		if (u->commits_nr == SG_MAX_COMMITS) {
 			ret = sg_error(err, SG_ELIMIT, "'%s' brings more than "
@@ -525,6 +549,10 @@ int sg_push_resolve(struct sg_push *push, const struct sg_policy *pol,
 				return sg_git_error(err, "cannot compare "
 						    "history");
 			u->backwards = rc;
+		}
+		if (u->kind == SG_UPDATE_MODIFY && u->has_old_commit) {
+			git_oid_cpy(&u->base, &u->old_commit);
+			u->base_ref = sg_strdup(u->ref);
 		}
 		if (list_commits(push, u, pol, err) < 0)
 			return SG_ERROR;
@@ -800,7 +828,7 @@ int sg_push_new_blobs(struct sg_push *push, struct sg_oidset *seen,
 		pushed++;
 	}
 	if (ret == 0 && pushed)
-		ret = hide_refs(push->repo, walk, NULL, NULL, NULL, err);
+		ret = hide_refs(push, walk, NULL, NULL, err);
 	if (ret == 0 && pushed)
 		ret = walk_revs(&w, walk, err);
 	git_revwalk_free(walk);
@@ -866,6 +894,7 @@ void sg_push_release(struct sg_push *push)
 
 		free(u->ref);
 		free(u->symref_target);
+		free(u->base_ref);
 		free(u->commits);
 	}
 	free(push->updates);

@@ -37,6 +37,16 @@ struct sg_update {
 	int fast_forward;		/* old is an ancestor of new */
 	int backwards;			/* new is an ancestor of old */
 	const struct sg_env *env;	/* NULL: no environment */
+	/*
+	 * The commit the release is compared with (solution versions,
+	 * schema): the old tip, or, when the push creates the ref, the tip
+	 * the first other ref of its environment (by name) has on the
+	 * server, so a second prod branch cannot start from an older release
+	 * than prod holds. base_ref names the ref; NULL: no base (the
+	 * environment's first release). Listed once, by sg_push_resolve.
+	 */
+	git_oid base;
+	char *base_ref;
 	/* the commits this update brings (see sg_push_resolve), newest first */
 	git_oid *commits;
 	size_t commits_nr, commits_alloc;

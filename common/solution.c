@@ -220,7 +220,7 @@ struct pair {
 	struct sg_solutions old, new;
 	const char *msg;
 	const char *tested_tag;	/* the verdict's, from the tested gate */
-	char *base_ref;		/* the ref whose tip `old` is read from */
+	const char *base_ref;	/* the ref whose tip `old` is read from */
 };
 
 static void check_one(struct pair *p, const struct sg_solution *s)
@@ -343,8 +343,8 @@ int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 	struct pair p = { ctx, u, r, SG_SOLUTIONS_INIT, SG_SOLUTIONS_INIT,
 			  "", NULL, NULL };
 	git_commit *tip = NULL;
-	git_oid base, tree;
-	int ret = SG_ERROR, has_base = 0;
+	git_oid tree;
+	int ret = SG_ERROR;
 
 	if (!env || (!env->solution_versions && !env->solution_managed &&
 		     !env->solution_tag_version) ||
@@ -358,13 +358,9 @@ int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 				   git_commit_tree_id(tip), err) < 0)
 		goto out;
 	/* a new ref of the environment starts from what the others hold */
-	if (env->solution_versions) {
-		has_base = sg_gate_base(ctx, u, &base, &p.base_ref, err);
-		if (has_base < 0)
-			goto out;
-	}
-	if (has_base) {
-		if (commit_tree(ctx->push->repo, &base, &tree, err) < 0 ||
+	if (env->solution_versions && u->base_ref) {
+		p.base_ref = u->base_ref;
+		if (commit_tree(ctx->push->repo, &u->base, &tree, err) < 0 ||
 		    sg_solutions_read_tree(&p.old, ctx->push->repo, &tree,
 					   err) < 0)
 			goto out;
@@ -385,7 +381,6 @@ int sg_gate_solution(struct sg_context *ctx, const struct sg_update *u,
 out:
 	sg_solutions_release(&p.new);
 	sg_solutions_release(&p.old);
-	free(p.base_ref);
 	git_commit_free(tip);
 	return ret;
 }
