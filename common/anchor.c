@@ -131,24 +131,44 @@ static int add_word(struct sg_anchor *a, const char *w, size_t n)
 	return 0;
 }
 
-/* "(?:w1|w2)" of plain words, not optional; the end, or NULL. */
-static const char *word_group(struct sg_anchor *a, const char *p)
-{
-	p += 3;
-	for (;;) {
-		const char *w = p;
+/* One branch of a group, read from p: its end ('|' or ')'), or NULL. */
+typedef const char *(*branch_fn)(struct sg_anchor *a, const char *p);
 
-		while (is_letter(*p))
-			p++;
-		if (add_word(a, w, (size_t)(p - w)) < 0)
+/*
+ * The branches "x|y|..." of the group whose body starts at p, each read
+ * by `fn` (which adds what it finds to `a`): past the ')' that closes
+ * the group, or NULL.
+ */
+static const char *alternation(struct sg_anchor *a, const char *p,
+			       branch_fn fn)
+{
+	for (;;) {
+		p = fn(a, p);
+		if (!p)
 			return NULL;
 		if (*p == ')')
-			break;
+			return p + 1;
 		if (*p != '|')
 			return NULL;
 		p++;
 	}
-	return optional_next(p[1]) ? NULL : p + 1;
+}
+
+/* A branch of a word group: a run of letters. */
+static const char *plain_word(struct sg_anchor *a, const char *p)
+{
+	const char *w = p;
+
+	while (is_letter(*p))
+		p++;
+	return add_word(a, w, (size_t)(p - w)) < 0 ? NULL : p;
+}
+
+/* "(?:w1|w2)" of plain words, not optional; the end, or NULL. */
+static const char *word_group(struct sg_anchor *a, const char *p)
+{
+	p = alternation(a, p + 3, plain_word);
+	return p && !optional_next(*p) ? p : NULL;
 }
 
 /* One branch's start words; the branch's end ('|' or ')'), or NULL. */
@@ -296,21 +316,16 @@ static const char *skip_quantifier(const char *p)
 
 static const char *prefix_atoms(struct sg_anchor *a, const char *p, int top);
 
+/* A branch of an optional group of the prefix. */
+static const char *prefix_branch(struct sg_anchor *a, const char *p)
+{
+	return prefix_atoms(a, p, 0);
+}
+
 /* An optional group "(?:x|y)?" of the prefix; its end, or NULL. */
 static const char *prefix_group(struct sg_anchor *a, const char *p)
 {
-	p += 3;
-	for (;;) {
-		p = prefix_atoms(a, p, 0);
-		if (!p)
-			return NULL;
-		if (*p == ')')
-			break;
-		if (*p != '|')
-			return NULL;
-		p++;
-	}
-	return p + 1;
+	return alternation(a, p + 3, prefix_branch);
 }
 
 /*
@@ -377,19 +392,11 @@ static int read_words(struct sg_anchor *a, const char *pat)
 	/* a branch reset group numbers captures apart, starts alike */
 	if (strncmp(p, "(?:", 3) && strncmp(p, "(?|", 3))
 		return SG_ERROR;
-	p += 3;
-	for (;;) {
-		p = branch(a, p);
-		if (!p)
-			return SG_ERROR;
-		if (*p == ')')
-			break;
-		p++;
-	}
-	if (optional_next(p[1]))
+	p = alternation(a, p + 3, branch);
+	if (!p || optional_next(*p))
 		return SG_ERROR;
 	/* no top-level alternative that starts some other way */
-	p = skip(p + 1, 1);
+	p = skip(p, 1);
 	return p && !*p ? 0 : SG_ERROR;
 }
 
