@@ -107,105 +107,105 @@ validation: row counts and amount totals match the archive'
 
 plan_all() { printf '%s\n  - { table: contoso_expense, column: contoso_name, change: length-reduced }\n%s\n' "$PLAN_HEAD" "$PLAN_TAIL"; }
 
-test_mig_pp_added_column_accepted() {
+PLAN=migrations/CHG004300.yaml
+
+# v1_on_prod: a new repository with release 1.0 on prod (its tip in $PROD)
+v1_on_prod() {
 	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
+	PROD=$(on_prod "$(pp_v1)")
+}
+
+# v2_on_test [--drop-relationship] [PLAN_TEXT]: v1_on_prod, then the
+# destructive 2.0 (and PLAN_TEXT as $PLAN, when given) released to test
+# (the tested commit in $V2)
+v2_on_test() {
+	local drop=
+	[ "$1" = --drop-relationship ] && { drop=1; shift; }
+	v1_on_prod || return
+	pp_v2
+	[ -z "$drop" ] || rm "$W/$REL"
+	[ $# -eq 0 ] || printf '%s\n' "$1" | write "$PLAN"
+	V2=$(release 2.0 "Export 2.0")
+}
+
+# promote_v2 [TRAILER]: the approved promotion of $V2 onto $PROD
+promote_v2() {
+	if [ $# -eq 0 ]; then
+		promotion "$PROD" "$V2" "$APPROVED"
+	else
+		promotion "$PROD" "$V2" "$(with_trailer "$1")"
+	fi
+}
+
+test_mig_pp_added_column_accepted() {
+	v1_on_prod || return
 	pp_entity "${V1_COLS[@]}" "contoso_Category nvarchar 100 none" | write "$ENT"
 	local t2; t2=$(release 1.1 "Export 1.1: a Category column")
-	local m; m=$(promotion "$p" "$t2" "$APPROVED")
+	local m; m=$(promotion "$PROD" "$t2" "$APPROVED")
 	expect_accept "added column" maker origin "$m:refs/heads/main"
 	check "prod moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$m" ]
 	check "no migration finding" out_lacks "migration\."
 }
 
 test_mig_pp_destructive_without_plan_lists_each() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
-	pp_v2
-	rm "$W/$REL"
-	local t2; t2=$(release 2.0 "Export 2.0")
-	local m; m=$(promotion "$p" "$t2" "$APPROVED")
-	expect_reject "no plan" maker migration.missing origin "$m:refs/heads/main"
+	v2_on_test --drop-relationship || return
+	expect_reject "no plan" maker migration.missing origin "$(promote_v2):refs/heads/main"
 	check "counts them" out_has "5 destructive schema changes and no 'Migration:' trailer"
 	check "table by table" out_has "table contoso_Expense: column contoso_Amount type-changed (money -> decimal), column contoso_Name length-reduced (100 -> 50), column contoso_Notes removed, choice contoso_Status=3 removed"
 	check "the relationship under its table" out_has "relationship contoso_account_expense removed"
 	check "added column not listed" out_lacks "contoso_Category"
 	check "fix names the trailer" out_has "Migration: migrations/<ticket>.yaml"
-	check "a test or dev push is not gated" [ "$(git --git-dir="$REPO" rev-parse refs/heads/test)" = "$t2" ]
+	check "a test or dev push is not gated" [ "$(git --git-dir="$REPO" rev-parse refs/heads/test)" = "$V2" ]
 }
 
 test_mig_pp_complete_plan_accepted_and_audited() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
-	pp_v2
-	plan_all | write migrations/CHG004300.yaml
-	local t2; t2=$(release 2.0 "Export 2.0 with its migration plan")
-	local m; m=$(promotion "$p" "$t2" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
+	v2_on_test "$(plan_all)" || return
+	local m; m=$(promote_v2 "Migration: $PLAN")
 	expect_accept "complete plan" maker origin "$m:refs/heads/main"
 	check "prod moved" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$m" ]
 	local rec; rec=$(grep '"decision":"accepted"' "$REPO/stagegate/audit.log" | grep '"ref":"refs/heads/main"' | tail -n 1)
-	check "audit names the plan" grep -q '"migration":{"plan":"migrations/CHG004300.yaml","blob":"'"$(git -C "$W" rev-parse "$t2:migrations/CHG004300.yaml")"'"' <<<"$rec"
+	check "audit names the plan" grep -q '"migration":{"plan":"migrations/CHG004300.yaml","blob":"'"$(git -C "$W" rev-parse "$V2:$PLAN")"'"' <<<"$rec"
 	check "audit keeps the plan's text" grep -q 'move records with status 3 to status 2' <<<"$rec"
 	check "audit lists the changes" grep -q 'column contoso_Notes removed' <<<"$rec"
 	check "the log still verifies" "$STAGEGATE_BIN/stagegate" audit verify "$REPO/stagegate/audit.log"
 }
 
 test_mig_pp_plan_missing_one_change_unlisted() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
-	pp_v2
-	printf '%s\n%s\n' "$PLAN_HEAD" "$PLAN_TAIL" | write migrations/CHG004300.yaml
-	local t2; t2=$(release 2.0 "Export 2.0")
-	local m; m=$(promotion "$p" "$t2" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
-	expect_reject "one change not in the plan" maker migration.unlisted origin "$m:refs/heads/main"
+	v2_on_test "$(printf '%s\n%s\n' "$PLAN_HEAD" "$PLAN_TAIL")" || return
+	expect_reject "one change not in the plan" maker migration.unlisted origin "$(promote_v2 "Migration: $PLAN"):refs/heads/main"
 	check "names the one left" out_has "does not cover 1 of 4 destructive changes: table contoso_Expense: column contoso_Name length-reduced (100 -> 50)"
 	check "no other migration finding" out_lacks "migration.missing"
 }
 
 test_mig_pp_plan_syntax_error_has_position() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
-	pp_v2
-	plan_all | sed 's/^backup: export/backup: [export/' | write migrations/CHG004300.yaml
-	local t2; t2=$(release 2.0 "Export 2.0")
-	local m; m=$(promotion "$p" "$t2" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
+	v2_on_test "$(plan_all | sed 's/^backup: export/backup: [export/')" || return
+	local m; m=$(promote_v2 "Migration: $PLAN")
 	expect_reject "broken YAML" maker migration.plan-invalid origin "$m:refs/heads/main"
 	check "file:line:col" out_has "migration.plan-invalid\] commit [0-9a-f]* migrations/CHG004300.yaml:[0-9]*:[0-9]*: [a-z]"
 	# a plan that parses but lacks 'down' and 'irreversible'
-	plan_all | sed '/^down:/,/^  - restore/d' | write migrations/CHG004300.yaml
+	plan_all | sed '/^down:/,/^  - restore/d' | write "$PLAN"
 	local t3; t3=$(release 2.1 "Export 2.1")
-	m=$(promotion "$p" "$t3" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
+	m=$(promotion "$PROD" "$t3" "$(with_trailer "Migration: $PLAN")")
 	expect_reject "no way back" maker migration.plan-invalid origin "$m:refs/heads/main"
 	check "says what is needed, where" out_has "migrations/CHG004300.yaml:1:1: the plan needs 'down'"
 	# an unknown key, with its position
-	plan_all | sed 's/^validation:/validatoin:/' | write migrations/CHG004300.yaml
+	plan_all | sed 's/^validation:/validatoin:/' | write "$PLAN"
 	local t4; t4=$(release 2.2 "Export 2.2")
-	m=$(promotion "$p" "$t4" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
+	m=$(promotion "$PROD" "$t4" "$(with_trailer "Migration: $PLAN")")
 	expect_reject "typo" maker migration.plan-invalid origin "$m:refs/heads/main"
 	check "unknown key at its line" out_has "CHG004300.yaml:$(plan_all | grep -n '^validation' | cut -d: -f1):1: unknown key 'validatoin'"
 	# a trailer naming a file that is not there
-	m=$(promotion "$p" "$t4" "$(with_trailer 'Migration: migrations/CHG999999.yaml')")
+	m=$(promotion "$PROD" "$t4" "$(with_trailer 'Migration: migrations/CHG999999.yaml')")
 	expect_reject "no such plan" maker migration.plan-invalid origin "$m:refs/heads/main"
 	check "says so" out_has "is not a file in the promoted tree"
 }
 
 test_mig_irreversible_needs_data_owner() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
-	pp_v2
-	plan_all | sed -e '/^down:/,/^  - restore/d' -e 's/^validation:/irreversible: the notes are archived in SharePoint, not restored\nvalidation:/' |
-		write migrations/CHG004300.yaml
-	local t2; t2=$(release 2.0 "Export 2.0")
+	v2_on_test "$(plan_all | sed -e '/^down:/,/^  - restore/d' -e 's/^validation:/irreversible: the notes are archived in SharePoint, not restored\nvalidation:/')" || return
 	# approver2 is in data-owners: accepted with the usual two approvals
-	local ok; ok=$(promotion "$p" "$t2" "$(with_trailer 'Migration: migrations/CHG004300.yaml')")
+	local ok; ok=$(promote_v2 "Migration: $PLAN")
 	# without approver2 (admin approves instead: not counted, not a data owner)
-	local bad; bad=$(promotion "$p" "$t2" "Promote
+	local bad; bad=$(promotion "$PROD" "$V2" "Promote
 
 Ticket: CHG004300
 Rollback: none, see the plan
@@ -289,17 +289,15 @@ test_mig_sfdx_promotions() {
 }
 
 test_mig_hostile_schema_fails_closed() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
+	v1_on_prod || return
 	printf '<Entity><EntityInfo><entity Name="contoso_Expense"><attributes><attribute PhysicalName="x"' | write "$ENT"
 	local t2; t2=$(release 2.0 "Export 2.0")
-	local m; m=$(promotion "$p" "$t2" "$APPROVED")
+	local m; m=$(promotion "$PROD" "$t2" "$APPROVED")
 	expect_reject "truncated XML" maker migration.unreadable origin "$m:refs/heads/main"
 	check "names the file and line" out_has "cannot read the Power Platform schema: '$ENT' line 1: not well-formed XML"
 	python3 -c 'print("<a>" * 300 + "</a>" * 300)' | write "$ENT"
 	local t3; t3=$(release 2.1 "Export 2.1")
-	m=$(promotion "$p" "$t3" "$APPROVED")
+	m=$(promotion "$PROD" "$t3" "$APPROVED")
 	expect_reject "deep XML" maker migration.unreadable origin "$m:refs/heads/main"
 	check "says how deep" out_has "nested deeper than 256"
 }
@@ -307,15 +305,9 @@ test_mig_hostile_schema_fails_closed() {
 # A second prod ref created at a destructive release is checked against
 # what main holds (an attacker's read: only a ref's own old tip was).
 test_mig_new_prod_ref_compared_with_main() {
-	new_repo || return
-	local t1; t1=$(pp_v1)
-	local p; p=$(on_prod "$t1")
-	pp_v2
-	rm "$W/$REL"
-	local t2; t2=$(release 2.0 "Export 2.0")
-	local m; m=$(promotion "$p" "$t2" "$APPROVED")
-	expect_reject "prod created at 2.0" maker migration.missing origin "$m:refs/heads/prod"
+	v2_on_test --drop-relationship || return
+	expect_reject "prod created at 2.0" maker migration.missing origin "$(promote_v2):refs/heads/prod"
 	check "lists a removed column" out_has "column contoso_Notes removed"
 	check "prod was not created" [ -z "$(git --git-dir="$REPO" rev-parse -q --verify refs/heads/prod)" ]
-	expect_accept "prod created at main's tip" maker origin "$p:refs/heads/prod"
+	expect_accept "prod created at main's tip" maker origin "$PROD:refs/heads/prod"
 }
