@@ -51,7 +51,7 @@ LDFLAGS := $(SAN_LDFLAGS)
 
 LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_report.c common/counts.c common/json.c common/buf.c common/check.c common/content.c common/content_archive.c common/error.c common/escape.c \
 	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c common/platform.c \
-	common/policy.c common/protect.c common/push.c common/regex.c \
+	common/policy.c common/section.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/anchor.c common/scanfiles.c common/secret.c \
 	common/sha256.c common/strlist.c common/checksum.c \
 	common/tested.c common/test_tags.c common/tags.c common/rollback.c common/gate.c common/tips.c common/trailer.c \

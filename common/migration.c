@@ -20,6 +20,7 @@
 #include "error.h"
 #include "limits.h"
 #include "migration.h"
+#include "section.h"
 #include "trailer.h"
 #include "yaml.h"
 #include "banned.h"
@@ -748,4 +749,48 @@ int sg_gate_migration(struct sg_context *ctx, const struct sg_update *u,
 	git_commit_free(new_c);
 	git_odb_free(g.odb);
 	return ret;
+}
+
+/* The policy: the 'migration' section (a row of policy.c's sections). */
+static int load_migration(struct sg_section *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"environments", "trailer", "data_owners", NULL
+	};
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *v;
+
+	if (sg_section_keys(c, n, keys, "migration") < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "environments");
+	if (!v)
+		return sg_section_fail(c, n, "'migration' needs "
+				       "'environments'");
+	if (sg_section_strlist(c, v, "environments", &pol->migration_envs) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < pol->migration_envs.nr; i++)
+		if (!sg_policy_env_named(pol, pol->migration_envs.v[i]))
+			return sg_section_fail(c, v->kids[i], "no environment "
+					       "named '%s'",
+					       pol->migration_envs.v[i]);
+	v = sg_yaml_get(n, "trailer");
+	if (v && (sg_section_string(c, v, "trailer",
+				    &pol->migration_trailer) < 0 ||
+		  sg_section_trailer_key(c, v, pol->migration_trailer) < 0))
+		return SG_ERROR;
+	v = sg_yaml_get(n, "data_owners");
+	if (v && sg_section_string(c, v, "data_owners",
+				   &pol->migration_owners) < 0)
+		return SG_ERROR;
+	if (v && !sg_section_group_declared(pol, pol->migration_owners))
+		return sg_section_fail(c, v, "unknown group '%s'",
+				       pol->migration_owners);
+	return 0;
+}
+
+int sg_migration_parse_section(struct sg_section *c,
+			       const struct sg_ynode *n)
+{
+	c->pol->migration_trailer = sg_strdup("Migration");
+	return n ? load_migration(c, n) : 0;
 }

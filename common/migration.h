@@ -64,6 +64,13 @@ size_t sg_migration_plan_cover(const struct sg_migration_plan *plan,
 			       struct sg_migration_changes *c);
 void sg_migration_plan_release(struct sg_migration_plan *p);
 
+/* The policy (section.h): the 'migration' section; off while it names
+ * no environment. */
+struct sg_section;
+struct sg_ynode;
+int sg_migration_parse_section(struct sg_section *c,
+			       const struct sg_ynode *n);
+
 /* The gate (gate.h) */
 struct sg_context;
 struct sg_report;

@@ -26,6 +26,7 @@
 #include "oidset.h"
 #include "pii.h"
 #include "rules.h"
+#include "section.h"
 #include "banned.h"
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -771,4 +772,56 @@ int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 	sg_oidset_release(&seen);
 	git_odb_free(g.odb);
 	return ret;
+}
+
+/* The policy: the 'personal_data' section (a row of policy.c's
+ * sections). */
+static int load_personal_data(struct sg_section *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"refs", "paths", "allowed_domains", "phones", NULL
+	};
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *v;
+
+	if (sg_section_keys(c, n, keys, "personal_data") < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "refs");
+	if (!v)
+		return sg_section_fail(c, n, "'personal_data' needs 'refs'");
+	if (sg_section_ref_patterns(c, v, "refs", &pol->data_refs) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "paths");
+	if (v) {
+		sg_strlist_release(&pol->data_paths);
+		if (sg_section_strlist(c, v, "paths", &pol->data_paths) < 0)
+			return SG_ERROR;
+	}
+	v = sg_yaml_get(n, "allowed_domains");
+	if (v && sg_section_strlist(c, v, "allowed_domains",
+				    &pol->data_domains) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < pol->data_domains.nr; i++)
+		if (strchr(pol->data_domains.v[i], '@') ||
+		    strchr(pol->data_domains.v[i], '*'))
+			return sg_section_fail(c, v->kids[i], "'%s' is not a "
+					       "domain ('example.com', or "
+					       "'.test' for a whole top-level "
+					       "domain)",
+					       pol->data_domains.v[i]);
+	v = sg_yaml_get(n, "phones");
+	if (v && sg_section_bool(c, v, "phones", &pol->data_phones) < 0)
+		return SG_ERROR;
+	return 0;
+}
+
+int sg_pii_parse_section(struct sg_section *c, const struct sg_ynode *n)
+{
+	/* Configuration Migration Tool, CSV, JSON data, sfdx data plans */
+	for (const char *const *p = (const char *const[]) {
+		     "*data.xml", "*data_schema.xml", "*.csv", "*-data.json",
+		     "*_data.json", "data/*.json", "*/data/*.json",
+		     "*-plan.json", NULL }; *p; p++)
+		sg_strlist_add(&c->pol->data_paths, *p);
+	return n ? load_personal_data(c, n) : 0;
 }

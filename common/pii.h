@@ -46,6 +46,12 @@ int sg_pii_iban_valid(const char *iban, size_t n);
 int sg_pii_domain_allowed(const struct sg_strlist *allowed,
 			  const char *domain, size_t n);
 
+/* The policy (section.h): the 'personal_data' section; the gate is
+ * off while it names no ref. */
+struct sg_section;
+struct sg_ynode;
+int sg_pii_parse_section(struct sg_section *c, const struct sg_ynode *n);
+
 /* The gate (see gate.h) */
 struct sg_buf;
 struct sg_context;

@@ -133,6 +133,9 @@ int sg_policy_parse(struct sg_policy **out, const char *text, size_t len,
 		    const char *path, struct sg_buf *err);
 void sg_policy_free(struct sg_policy *pol);
 
+/* The environment called `name`, or NULL. */
+const struct sg_env *sg_policy_env_named(const struct sg_policy *pol,
+					 const char *name);
 /* The environment whose patterns match `ref` first, or NULL. */
 const struct sg_env *sg_policy_env_for(const struct sg_policy *pol,
 				       const char *ref);

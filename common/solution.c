@@ -15,6 +15,7 @@
 #include "gate.h"
 #include "error.h"
 #include "limits.h"
+#include "section.h"
 #include "solution.h"
 #include "trailer.h"
 #include "banned.h"
@@ -383,4 +384,46 @@ out:
 	sg_solutions_release(&p.old);
 	git_commit_free(tip);
 	return ret;
+}
+
+/* The policy: an environment's 'solutions' (a row of env_sections). */
+const char *const sg_solution_keys[] = { "solutions", NULL };
+
+static int load_solutions(struct sg_section *c, const struct sg_ynode *n,
+			  struct sg_env *env)
+{
+	static const char *const keys[] = {
+		"versions", "require_managed", "tag_version",
+		"removed_trailer", NULL
+	};
+	const struct sg_ynode *v;
+
+	if (sg_section_keys(c, n, keys, "solutions") < 0)
+		return SG_ERROR;
+	if ((v = sg_yaml_get(n, "versions")) &&
+	    sg_section_bool(c, v, "versions", &env->solution_versions) < 0)
+		return SG_ERROR;
+	if ((v = sg_yaml_get(n, "require_managed")) &&
+	    sg_section_bool(c, v, "require_managed",
+			    &env->solution_managed) < 0)
+		return SG_ERROR;
+	if ((v = sg_yaml_get(n, "tag_version")) &&
+	    sg_section_bool(c, v, "tag_version",
+			    &env->solution_tag_version) < 0)
+		return SG_ERROR;
+	if ((v = sg_yaml_get(n, "removed_trailer")) &&
+	    (sg_section_string(c, v, "removed_trailer",
+			       &env->solution_removed_key) < 0 ||
+	     sg_section_trailer_key(c, v, env->solution_removed_key) < 0))
+		return SG_ERROR;
+	return 0;
+}
+
+int sg_solution_parse_env(struct sg_section *c,
+			  const struct sg_ynode *env_node, struct sg_env *env)
+{
+	const struct sg_ynode *v = sg_yaml_get(env_node, "solutions");
+
+	env->solution_removed_key = sg_strdup("Solution-Removed");
+	return v ? load_solutions(c, v, env) : 0;
 }

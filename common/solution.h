@@ -73,6 +73,14 @@ int sg_solutions_read_tree(struct sg_solutions *out, git_repository *repo,
 			   const git_oid *tree, struct sg_buf *err);
 void sg_solutions_release(struct sg_solutions *list);
 
+/* The policy (section.h): an environment's 'solutions' and its parser. */
+struct sg_env;
+struct sg_section;
+struct sg_ynode;
+extern const char *const sg_solution_keys[];
+int sg_solution_parse_env(struct sg_section *c,
+			  const struct sg_ynode *env_node, struct sg_env *env);
+
 /* The gate (gate.h) */
 struct sg_context;
 struct sg_report;

@@ -24,6 +24,7 @@
 #include "error.h"
 #include "limits.h"
 #include "regex.h"
+#include "section.h"
 #include "window.h"
 #include "banned.h"
 
@@ -423,4 +424,252 @@ int sg_break_glass_lifts(const struct sg_update *u,
 {
 	return v && v->break_glass && u->env &&
 	       sg_strlist_has(&u->env->break_glass_lifts, gate);
+}
+
+/*
+ * The policy: an environment's windows, freezes and break_glass, parsed
+ * here (a row of policy.c's env_sections) into struct sg_env.
+ */
+const char *const sg_window_keys[] = {
+	"windows", "freezes", "break_glass", NULL
+};
+
+/* The days of a window: ["mon", "tue-thu"]. */
+static int get_days(struct sg_section *c, const struct sg_ynode *n,
+		    unsigned *out)
+{
+	if (sg_section_want(c, n, SG_Y_SEQ, "days") < 0)
+		return SG_ERROR;
+	if (!n->nr)
+		return sg_section_fail(c, n, "'days' needs at least one day");
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct sg_ynode *d = n->kids[i];
+
+		if (d->kind != SG_Y_SCALAR ||
+		    sg_window_parse_days(out, d->value) < 0)
+			return sg_section_fail(c, d, "'%s' is not a day or a "
+					       "range of days (mon, tue, ..., "
+					       "sun; 'tue-thu')",
+					       d->kind == SG_Y_SCALAR ?
+					       d->value : "?");
+	}
+	return 0;
+}
+
+static int get_zone(struct sg_section *c, const struct sg_ynode *n, char **out)
+{
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	if (sg_section_string(c, n, "zone", out) < 0)
+		return SG_ERROR;
+	if (sg_tz_check(*out, &why) < 0) {
+		sg_section_fail(c, n, "%s", why.buf);
+		sg_buf_release(&why);
+		return SG_ERROR;
+	}
+	return 0;
+}
+
+static int load_window(struct sg_section *c, const struct sg_ynode *item,
+		       struct sg_window *w)
+{
+	static const char *const keys[] = { "days", "time", "zone", NULL };
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const struct sg_ynode *days, *time, *zone;
+
+	if (sg_section_keys(c, item, keys, "windows") < 0)
+		return SG_ERROR;
+	days = sg_yaml_get(item, "days");
+	time = sg_yaml_get(item, "time");
+	zone = sg_yaml_get(item, "zone");
+	if (!days || !time || !zone)
+		return sg_section_fail(c, item, "each window needs 'days', "
+				       "'time' and 'zone' (e.g. days: "
+				       "[tue-thu], time: 09:00-15:00, zone: "
+				       "Europe/Paris)");
+	if (get_days(c, days, &w->days) < 0 || get_zone(c, zone, &w->zone) < 0)
+		return SG_ERROR;
+	if (sg_section_want(c, time, SG_Y_SCALAR, "time") < 0)
+		return SG_ERROR;
+	if (sg_window_parse_range(&w->start, &w->end, time->value, &why) < 0) {
+		sg_section_fail(c, time, "%s", why.buf);
+		sg_buf_release(&why);
+		return SG_ERROR;
+	}
+	return 0;
+}
+
+static int load_windows(struct sg_section *c, const struct sg_ynode *n,
+			struct sg_env *env)
+{
+	if (sg_section_want(c, n, SG_Y_SEQ, "windows") < 0)
+		return SG_ERROR;
+	if (n->nr > SG_MAX_WINDOWS)
+		return sg_section_fail(c, n, "at most %d windows",
+				       SG_MAX_WINDOWS);
+	for (size_t i = 0; i < n->nr; i++) {
+		struct sg_window *w;
+
+		SG_ALLOC_GROW(env->windows, env->windows_nr + 1,
+			      env->windows_alloc);
+		w = &env->windows[env->windows_nr++];
+		memset(w, 0, sizeof(*w));
+		if (load_window(c, n->kids[i], w) < 0)
+			return SG_ERROR;
+		/* an overlap is a typo, not a wider window */
+		for (size_t j = 0; j < i; j++) {
+			const struct sg_window *o = &env->windows[j];
+
+			if (!strcmp(o->zone, w->zone) && (o->days & w->days) &&
+			    o->start < w->end && w->start < o->end)
+				return sg_section_fail(c,
+					sg_yaml_get(n->kids[i], "time"),
+					"window %zu overlaps window %zu (same "
+					"day and zone); merge them", i + 1,
+					j + 1);
+		}
+	}
+	return 0;
+}
+
+static int get_date(struct sg_section *c, const struct sg_ynode *n,
+		    const char *what, int out[3])
+{
+	if (sg_section_want(c, n, SG_Y_SCALAR, what) < 0)
+		return SG_ERROR;
+	if (sg_window_parse_date(out, n->value) < 0)
+		return sg_section_fail(c, n, "'%s' must be a date "
+				       "(YYYY-MM-DD), not '%s'",
+				       what, n->value);
+	return 0;
+}
+
+static int load_freeze(struct sg_section *c, const struct sg_ynode *item,
+		       const struct sg_env *env, struct sg_freeze *f)
+{
+	static const char *const keys[] = {
+		"from", "to", "reason", "zone", NULL
+	};
+	const struct sg_ynode *from, *to, *reason, *zone;
+
+	if (sg_section_keys(c, item, keys, "freezes") < 0)
+		return SG_ERROR;
+	from = sg_yaml_get(item, "from");
+	to = sg_yaml_get(item, "to");
+	reason = sg_yaml_get(item, "reason");
+	if (!from || !to || !reason)
+		return sg_section_fail(c, item, "each freeze needs 'from', "
+				       "'to' (dates, both included) and a "
+				       "'reason'");
+	if (get_date(c, from, "from", f->from) < 0 ||
+	    get_date(c, to, "to", f->to) < 0 ||
+	    sg_section_string(c, reason, "reason", &f->reason) < 0)
+		return SG_ERROR;
+	if (sg_window_date_cmp(f->to, f->from) < 0)
+		return sg_section_fail(c, to, "freeze ends (%s) before it "
+				       "starts (%s)",
+				       to->value, from->value);
+	zone = sg_yaml_get(item, "zone");
+	if (zone)
+		return get_zone(c, zone, &f->zone);
+	/* the zone of the windows, as people read the calendar */
+	f->zone = sg_strdup(env->windows_nr ? env->windows[0].zone : "UTC");
+	return 0;
+}
+
+static int load_freezes(struct sg_section *c, const struct sg_ynode *n,
+			struct sg_env *env)
+{
+	if (sg_section_want(c, n, SG_Y_SEQ, "freezes") < 0)
+		return SG_ERROR;
+	if (n->nr > SG_MAX_FREEZES)
+		return sg_section_fail(c, n, "at most %d freezes",
+				       SG_MAX_FREEZES);
+	for (size_t i = 0; i < n->nr; i++) {
+		struct sg_freeze *f;
+
+		SG_ALLOC_GROW(env->freezes, env->freezes_nr + 1,
+			      env->freezes_alloc);
+		f = &env->freezes[env->freezes_nr++];
+		memset(f, 0, sizeof(*f));
+		if (load_freeze(c, n->kids[i], env, f) < 0)
+			return SG_ERROR;
+		for (size_t j = 0; j < i; j++) {
+			const struct sg_freeze *o = &env->freezes[j];
+
+			if (!strcmp(o->zone, f->zone) &&
+			    sg_window_date_cmp(o->from, f->to) <= 0 &&
+			    sg_window_date_cmp(f->from, o->to) <= 0)
+				return sg_section_fail(c,
+					sg_yaml_get(n->kids[i], "from"),
+					"freeze %zu overlaps freeze %zu; "
+					"merge them", i + 1, j + 1);
+		}
+	}
+	return 0;
+}
+
+static int load_break_glass(struct sg_section *c, const struct sg_ynode *n,
+			    struct sg_env *env)
+{
+	static const char *const keys[] = {
+		"groups", "pattern", "lifts", NULL
+	};
+	static const char *const liftable[] = { "approvals", "tested", NULL };
+	struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	const struct sg_ynode *v;
+
+	if (sg_section_keys(c, n, keys, "break_glass") < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "groups");
+	if (!v)
+		return sg_section_fail(c, n, "'break_glass' needs 'groups'");
+	if (sg_section_groups(c, v, "groups", &env->break_glass_groups) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "pattern");
+	if (v) {
+		if (sg_section_want(c, v, SG_Y_SCALAR, "pattern") < 0)
+			return SG_ERROR;
+		sg_regex_free(env->break_glass_pattern);
+		env->break_glass_pattern = NULL;
+		if (sg_regex_new(&env->break_glass_pattern, v->value, NULL,
+				 &why) < 0) {
+			sg_section_fail(c, v, "%s", why.buf);
+			sg_buf_release(&why);
+			return SG_ERROR;
+		}
+	}
+	v = sg_yaml_get(n, "lifts");
+	if (v && sg_section_strlist(c, v, "lifts", &env->break_glass_lifts) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < env->break_glass_lifts.nr; i++)
+		if (!sg_section_one_of(env->break_glass_lifts.v[i], liftable))
+			return sg_section_fail(c, v->kids[i], "break-glass "
+					       "lifts only the window and "
+					       "freezes, and optionally "
+					       "'approvals' or 'tested', not "
+					       "'%s'",
+					       env->break_glass_lifts.v[i]);
+	return 0;
+}
+
+int sg_window_parse_env(struct sg_section *c, const struct sg_ynode *env_node,
+			struct sg_env *env)
+{
+	const struct sg_ynode *v;
+
+	if (sg_regex_new(&env->break_glass_pattern, SG_BREAK_GLASS_PATTERN,
+			 NULL, c->err) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(env_node, "windows");
+	if (v && load_windows(c, v, env) < 0)
+		return SG_ERROR;
+	/* after the windows: a freeze's zone defaults to theirs */
+	v = sg_yaml_get(env_node, "freezes");
+	if (v && load_freezes(c, v, env) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(env_node, "break_glass");
+	if (v && load_break_glass(c, v, env) < 0)
+		return SG_ERROR;
+	return 0;
 }

@@ -31,6 +31,14 @@ void sg_window_format(struct sg_buf *out, time_t t, const char *zone);
 /* The windows of `env` as "tue-thu 09:00-15:00 Europe/Paris; ...". */
 void sg_window_describe(struct sg_buf *out, const struct sg_env *env);
 
+/* The policy (section.h): the keys of an environment this module reads,
+ * and its parser, a row of policy.c's env_sections. */
+struct sg_section;
+struct sg_ynode;
+extern const char *const sg_window_keys[];
+int sg_window_parse_env(struct sg_section *c, const struct sg_ynode *env_node,
+			struct sg_env *env);
+
 /* The gate (gate.h) */
 struct sg_context;
 struct sg_report;
