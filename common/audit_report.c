@@ -823,67 +823,75 @@ static void html_bars(FILE *out, const char *id, const char *title,
 	fputs("</section>\n", out);
 }
 
-static void html_promotions(FILE *out, const struct sg_audit_report *r)
+/* One of the tables of rows: what differs between them. */
+struct table {
+	const char *id, *title;	/* the section's id and heading */
+	const char *none;	/* said when there is no row */
+	const char *columns;	/* <th>s between the pusher and the record */
+	void (*cells)(FILE *out, const struct sg_audit_report *r,
+		      const struct row *w);
+};
+
+static void html_table(FILE *out, const struct sg_audit_report *r,
+		       const struct rows *rows, const struct table *t)
 {
-	fprintf(out, "<section id=promotions><h2>Promotions to prod (%zu)"
-		"</h2>\n", r->promotions.nr);
-	if (!r->promotions.nr) {
-		fputs("<p class=none>no promotions</p></section>\n", out);
+	fprintf(out, "<section id=%s><h2>%s (%zu)</h2>\n", t->id, t->title,
+		rows->nr);
+	if (!rows->nr) {
+		fprintf(out, "<p class=none>%s</p></section>\n", t->none);
 		return;
 	}
-	fputs("<table><thead><tr><th>time (UTC)</th><th>repository</th>"
-	      "<th>ref</th><th>pusher</th><th>version / tag</th>"
-	      "<th>approvers</th><th>ticket</th><th>rollback plan</th>"
-	      "<th>record</th></tr></thead><tbody>\n", out);
-	for (size_t i = 0; i < r->promotions.nr; i++) {
-		const struct row *w = &r->promotions.v[i];
+	fprintf(out, "<table><thead><tr><th>time (UTC)</th><th>repository"
+		"</th><th>ref</th><th>pusher</th>%s<th>record</th></tr>"
+		"</thead><tbody>\n", t->columns);
+	for (size_t i = 0; i < rows->nr; i++) {
+		const struct row *w = &rows->v[i];
 
 		fputs("<tr>", out);
 		put_time_cell(out, w->time);
 		put_cell(out, w->repo);
 		put_cell(out, w->ref);
 		put_cell(out, w->pusher);
-		put_cell(out, w->version);
-		put_cell(out, w->approvers);
-		put_cell(out, w->ticket);
-		put_cell(out, w->plan);
+		t->cells(out, r, w);
 		put_cell(out, w->id);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody></table></section>\n", out);
 }
 
-static void html_rollbacks(FILE *out, const struct sg_audit_report *r)
+static void promotion_cells(FILE *out, const struct sg_audit_report *r,
+			    const struct row *w)
 {
-	fprintf(out, "<section id=rollbacks><h2>Rollbacks and break-glass "
-		"pushes (%zu)</h2>\n", r->rollbacks.nr);
-	if (!r->rollbacks.nr) {
-		fputs("<p class=none>none</p></section>\n", out);
-		return;
-	}
-	fputs("<table><thead><tr><th>time (UTC)</th><th>repository</th>"
-	      "<th>ref</th><th>pusher</th><th>decision</th><th>to</th>"
-	      "<th>reason</th><th>restored by</th><th>record</th></tr>"
-	      "</thead><tbody>\n", out);
-	for (size_t i = 0; i < r->rollbacks.nr; i++) {
-		const struct row *w = &r->rollbacks.v[i];
-		const struct row *next = strcmp(w->decision, "accepted") ? NULL
-					 : restored_by(&r->promotions, w);
-
-		fputs("<tr>", out);
-		put_time_cell(out, w->time);
-		put_cell(out, w->repo);
-		put_cell(out, w->ref);
-		put_cell(out, w->pusher);
-		put_cell(out, w->decision);
-		put_cell(out, w->version);
-		put_cell(out, w->reason);
-		put_cell(out, next ? next->time : NULL);
-		put_cell(out, w->id);
-		fputs("</tr>\n", out);
-	}
-	fputs("</tbody></table></section>\n", out);
+	(void)r;
+	put_cell(out, w->version);
+	put_cell(out, w->approvers);
+	put_cell(out, w->ticket);
+	put_cell(out, w->plan);
 }
+
+static void rollback_cells(FILE *out, const struct sg_audit_report *r,
+			   const struct row *w)
+{
+	const struct row *next = strcmp(w->decision, "accepted") ? NULL
+				 : restored_by(&r->promotions, w);
+
+	put_cell(out, w->decision);
+	put_cell(out, w->version);
+	put_cell(out, w->reason);
+	put_cell(out, next ? next->time : NULL);
+}
+
+static const struct table promotions_table = {
+	"promotions", "Promotions to prod", "no promotions",
+	"<th>version / tag</th><th>approvers</th><th>ticket</th>"
+	"<th>rollback plan</th>", promotion_cells
+};
+
+static const struct table rollbacks_table = {
+	"rollbacks", "Rollbacks and break-glass pushes", "none",
+	"<th>decision</th><th>to</th><th>reason</th><th>restored by</th>",
+	rollback_cells
+};
 
 int sg_audit_report_html(FILE *out, const struct sg_audit_report *r)
 {
@@ -893,8 +901,8 @@ int sg_audit_report_html(FILE *out, const struct sg_audit_report *r)
 	html_days(out, r);
 	html_bars(out, "by-rule", "Refusals by rule", &r->by_rule);
 	html_bars(out, "by-user", "Refusals by user", &r->by_user);
-	html_promotions(out, r);
-	html_rollbacks(out, r);
+	html_table(out, r, &r->promotions, &promotions_table);
+	html_table(out, r, &r->rollbacks, &rollbacks_table);
 	fputs("<p class=meta>Figures: a promotion is an accepted update of a "
 	      "ref of the environment prod; a rollback is an accepted push "
 	      "with the rollback push option; break-glass is a push outside "
