@@ -17,6 +17,7 @@
 #include "error.h"
 #include "limits.h"
 #include "regex.h"
+#include "section.h"
 #include "trailer.h"
 #include "window.h"
 #include "banned.h"
@@ -282,4 +283,58 @@ int sg_gate_approval(struct sg_context *ctx, const struct sg_update *u,
 	sg_buf_release(&tally.refused);
 	git_commit_free(c);
 	return ret;
+}
+
+/*
+ * The policy: an environment's 'approvals' and 'required_trailers' (a
+ * row of policy.c's env_sections).
+ */
+const char *const sg_approval_keys[] = {
+	"approvals", "required_trailers", NULL
+};
+
+static int load_approvals(struct sg_section *c, const struct sg_ynode *n,
+			  struct sg_env *env)
+{
+	static const char *const keys[] = { "min", "key", "group", NULL };
+	const struct sg_ynode *v;
+	long min = 0;
+
+	if (sg_section_keys(c, n, keys, "approvals") < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "min");
+	if (!v)
+		return sg_section_fail(c, n, "'approvals' needs 'min'");
+	if (sg_section_int(c, v, "min", 0, 50, &min) < 0)
+		return SG_ERROR;
+	env->approvals_min = (int)min;
+	v = sg_yaml_get(n, "key");
+	if (v && (sg_section_string(c, v, "key", &env->approvals_key) < 0 ||
+		  sg_section_trailer_key(c, v, env->approvals_key) < 0))
+		return SG_ERROR;
+	v = sg_yaml_get(n, "group");
+	if (!v)
+		return sg_section_fail(c, n, "'approvals' needs 'group'");
+	if (sg_section_string(c, v, "group", &env->approvals_group) < 0)
+		return SG_ERROR;
+	if (!sg_section_group_declared(c->pol, env->approvals_group))
+		return sg_section_fail(c, v, "unknown group '%s'",
+				       env->approvals_group);
+	return 0;
+}
+
+int sg_approval_parse_env(struct sg_section *c,
+			  const struct sg_ynode *env_node, struct sg_env *env)
+{
+	const struct sg_ynode *v;
+
+	env->approvals_key = sg_strdup("Approved-by");
+	v = sg_yaml_get(env_node, "approvals");
+	if (v && load_approvals(c, v, env) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(env_node, "required_trailers");
+	if (v && sg_section_trailer_rules(c, v, "required_trailers",
+					  &env->required_trailers) < 0)
+		return SG_ERROR;
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "approval.h"
 #include "audit.h"
 #include "buf.h"
 #include "error.h"
@@ -24,9 +25,11 @@
 #include "pii.h"
 #include "policy.h"
 #include "regex.h"
+#include "rollback.h"
 #include "section.h"
 #include "sha256.h"
 #include "solution.h"
+#include "tested.h"
 #include "window.h"
 #include "yaml.h"
 #include "banned.h"
@@ -35,44 +38,6 @@ static const char *const identity_sources[] = {
 	"GL_USERNAME", "GL_ID", "GITHUB_USER_LOGIN", "GITEA_PUSHER_NAME",
 	"GL_USER", "STAGEGATE_USER", "REMOTE_USER", "unix", NULL
 };
-
-static int get_trailer_rules(struct sg_section *c, const struct sg_ynode *n,
-			     const char *what, struct sg_trailer_rules *out)
-{
-	static const char *const keys[] = { "key", "pattern", NULL };
-
-	if (sg_section_want(c, n, SG_Y_SEQ, what) < 0)
-		return SG_ERROR;
-	for (size_t i = 0; i < n->nr; i++) {
-		const struct sg_ynode *item = n->kids[i], *k, *p;
-		struct sg_trailer_rule *r;
-		size_t off = 0;
-		struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-
-		if (sg_section_keys(c, item, keys, what) < 0)
-			return SG_ERROR;
-		k = sg_yaml_get(item, "key");
-		p = sg_yaml_get(item, "pattern");
-		if (!k || !p)
-			return sg_section_fail(c, item, "each of '%s' needs "
-					       "'key' and 'pattern'", what);
-		SG_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
-		r = &out->v[out->nr];
-		memset(r, 0, sizeof(*r));
-		out->nr++;
-		if (sg_section_string(c, k, "key", &r->key) < 0 ||
-		    sg_section_trailer_key(c, k, r->key) < 0)
-			return SG_ERROR;
-		if (sg_section_want(c, p, SG_Y_SCALAR, "pattern") < 0)
-			return SG_ERROR;
-		if (sg_regex_new(&r->re, p->value, &off, &why) < 0) {
-			sg_section_fail(c, p, "%s", why.buf);
-			sg_buf_release(&why);
-			return SG_ERROR;
-		}
-	}
-	return 0;
-}
 
 static int load_identity(struct sg_section *c, const struct sg_ynode *n)
 {
@@ -149,36 +114,6 @@ static int load_users(struct sg_section *c, const struct sg_ynode *n)
 	return 0;
 }
 
-static int load_approvals(struct sg_section *c, const struct sg_ynode *n,
-			  struct sg_env *env)
-{
-	static const char *const keys[] = { "min", "key", "group", NULL };
-	const struct sg_ynode *v;
-	long min = 0;
-
-	if (sg_section_keys(c, n, keys, "approvals") < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "min");
-	if (!v)
-		return sg_section_fail(c, n, "'approvals' needs 'min'");
-	if (sg_section_int(c, v, "min", 0, 50, &min) < 0)
-		return SG_ERROR;
-	env->approvals_min = (int)min;
-	v = sg_yaml_get(n, "key");
-	if (v && (sg_section_string(c, v, "key", &env->approvals_key) < 0 ||
-		  sg_section_trailer_key(c, v, env->approvals_key) < 0))
-		return SG_ERROR;
-	v = sg_yaml_get(n, "group");
-	if (!v)
-		return sg_section_fail(c, n, "'approvals' needs 'group'");
-	if (sg_section_string(c, v, "group", &env->approvals_group) < 0)
-		return SG_ERROR;
-	if (!sg_section_group_declared(c->pol, env->approvals_group))
-		return sg_section_fail(c, v, "unknown group '%s'",
-				       env->approvals_group);
-	return 0;
-}
-
 /*
  * The sections gate modules parse themselves, in the order they are
  * read (and listed in "known keys"). An environment's row names the keys
@@ -187,14 +122,16 @@ static int load_approvals(struct sg_section *c, const struct sg_ynode *n,
  * its own defaults. A gate with settings adds one row here.
  */
 static const char *const env_keys[] = {
-	"refs", "push", "allow_delete", "allow_force_push",
-	"approvals", "required_trailers", "tested", "rollback", NULL
+	"refs", "push", "allow_delete", "allow_force_push", NULL
 };
 
 static const struct {
 	const char *const *keys;
 	sg_env_section_fn parse;
 } env_sections[] = {
+	{ sg_approval_keys, sg_approval_parse_env },	/* approval.c */
+	{ sg_tested_keys, sg_tested_parse_env },	/* tested.c */
+	{ sg_rollback_keys, sg_rollback_parse_env },	/* rollback.c */
 	{ sg_window_keys, sg_window_parse_env },	/* window.c */
 	{ sg_solution_keys, sg_solution_parse_env },	/* solution.c */
 };
@@ -232,7 +169,6 @@ static int load_env(struct sg_section *c, const char *name,
 {
 	const char *keys[MAX_KEYS];
 	size_t nkeys = add_keys(keys, 0, env_keys);
-	static const char *const rollback_keys[] = { "groups", NULL };
 	struct sg_policy *pol = c->pol;
 	const struct sg_ynode *v;
 	struct sg_env *env;
@@ -245,7 +181,6 @@ static int load_env(struct sg_section *c, const char *name,
 	env = &pol->envs[pol->envs_nr++];
 	memset(env, 0, sizeof(*env));
 	env->name = sg_strdup(name);
-	env->approvals_key = sg_strdup("Approved-by");
 	v = sg_yaml_get(n, "refs");
 	if (!v)
 		return sg_section_fail(c, n, "environment '%s' needs 'refs'",
@@ -267,30 +202,6 @@ static int load_env(struct sg_section *c, const char *name,
 	if (v && sg_section_bool(c, v, "allow_force_push",
 				 &env->allow_force_push) < 0)
 		return SG_ERROR;
-	v = sg_yaml_get(n, "approvals");
-	if (v && load_approvals(c, v, env) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "required_trailers");
-	if (v && get_trailer_rules(c, v, "required_trailers",
-				   &env->required_trailers) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "tested");
-	if (v && sg_section_bool(c, v, "tested", &env->require_tested) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "rollback");
-	if (v) {
-		const struct sg_ynode *g;
-
-		if (sg_section_keys(c, v, rollback_keys, "rollback") < 0)
-			return SG_ERROR;
-		g = sg_yaml_get(v, "groups");
-		if (!g)
-			return sg_section_fail(c, v, "'rollback' needs "
-					       "'groups'");
-		if (sg_section_groups(c, g, "groups",
-				      &env->rollback_groups) < 0)
-			return SG_ERROR;
-	}
 	for (size_t i = 0; i < SG_ARRAY_SIZE(env_sections); i++)
 		if (env_sections[i].parse(c, n, env) < 0)
 			return SG_ERROR;
@@ -342,8 +253,8 @@ static int load_test_tags(struct sg_section *c, const struct sg_ynode *n)
 	if (v && sg_section_groups(c, v, "create", &c->pol->tag_create) < 0)
 		return SG_ERROR;
 	v = sg_yaml_get(n, "required_trailers");
-	if (v && get_trailer_rules(c, v, "required_trailers",
-				   &c->pol->tag_trailers) < 0)
+	if (v && sg_section_trailer_rules(c, v, "required_trailers",
+					  &c->pol->tag_trailers) < 0)
 		return SG_ERROR;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "error.h"
 #include "rollback.h"
+#include "section.h"
 #include "tags.h"
 #include "tips.h"
 #include "banned.h"
@@ -89,4 +90,23 @@ int sg_gate_rollback(struct sg_context *ctx, const struct sg_update *u,
 fail:
 	sg_tags_release(&tags);
 	return SG_ERROR;
+}
+
+/* The policy: an environment's 'rollback' (a row of env_sections). */
+const char *const sg_rollback_keys[] = { "rollback", NULL };
+
+int sg_rollback_parse_env(struct sg_section *c,
+			  const struct sg_ynode *env_node, struct sg_env *env)
+{
+	static const char *const keys[] = { "groups", NULL };
+	const struct sg_ynode *v = sg_yaml_get(env_node, "rollback"), *g;
+
+	if (!v)
+		return 0;
+	if (sg_section_keys(c, v, keys, "rollback") < 0)
+		return SG_ERROR;
+	g = sg_yaml_get(v, "groups");
+	if (!g)
+		return sg_section_fail(c, v, "'rollback' needs 'groups'");
+	return sg_section_groups(c, g, "groups", &env->rollback_groups);
 }

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "error.h"
 #include "policy.h"
+#include "regex.h"
 #include "section.h"
 #include "yaml.h"
 #include "banned.h"
@@ -214,5 +215,43 @@ int sg_section_trailer_key(struct sg_section *c,
 			return sg_section_fail(c, n, "trailer key '%s' may "
 					       "hold only letters, digits and "
 					       "'-'", key);
+	return 0;
+}
+
+int sg_section_trailer_rules(struct sg_section *c, const struct sg_ynode *n,
+			     const char *what, struct sg_trailer_rules *out)
+{
+	static const char *const keys[] = { "key", "pattern", NULL };
+
+	if (sg_section_want(c, n, SG_Y_SEQ, what) < 0)
+		return SG_ERROR;
+	for (size_t i = 0; i < n->nr; i++) {
+		const struct sg_ynode *item = n->kids[i], *k, *p;
+		struct sg_trailer_rule *r;
+		size_t off = 0;
+		struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+		if (sg_section_keys(c, item, keys, what) < 0)
+			return SG_ERROR;
+		k = sg_yaml_get(item, "key");
+		p = sg_yaml_get(item, "pattern");
+		if (!k || !p)
+			return sg_section_fail(c, item, "each of '%s' needs "
+					       "'key' and 'pattern'", what);
+		SG_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		r = &out->v[out->nr];
+		memset(r, 0, sizeof(*r));
+		out->nr++;
+		if (sg_section_string(c, k, "key", &r->key) < 0 ||
+		    sg_section_trailer_key(c, k, r->key) < 0)
+			return SG_ERROR;
+		if (sg_section_want(c, p, SG_Y_SCALAR, "pattern") < 0)
+			return SG_ERROR;
+		if (sg_regex_new(&r->re, p->value, &off, &why) < 0) {
+			sg_section_fail(c, p, "%s", why.buf);
+			sg_buf_release(&why);
+			return SG_ERROR;
+		}
+	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 struct sg_buf;
 struct sg_env;
 struct sg_policy;
+struct sg_trailer_rules;
 
 struct sg_section {
 	const char *file;		/* as errors name it */
@@ -79,5 +80,8 @@ int sg_section_groups(struct sg_section *c, const struct sg_ynode *n,
 /* `key` (at `n`) may name a trailer: letters, digits and '-'. */
 int sg_section_trailer_key(struct sg_section *c, const struct sg_ynode *n,
 			   const char *key);
+/* A list of {key, pattern}: trailers that must be present and match. */
+int sg_section_trailer_rules(struct sg_section *c, const struct sg_ynode *n,
+			     const char *what, struct sg_trailer_rules *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "limits.h"
 #include "oidset.h"
+#include "section.h"
 #include "tags.h"
 #include "tested.h"
 #include "window.h"
@@ -170,4 +171,15 @@ fail:
 	git_commit_free(c);
 	sg_tags_release(&tags);
 	return SG_ERROR;
+}
+
+/* The policy: an environment's 'tested' (a row of env_sections). */
+const char *const sg_tested_keys[] = { "tested", NULL };
+
+int sg_tested_parse_env(struct sg_section *c, const struct sg_ynode *env_node,
+			struct sg_env *env)
+{
+	const struct sg_ynode *v = sg_yaml_get(env_node, "tested");
+
+	return v ? sg_section_bool(c, v, "tested", &env->require_tested) : 0;
 }
