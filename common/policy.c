@@ -29,6 +29,7 @@
 #include "section.h"
 #include "sha256.h"
 #include "solution.h"
+#include "test_tags.h"
 #include "tested.h"
 #include "window.h"
 #include "yaml.h"
@@ -45,6 +46,10 @@ static int load_identity(struct sg_section *c, const struct sg_ynode *n)
 	const struct sg_ynode *order;
 	struct sg_strlist *l = &c->pol->identity_order;
 
+	for (const char *const *s = identity_sources; *s; s++)
+		sg_strlist_add(l, *s);
+	if (!n)
+		return 0;
 	if (sg_section_keys(c, n, keys, "identity") < 0)
 		return SG_ERROR;
 	order = sg_yaml_get(n, "order");
@@ -115,11 +120,12 @@ static int load_users(struct sg_section *c, const struct sg_ynode *n)
 }
 
 /*
- * The sections gate modules parse themselves, in the order they are
- * read (and listed in "known keys"). An environment's row names the keys
- * it reads and is called for every environment, with or without them;
- * a top-level row is called with its section's value or NULL, so it sets
- * its own defaults. A gate with settings adds one row here.
+ * An environment's keys: those of env_keys are read here, and each row
+ * of env_sections[] names the keys a gate module reads itself, in the
+ * order they are read (and listed in "known keys"). A row is called for
+ * every environment, with or without its keys, and sets its defaults.
+ * A gate with settings of an environment adds one row here; one with a
+ * section of its own, one row of sections[] (above load_root).
  */
 static const char *const env_keys[] = {
 	"refs", "push", "allow_delete", "allow_force_push", NULL
@@ -134,19 +140,6 @@ static const struct {
 	{ sg_rollback_keys, sg_rollback_parse_env },	/* rollback.c */
 	{ sg_window_keys, sg_window_parse_env },	/* window.c */
 	{ sg_solution_keys, sg_solution_parse_env },	/* solution.c */
-};
-
-static const char *const root_keys[] = {
-	"version", "identity", "users", "environments", "test_tags",
-	"audit", "secrets", NULL
-};
-
-static const struct {
-	const char *key;
-	sg_section_fn parse;
-} sections[] = {
-	{ "migration", sg_migration_parse_section },	/* migration.c */
-	{ "personal_data", sg_pii_parse_section },	/* pii.c */
 };
 
 /* Enough for the known keys of an environment or of the policy. */
@@ -210,6 +203,9 @@ static int load_env(struct sg_section *c, const char *name,
 
 static int load_envs(struct sg_section *c, const struct sg_ynode *n)
 {
+	if (!n)
+		return sg_section_fail(c, c->root, "the policy needs "
+				       "'environments'");
 	if (sg_section_keys(c, n, NULL, "environments") < 0)
 		return SG_ERROR;
 	for (size_t i = 0; i < n->nr; i += 2)
@@ -227,38 +223,6 @@ const struct sg_env *sg_policy_env_named(const struct sg_policy *pol,
 	return NULL;
 }
 
-static int load_test_tags(struct sg_section *c, const struct sg_ynode *n)
-{
-	static const char *const keys[] = {
-		"refs", "create", "required_trailers", "environment", NULL
-	};
-	const struct sg_ynode *v;
-
-	if (sg_section_keys(c, n, keys, "test_tags") < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "refs");
-	if (v && (sg_section_string(c, v, "refs", &c->pol->tag_pattern) < 0 ||
-		  sg_section_ref_pattern(c, v, c->pol->tag_pattern) < 0))
-		return SG_ERROR;
-	if (strncmp(c->pol->tag_pattern, "refs/tags/", 10))
-		return sg_section_fail(c, v ? v : n, "test tags must live "
-				       "under 'refs/tags/'");
-	v = sg_yaml_get(n, "environment");
-	if (v && sg_section_string(c, v, "environment", &c->pol->tag_env) < 0)
-		return SG_ERROR;
-	if (v && !sg_policy_env_named(c->pol, c->pol->tag_env))
-		return sg_section_fail(c, v, "no environment named '%s'",
-				       c->pol->tag_env);
-	v = sg_yaml_get(n, "create");
-	if (v && sg_section_groups(c, v, "create", &c->pol->tag_create) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "required_trailers");
-	if (v && sg_section_trailer_rules(c, v, "required_trailers",
-					  &c->pol->tag_trailers) < 0)
-		return SG_ERROR;
-	return 0;
-}
-
 static int load_audit(struct sg_section *c, const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
@@ -271,6 +235,11 @@ static int load_audit(struct sg_section *c, const struct sg_ynode *n)
 	const struct sg_ynode *v;
 	long mb;
 
+	c->pol->audit_path = sg_strdup("stagegate/audit.log");
+	c->pol->audit_syslog_socket = sg_strdup("/dev/log");
+	c->pol->audit_rotate_bytes = 256u * 1024 * 1024;
+	if (!n)
+		return 0;
 	if (sg_section_keys(c, n, keys, "audit") < 0)
 		return SG_ERROR;
 	v = sg_yaml_get(n, "path");
@@ -392,6 +361,12 @@ static int load_secrets(struct sg_section *c, const struct sg_ynode *n)
 	const struct sg_ynode *v;
 	long num;
 
+	pol->secrets_rules = sg_strdup("secrets.yaml");
+	sg_strlist_add(&pol->secrets_refs, "refs/*");
+	pol->secrets_deadline_ms = 0;	/* automatic: sg_gate_secrets */
+	pol->secrets_max_blob = 100u * 1024 * 1024;
+	if (!n)
+		return 0;
 	if (sg_section_keys(c, n, keys, "secrets") < 0)
 		return SG_ERROR;
 	v = sg_yaml_get(n, "rules");
@@ -426,31 +401,38 @@ static int load_secrets(struct sg_section *c, const struct sg_ynode *n)
 	return 0;
 }
 
-static void set_defaults(struct sg_policy *pol)
-{
-	for (const char *const *s = identity_sources; *s; s++)
-		sg_strlist_add(&pol->identity_order, *s);
-	pol->tag_pattern = sg_strdup("refs/tags/tested/*");
-	pol->tag_env = sg_strdup("test");
-	pol->audit_path = sg_strdup("stagegate/audit.log");
-	pol->audit_syslog_socket = sg_strdup("/dev/log");
-	pol->audit_rotate_bytes = 256u * 1024 * 1024;
-	pol->secrets_rules = sg_strdup("secrets.yaml");
-	sg_strlist_add(&pol->secrets_refs, "refs/*");
-	pol->secrets_deadline_ms = 0;	/* automatic: sg_gate_secrets */
-	pol->secrets_max_blob = 100u * 1024 * 1024;
-}
+/*
+ * The policy's sections, in the order errors list them. Each row's
+ * parser is called with its section, or NULL when the policy has none
+ * (it then sets its defaults only); `version` and `users` are read
+ * first (the others refer to the users' groups), then the rows in order.
+ */
+static const struct {
+	const char *key;
+	sg_section_fn parse;		/* NULL: read before the rows */
+} sections[] = {
+	{ "version", NULL },
+	{ "identity", load_identity },
+	{ "users", NULL },
+	{ "environments", load_envs },
+	{ "test_tags", sg_test_tags_parse_section },	/* test_tags.c */
+	{ "audit", load_audit },
+	{ "secrets", load_secrets },
+	{ "migration", sg_migration_parse_section },	/* migration.c */
+	{ "personal_data", sg_pii_parse_section },	/* pii.c */
+};
 
 static int load_root(struct sg_section *c, const struct sg_ynode *root)
 {
 	const char *keys[MAX_KEYS];
-	size_t nkeys = add_keys(keys, 0, root_keys);
+	size_t nkeys = 0;
 	const struct sg_ynode *v;
 	long version = 0;
 
 	if (root->kind != SG_Y_MAP)
 		return sg_section_fail(c, root, "a policy must be a mapping of "
 				       "sections");
+	c->root = root;
 	for (size_t i = 0; i < SG_ARRAY_SIZE(sections); i++)
 		nkeys = add_keys(keys, nkeys, (const char *const[]){
 					 sections[i].key, NULL });
@@ -462,25 +444,11 @@ static int load_root(struct sg_section *c, const struct sg_ynode *root)
 				       "'version: 1'");
 	if (sg_section_int(c, v, "version", 1, 1, &version) < 0)
 		return SG_ERROR;
-	/* users first: the other sections refer to their groups */
 	if ((v = sg_yaml_get(root, "users")) && load_users(c, v) < 0)
 		return SG_ERROR;
-	if ((v = sg_yaml_get(root, "identity")) && load_identity(c, v) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(root, "environments");
-	if (!v)
-		return sg_section_fail(c, root, "the policy needs "
-				       "'environments'");
-	if (load_envs(c, v) < 0)
-		return SG_ERROR;
-	if ((v = sg_yaml_get(root, "test_tags")) && load_test_tags(c, v) < 0)
-		return SG_ERROR;
-	if ((v = sg_yaml_get(root, "audit")) && load_audit(c, v) < 0)
-		return SG_ERROR;
-	if ((v = sg_yaml_get(root, "secrets")) && load_secrets(c, v) < 0)
-		return SG_ERROR;
 	for (size_t i = 0; i < SG_ARRAY_SIZE(sections); i++)
-		if (sections[i].parse(c, sg_yaml_get(root,
+		if (sections[i].parse &&
+		    sections[i].parse(c, sg_yaml_get(root,
 						     sections[i].key)) < 0)
 			return SG_ERROR;
 	return 0;
@@ -490,14 +458,13 @@ int sg_policy_parse(struct sg_policy **out, const char *text, size_t len,
 		    const char *path, struct sg_buf *err)
 {
 	struct sg_policy *pol = sg_calloc(1, sizeof(*pol));
-	struct sg_section c = { path, err, pol };
+	struct sg_section c = { path, err, pol, NULL };
 	struct sg_ynode *root = NULL;
 	int ret;
 
 	*out = NULL;
 	pol->path = sg_strdup(path);
 	sg_sha256_hex(pol->digest, text, len);
-	set_defaults(pol);
 	if (memchr(text, '\0', len))
 		ret = sg_error(err, SG_ERROR, "%s:1:1: the file holds a NUL "
 			       "byte; a policy is text", path);

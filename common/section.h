@@ -24,6 +24,7 @@ struct sg_section {
 	const char *file;		/* as errors name it */
 	struct sg_buf *err;
 	struct sg_policy *pol;		/* what the sections fill in */
+	const struct sg_ynode *root;	/* the policy: a missing section */
 };
 
 /*

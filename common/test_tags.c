@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "section.h"
 #include "tags.h"
 #include "test_tags.h"
 #include "banned.h"
@@ -119,4 +120,42 @@ int sg_gate_test_tags(struct sg_context *ctx, const struct sg_update *u,
 		git_tag_free(tag);
 	}
 	return ret;
+}
+
+/* The policy: the 'test_tags' section (a row of policy.c's sections). */
+int sg_test_tags_parse_section(struct sg_section *c,
+				const struct sg_ynode *n)
+{
+	static const char *const keys[] = {
+		"refs", "create", "required_trailers", "environment", NULL
+	};
+	const struct sg_ynode *v;
+
+	c->pol->tag_pattern = sg_strdup("refs/tags/tested/*");
+	c->pol->tag_env = sg_strdup("test");
+	if (!n)
+		return 0;
+	if (sg_section_keys(c, n, keys, "test_tags") < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "refs");
+	if (v && (sg_section_string(c, v, "refs", &c->pol->tag_pattern) < 0 ||
+		  sg_section_ref_pattern(c, v, c->pol->tag_pattern) < 0))
+		return SG_ERROR;
+	if (strncmp(c->pol->tag_pattern, "refs/tags/", 10))
+		return sg_section_fail(c, v ? v : n, "test tags must live "
+				       "under 'refs/tags/'");
+	v = sg_yaml_get(n, "environment");
+	if (v && sg_section_string(c, v, "environment", &c->pol->tag_env) < 0)
+		return SG_ERROR;
+	if (v && !sg_policy_env_named(c->pol, c->pol->tag_env))
+		return sg_section_fail(c, v, "no environment named '%s'",
+				       c->pol->tag_env);
+	v = sg_yaml_get(n, "create");
+	if (v && sg_section_groups(c, v, "create", &c->pol->tag_create) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "required_trailers");
+	if (v && sg_section_trailer_rules(c, v, "required_trailers",
+					  &c->pol->tag_trailers) < 0)
+		return SG_ERROR;
+	return 0;
 }
