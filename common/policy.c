@@ -4,10 +4,10 @@
  * The YAML tree (yaml.c) is validated key by key through section.h's
  * schema helper: an unknown key, a wrong type, an undeclared group or a
  * bad pattern is an error naming FILE:LINE:COL, never ignored. This file
- * parses the sections every gate shares (users, identity, environments'
- * refs and pushers, approvals, test tags, audit, secrets); a gate with
- * settings of its own parses them in its module, as a row of the two
- * section tables below (env_sections[], sections[]).
+ * parses what is no single gate's (users, identity, an environment's
+ * refs, pushers and allow_*, audit) and, for now, secrets (NEEDSWORK:
+ * secret.c); a gate with settings parses them in its own module, as a
+ * row of one of the two tables below (env_sections[], sections[]).
  */
 #include <ctype.h>
 #include <fnmatch.h>
