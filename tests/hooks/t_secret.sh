@@ -311,9 +311,10 @@ test_deadline_refuses_never_accepts() {
 
 test_finding_limit_says_so() {
 	new_repo || return
-	# 1,100 distinct fake keys: the push stops at 1,000 findings and says
-	# that more may follow, so nobody reads the list as complete
-	awk 'BEGIN { for (i = 0; i < 1100; i++) printf "KEY_%d=sk_live_%024dZq7Xw3Vb\n", i, i }' >"$W/many.env.txt"
+	# 1,100 distinct fake keys (no run of 16 zeros: that is a placeholder):
+	# the push stops at 1,000 findings and says that more may follow, so
+	# nobody reads the list as complete
+	awk 'BEGIN { for (i = 0; i < 1100; i++) printf "KEY_%d=sk_live_%06dAb3Cd9Ef%06dZq7Xw3Vb\n", i, i, i }' >"$W/many.env.txt"
 	git -C "$W" add many.env.txt; git -C "$W" commit -q -m many
 	expect_reject "more than the limit" maker secret.limit origin HEAD:refs/heads/dev
 	check "says more may follow" out_has "stopped after 1000 findings"
