@@ -280,6 +280,9 @@ static const struct syntax {
 	{ "docker-run", "docker run -d -e @E=@V contoso/export:1.4\n", 'r' },
 	{ "helm-set", "helm upgrade --install export ./chart --set secrets.@K=@V\n", 'r' },
 	{ "k8s-secret", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  @L: @B\n", 'r' },
+	/* any key (the manifest says it is a secret), and kubectl's order */
+	{ "k8s-secret-any-key", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  extra: @B\n", 'c' },
+	{ "k8s-secret-kubectl", "apiVersion: v1\ndata:\n  connection: @B\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\n", 'c' },
 	{ "log-line", "2026-11-02 10:14:07 DEBUG client: using @K=@V\n", 'r' },
 };
 
