@@ -97,7 +97,8 @@ static char fill_char(const char *set, enum fill mode)
 /*
  * Expand a template: {c:n} n characters of class c, {G} a UUID, {K} the
  * GitHub checksum (CRC32 in base62, 6 characters) of the characters the
- * last {c:n} wrote, \n a newline. With a placeholder `mode`, the random
+ * last {c:n} wrote, {R} Grafana's (CRC32 of the token so far but the
+ * '_' before {R}, 8 hex, least significant byte first), \n a newline. With a placeholder `mode`, the random
  * characters are the placeholder's (FILL_HERE ends a run with HERE).
  */
 static void expand_fill(char *out, size_t cap, const char *t, enum fill mode)
@@ -129,6 +130,15 @@ static void expand_fill(char *out, size_t cap, const char *t, enum fill mode)
 				memset(k, fill_char(b62, mode) ? fill_char(b62, mode) : '0', 6);
 			for (int i = 0; i < 6 && o + 1 < cap; i++)
 				out[o++] = k[i];
+			t += 3;
+		} else if (t[0] == '{' && t[1] == 'R' && t[2] == '}') {
+			/* Grafana: CRC-32 of the token before its last '_',
+			   bytes least first */
+			uint32_t c = crc32(out, o ? o - 1 : 0);
+
+			for (int i = 0; i < 4 && o + 2 < cap; i++, c >>= 8)
+				o += (size_t)snprintf(out + o, 3, "%02x",
+						      mode ? 0 : c & 0xffu);
 			t += 3;
 		} else if (t[0] == '{' && alphabet(t[1]) && t[2] == ':') {
 			const char *set = alphabet(t[1]);
