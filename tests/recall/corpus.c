@@ -293,6 +293,8 @@ static const struct syntax {
 	/* any key (the manifest says it is a secret), and kubectl's order */
 	{ "k8s-secret-any-key", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  extra: @B\n", 'c' },
 	{ "k8s-secret-kubectl", "apiVersion: v1\ndata:\n  connection: @B\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\n", 'c' },
+	/* a value that itself starts with = (not a Power Fx formula) */
+	{ "value-starts-with-equals", "[export]\n@E==@V\n", 'r' },
 	{ "log-line", "2026-11-02 10:14:07 DEBUG client: using @K=@V\n", 'r' },
 };
 
