@@ -1,7 +1,7 @@
 /*
- * checksum.h -- offline checks of the checksums some token formats carry,
- * so that a token can be told apart from a placeholder or a typo without
- * asking its provider.
+ * checksum.h -- offline checks of the checksums some token formats carry
+ * (GitHub, npm, Grafana), so that a token can be told apart from a
+ * placeholder or a typo without asking its provider.
  */
 #ifndef SG_CHECKSUM_H
 #define SG_CHECKSUM_H
@@ -19,5 +19,18 @@ uint32_t sg_crc32(const char *s, size_t len);
  * token has not that shape (no checksum to check).
  */
 int sg_checksum_github(const char *tok, size_t len);
+
+/* An npm token (npm_ and 36 characters): GitHub's format and checksum. */
+int sg_checksum_npm(const char *tok, size_t len);
+
+/*
+ * A Grafana service account token (glsa_, 32 characters, _, 8 hex): the
+ * hex is the CRC-32 of everything before the last '_', least significant
+ * byte first.
+ */
+int sg_checksum_grafana(const char *tok, size_t len);
+
+/* Whichever of the checks above knows the token's shape; same returns. */
+int sg_checksum_token(const char *tok, size_t len);
 
 #endif

@@ -434,11 +434,12 @@ static int parse_judge(enum sg_judge *out, const struct sg_ynode *n,
 {
 	if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "sas"))
 		*out = SG_JUDGE_SAS;
-	else if (n->kind == SG_Y_SCALAR && !strcmp(n->value, "github-checksum"))
-		*out = SG_JUDGE_GITHUB;
+	else if (n->kind == SG_Y_SCALAR && (!strcmp(n->value, "checksum") ||
+		 !strcmp(n->value, "github-checksum")))
+		*out = SG_JUDGE_CHECKSUM;
 	else
 		return fail_at(err, file, n, "'judge' is 'sas' or "
-			       "'github-checksum'");
+			       "'checksum'");
 	return 0;
 }
 
@@ -1015,24 +1016,24 @@ static enum sg_verdict judge_sas(const char *text, size_t len, size_t start,
 	return v;
 }
 
-/* Offline: the checksum a GitHub token carries (see checksum.h). */
-static enum sg_verdict judge_github(const char *tok, size_t len,
-				    struct sg_buf *why)
+/* Offline: the checksum a token carries (GitHub, npm, Grafana; checksum.h). */
+static enum sg_verdict judge_checksum(const char *tok, size_t len,
+				      struct sg_buf *why)
 {
-	int ok = sg_checksum_github(tok, len);
+	int ok = sg_checksum_token(tok, len);
 
 	/*
-	 * Every token GitHub issues carries the CRC-32 of its random part:
-	 * one whose checksum fails was never issued (made up, or mistyped),
-	 * so it is shown but does not block. A shape the check does not
-	 * know (ok < 0) stays a secret.
+	 * Every token these providers issue carries a CRC-32 of its random
+	 * part: one whose checksum fails was never issued (made up, or
+	 * mistyped), so it is shown but does not block. A shape the check
+	 * does not know (ok < 0) stays a secret.
 	 */
 	if (ok == 1)
 		sg_buf_adds(why, "verified format: its checksum holds");
 	if (ok != 0)
 		return SG_VERDICT_SECRET;
-	sg_buf_adds(why, "its checksum fails, so GitHub never issued it "
-		    "(a made-up or mistyped value)");
+	sg_buf_adds(why, "its checksum fails, so its provider never issued "
+		    "it (a made-up or mistyped value)");
 	return SG_VERDICT_DOUBT;
 }
 
@@ -1045,8 +1046,8 @@ enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,
 		return SG_VERDICT_SECRET;
 	case SG_JUDGE_SAS:
 		return judge_sas(text, len, start, now, why);
-	case SG_JUDGE_GITHUB:
-		return judge_github(text + start, end - start, why);
+	case SG_JUDGE_CHECKSUM:
+		return judge_checksum(text + start, end - start, why);
 	}
 	SG_BUG("bad judge %d", (int)rule->judge);
 }

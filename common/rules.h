@@ -21,7 +21,8 @@ struct sg_prefilter;
 enum sg_judge {
 	SG_JUDGE_NONE,		/* every hit is a secret */
 	SG_JUDGE_SAS,		/* an Azure SAS: its se= expiry, sp= rights */
-	SG_JUDGE_GITHUB,	/* a GitHub token: its CRC-32 checksum */
+	SG_JUDGE_CHECKSUM,	/* a GitHub, npm or Grafana token: its
+				   CRC-32 checksum (judge: checksum) */
 };
 
 /* A judged hit: still a secret, or a spent one that is only noted. */
@@ -86,8 +87,8 @@ const char *sg_rules_credential_file(const struct sg_rules *rules,
  * SG_JUDGE_SAS, a SAS whose se= expiry has passed and whose sp= grants
  * read or list only is SG_VERDICT_NOTE; one without an expiry (a Logic
  * Apps trigger's sig=), still live, or granting more is a secret. With
- * SG_JUDGE_GITHUB, a token is a secret, of verified format when its
- * checksum holds. `why` gets what was read, for the finding ("expired
+ * SG_JUDGE_CHECKSUM, a token is a secret, of verified format when its
+ * checksum holds, and SG_VERDICT_DOUBT when it fails. `why` gets what was read, for the finding ("expired
  * 2024-03-29, sp=r", "verified format: its checksum holds").
  */
 enum sg_verdict sg_rules_judge(const struct sg_secret_rule *rule,

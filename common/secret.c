@@ -217,8 +217,8 @@ static const char *confidence(const struct sg_secret_rule *rule,
 {
 	if (rule->generic)
 		return "generic";
-	if (rule->judge == SG_JUDGE_GITHUB &&
-	    sg_checksum_github(value, len) == 1)
+	if (rule->judge == SG_JUDGE_CHECKSUM &&
+	    sg_checksum_token(value, len) == 1)
 		return "verified";
 	return "shaped";
 }

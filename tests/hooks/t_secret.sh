@@ -241,6 +241,37 @@ print("ghp_" + body + s, "ghp_" + body + wrong)')
 	no_leak
 }
 
+# npm and Grafana tokens carry a checksum too: verified when it holds, a
+# warning when it fails (npm: GitHub's format; Grafana glsa_: CRC-32 hex)
+test_scan_confidence_npm_grafana() {
+	local npm_good npm_bad gl_good gl_bad
+	read -r npm_good npm_bad gl_good gl_bad < <(python3 -c '
+import random, zlib
+b = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+random.seed(12)
+body = "".join(random.choice(b) for _ in range(30))
+c, s = zlib.crc32(body.encode()), ""
+for _ in range(6):
+    s, c = b[c % 62] + s, c // 62
+wrong = b[(b.index(s[0]) + 1) % 62] + s[1:]
+key = "glsa_" + "".join(random.choice(b) for _ in range(32))
+h = zlib.crc32(key.encode()).to_bytes(4, "little").hex()
+print("npm_" + body + s, "npm_" + body + wrong, key + "_" + h,
+      key + "_" + h[::-1])')
+	mkdir -p "$T/files"
+	printf 'NPM_TOKEN=%s\n' "$npm_good" >"$T/files/a.env"
+	printf 'NPM_TOKEN=%s\n' "$npm_bad" >"$T/files/b.env"
+	printf 'GRAFANA_TOKEN=%s\n' "$gl_good" >"$T/files/c.env"
+	printf 'GRAFANA_TOKEN=%s\n' "$gl_bad" >"$T/files/d.env"
+	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format json "$T/files" >"$T/out"
+	check "exit 1 when found" [ $? -eq 1 ]
+	check "npm checksum holds: verified error" grep -q '"severity":"error","path":"[^"]*a.env".*"confidence":"verified"' "$T/out"
+	check "npm checksum fails: a warning" grep -q '"rule":"secret.npm-token","severity":"warning","path":"[^"]*b.env"' "$T/out"
+	check "grafana checksum holds: verified error" grep -q '"severity":"error","path":"[^"]*c.env".*"confidence":"verified"' "$T/out"
+	check "grafana checksum fails: a warning" grep -q '"rule":"secret.grafana-token","severity":"warning","path":"[^"]*d.env"' "$T/out"
+	check "no token in full" sh -c "! grep -q -e '$npm_good' -e '$gl_good' '$T/out'"
+}
+
 test_many_files_scanned_by_workers_in_order() {
 	new_repo || return
 	local i
@@ -311,9 +342,10 @@ test_deadline_refuses_never_accepts() {
 
 test_finding_limit_says_so() {
 	new_repo || return
-	# 1,100 distinct fake keys: the push stops at 1,000 findings and says
-	# that more may follow, so nobody reads the list as complete
-	awk 'BEGIN { for (i = 0; i < 1100; i++) printf "KEY_%d=sk_live_%024dZq7Xw3Vb\n", i, i }' >"$W/many.env.txt"
+	# 1,100 distinct fake keys (no run of 16 zeros: that is a placeholder):
+	# the push stops at 1,000 findings and says that more may follow, so
+	# nobody reads the list as complete
+	awk 'BEGIN { for (i = 0; i < 1100; i++) printf "KEY_%d=sk_live_%06dAb3Cd9Ef%06dZq7Xw3Vb\n", i, i, i }' >"$W/many.env.txt"
 	git -C "$W" add many.env.txt; git -C "$W" commit -q -m many
 	expect_reject "more than the limit" maker secret.limit origin HEAD:refs/heads/dev
 	check "says more may follow" out_has "stopped after 1000 findings"

@@ -97,7 +97,8 @@ static char fill_char(const char *set, enum fill mode)
 /*
  * Expand a template: {c:n} n characters of class c, {G} a UUID, {K} the
  * GitHub checksum (CRC32 in base62, 6 characters) of the characters the
- * last {c:n} wrote, \n a newline. With a placeholder `mode`, the random
+ * last {c:n} wrote, {R} Grafana's (CRC32 of the token so far but the
+ * '_' before {R}, 8 hex, least significant byte first), \n a newline. With a placeholder `mode`, the random
  * characters are the placeholder's (FILL_HERE ends a run with HERE).
  */
 static void expand_fill(char *out, size_t cap, const char *t, enum fill mode)
@@ -129,6 +130,15 @@ static void expand_fill(char *out, size_t cap, const char *t, enum fill mode)
 				memset(k, fill_char(b62, mode) ? fill_char(b62, mode) : '0', 6);
 			for (int i = 0; i < 6 && o + 1 < cap; i++)
 				out[o++] = k[i];
+			t += 3;
+		} else if (t[0] == '{' && t[1] == 'R' && t[2] == '}') {
+			/* Grafana: CRC-32 of the token before its last '_',
+			   bytes least first */
+			uint32_t c = crc32(out, o ? o - 1 : 0);
+
+			for (int i = 0; i < 4 && o + 2 < cap; i++, c >>= 8)
+				o += (size_t)snprintf(out + o, 3, "%02x",
+						      mode ? 0 : c & 0xffu);
 			t += 3;
 		} else if (t[0] == '{' && alphabet(t[1]) && t[2] == ':') {
 			const char *set = alphabet(t[1]);
@@ -280,6 +290,11 @@ static const struct syntax {
 	{ "docker-run", "docker run -d -e @E=@V contoso/export:1.4\n", 'r' },
 	{ "helm-set", "helm upgrade --install export ./chart --set secrets.@K=@V\n", 'r' },
 	{ "k8s-secret", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  @L: @B\n", 'r' },
+	/* any key (the manifest says it is a secret), and kubectl's order */
+	{ "k8s-secret-any-key", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  extra: @B\n", 'c' },
+	{ "k8s-secret-kubectl", "apiVersion: v1\ndata:\n  connection: @B\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\n", 'c' },
+	/* a value that itself starts with = (not a Power Fx formula) */
+	{ "value-starts-with-equals", "[export]\n@E==@V\n", 'r' },
 	{ "log-line", "2026-11-02 10:14:07 DEBUG client: using @K=@V\n", 'r' },
 };
 
