@@ -117,6 +117,18 @@ test_netrc_fields_each_after_a_gap() {
 	attack secret.netrc-password app/hosts.txt
 }
 
+test_netrc_quoted_fields_after_gaps() {
+	# the same with quotes inside the \S+ fields (a token ends at a quote)
+	new_repo || return
+	mkdir -p "$W/app"
+	netrc() { filler 3000; printf machine; gap; printf 'api"x.example.net'; gap; printf login; gap; printf 'de"p"loy'; gap; printf 'password '; printf '%s\n' "$1"; filler 3000 3000; }
+	netrc '<none>' >"$W/app/hosts.txt"
+	put_base
+	netrc Xk9Qm2Lp7Tz4Wv8R >"$W/app/hosts.txt"
+	commit_all "the password"
+	attack secret.netrc-password app/hosts.txt
+}
+
 # ---- a secret made of old bytes --------------------------------------------
 
 test_deleted_filler_joins_two_halves() {
