@@ -129,6 +129,35 @@ test_netrc_quoted_fields_after_gaps() {
 	attack secret.netrc-password app/hosts.txt
 }
 
+test_sas_expiry_moved_far_from_the_signature() {
+	# an expired read-only SAS is a note; the push moves its se= into
+	# the future, 3000 bytes before sig= in the same URL: the judge reads
+	# the URL (4 KB either side), the part's reach was 1.5 KB
+	new_repo || return
+	mkdir -p "$W/app"
+	local pad; pad=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "abcdefghij" }')
+	sas() { filler 3000; printf '  "doc": "https://contoso.blob.core.windows.net/docs/a.pdf?sv=2022-11-02&sp=r&se=%s&pad=%s&sig=Zk3Lm9Qr2Tx7Vb4Nw8Yc1Df6Gh0Jk5Ps3Rt9Uv2Wx4%%3D",\n' "$1" "$pad"; filler 3000 3000; }
+	sas 2021-01-01T00:00:00Z >"$W/app/x.json"
+	put_base
+	sas 2099-01-01T00:00:00Z >"$W/app/x.json"
+	commit_all "the SAS lives again"
+	attack secret.azure-sas-signature app/x.json
+}
+
+test_long_userinfo_before_a_new_password() {
+	# mongodb-uri-password reads mongodb://USER:PASSWORD@; a user name
+	# of 100000 bytes is longer than a part goes to find a token's start
+	new_repo || return
+	mkdir -p "$W/app"
+	local user; user=$(awk 'BEGIN { for (i = 0; i < 50000; i++) printf "u." }')
+	mongo() { filler 3000; printf '  "db": "mongodb://%s:%s@db.example.net/app",\n' "$user" "$1"; filler 3000 3000; }
+	mongo '' >"$W/app/x.json"
+	put_base
+	mongo 'Xk9Qm2Lp7Tz4Wv8R' >"$W/app/x.json"
+	commit_all "the password"
+	attack secret.mongodb-uri-password app/x.json
+}
+
 # ---- a secret made of old bytes --------------------------------------------
 
 test_deleted_filler_joins_two_halves() {
