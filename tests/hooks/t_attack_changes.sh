@@ -250,6 +250,60 @@ test_a_nul_byte_changes_the_judgement() {
 	attack secret.aws-access-key-id app/x.json
 }
 
+# ---- zip entries -------------------------------------------------------------
+
+# mkzip OUT NAME=FILE...: a zip of stored (method 0) entries, in order,
+# names repeated as given
+mkzip() {
+	python3 -W ignore - "$@" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:
+	for a in sys.argv[2:]:
+		name, path = a.split("=", 1)
+		z.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), open(path, "rb").read())
+PY
+}
+
+test_zip_entry_same_name_and_size_other_bytes() {
+	# a large stored entry of the same name and size as the base's, 20
+	# bytes of it replaced by a key
+	new_repo || return
+	{ filler 3000; printf '  "k": "%s",\n' "XXXXXXXXXXXXXXXXXXXX"; filler 3000 3000; } >"$T/s1"
+	{ filler 3000; printf '  "k": "%s",\n' "$AWS"; filler 3000 3000; } >"$T/s2"
+	printf 'App: demo\n' >"$T/app"
+	mkzip "$W/demo.msapp" Src/App.yaml="$T/app" Src/Screen1.json="$T/s1"
+	put_base
+	mkzip "$W/demo.msapp" Src/App.yaml="$T/app" Src/Screen1.json="$T/s2"
+	commit_all "same size"
+	attack secret.aws-access-key-id demo.msapp
+}
+
+test_zip_second_entry_of_the_same_name() {
+	# the base's entry verbatim, then a second entry of that name with a key
+	new_repo || return
+	{ filler 3000; filler 3000 3000; } >"$T/s1"
+	{ filler 3000; printf '  "k": "%s",\n' "$AWS"; filler 3000 3000; } >"$T/s2"
+	mkzip "$W/demo.msapp" Src/Screen1.json="$T/s1"
+	put_base
+	mkzip "$W/demo.msapp" Src/Screen1.json="$T/s1" Src/Screen1.json="$T/s2"
+	commit_all "a twin"
+	attack secret.aws-access-key-id demo.msapp
+}
+
+test_zip_entry_moved_under_the_base_name() {
+	# the base has a clean A.json and a B.json; the new zip swaps their
+	# names, so each entry has a base of the other's bytes
+	new_repo || return
+	{ filler 3000; filler 3000 3000; } >"$T/a"
+	{ filler 2000; filler 4000 5000; } >"$T/b"
+	{ filler 2000; printf '  "k": "%s",\n' "$AWS"; filler 4000 5000; } >"$T/b2"
+	mkzip "$W/demo.msapp" Src/A.json="$T/a" Src/B.json="$T/b"
+	put_base
+	mkzip "$W/demo.msapp" Src/A.json="$T/b2" Src/B.json="$T/a"
+	commit_all "swapped"
+	attack secret.aws-access-key-id demo.msapp
+}
+
 # ---- limits ------------------------------------------------------------------
 
 test_many_small_changes() {
