@@ -238,6 +238,32 @@ test_base64_realigned_by_its_first_character() {
 	attack secret.aws-access-key-id app/x.yaml
 }
 
+test_pem_header_completed_by_one_byte() {
+	# the base's block says PRIVATE KEX; one byte makes it a private key
+	# whose body (old, unchanged) follows
+	new_repo || return
+	mkdir -p "$W/app"
+	pem() { filler 3000; printf -- '-----BEGIN RSA PRIVATE %s-----\n' "$1"
+		awk 'BEGIN { srand(7); for (l = 0; l < 25; l++) { for (i = 0; i < 64; i++) printf "%c", substr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", int(rand() * 64) + 1, 1); printf "\n" } }'
+		printf -- '-----END RSA PRIVATE %s-----\n' "$1"; filler 3000 3000; }
+	pem KEX >"$W/app/x.txt"
+	put_base
+	pem KEY >"$W/app/x.txt"
+	commit_all "one byte"
+	attack secret.private-key app/x.txt
+}
+
+test_bom_added_far_from_a_new_value() {
+	# a UTF-8 BOM added at the start and a key 3000 lines on
+	new_repo || return
+	mkdir -p "$W/app"
+	{ filler 3000; filler 3000 3000; } >"$W/app/x.json"
+	put_base
+	{ printf '\357\273\277'; filler 3000; printf '  "k": "%s",\n' "$AWS"; filler 3000 3000; } >"$W/app/x.json"
+	commit_all "a BOM and a key"
+	attack secret.aws-access-key-id app/x.json
+}
+
 test_a_nul_byte_changes_the_judgement() {
 	# one NUL byte far from a new value: binary on one side, text on the
 	# other (must be read whole)
