@@ -188,8 +188,9 @@ $(O)/fuzz/replay_audit: $(O)/tests/fuzz/fuzz_audit.o $(O)/tests/fuzz/replay.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
+# the fuzz variant's own paths, whatever VARIANT this make was called with
 fuzzbuild:
-	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)
+	$(MAKE) VARIANT=fuzz $(FUZZERS:%=build/fuzz/fuzz/fuzz_%)
 
 # each harness for FUZZ_SECONDS on its seeds; new inputs go to
 # build/fuzz/corpus/NAME, crashes to build/fuzz/crashes/NAME
