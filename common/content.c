@@ -1,6 +1,6 @@
 /*
  * content.c -- decode blob content for the secret scanner: text in its
- * encodings (UTF-8, UTF-16 with or without a BOM), printable strings of
+ * encodings (UTF-8, UTF-16 and UTF-32 with or without a BOM), printable strings of
  * binaries, base64 runs (joined across line wraps), and a JSON-unescaped
  * view. Archives are in content_archive.c.
  */
@@ -58,6 +58,43 @@ static int utf16_guess(const unsigned char *p, size_t n)
 	return -1;
 }
 
+static void utf32_to_utf8(const unsigned char *p, size_t len, int big,
+			  struct sg_buf *out)
+{
+	for (size_t i = 0; i + 3 < len; i += 4) {
+		unsigned u = big ? (unsigned)p[i] << 24 | (unsigned)p[i + 1] << 16 |
+				   (unsigned)p[i + 2] << 8 | p[i + 3]
+				 : (unsigned)p[i + 3] << 24 | (unsigned)p[i + 2] << 16 |
+				   (unsigned)p[i + 1] << 8 | p[i];
+
+		sg_buf_add_utf8(out, u > 0x10ffff ? 0xfffd : u);
+	}
+}
+
+/*
+ * UTF-32 without a BOM: ASCII text has three NULs in every four bytes
+ * (UTF-16 guessing reads it as text with a NUL between characters, and
+ * the rules never see the token). 1: big-endian, 0: little, -1: neither.
+ */
+static int utf32_guess(const unsigned char *p, size_t n)
+{
+	size_t quads = n / 4, le = 0, be = 0;
+
+	if (quads < SG_UTF16_MIN_PAIRS)
+		return -1;
+	for (size_t i = 0; i < quads; i++) {
+		const unsigned char *q = p + 4 * i;
+
+		le += q[0] && !q[1] && !q[2] && !q[3];
+		be += !q[0] && !q[1] && !q[2] && q[3];
+	}
+	if (le * 10 >= quads * 7)
+		return 0;
+	if (be * 10 >= quads * 7)
+		return 1;
+	return -1;
+}
+
 /*
  * Binary, or text with a few stray control bytes? git calls anything
  * with a NUL binary; a single NUL must not hide a file from the scan,
@@ -84,6 +121,15 @@ int sg_content_text(const char *data, size_t len, struct sg_buf *conv,
 	size_t sniff = len < SNIFF_BYTES ? len : SNIFF_BYTES;
 	int big;
 
+	/* before UTF-16's: FF FE is also the start of UTF-32LE's BOM */
+	if (len >= 4 && ((p[0] == 0xff && p[1] == 0xfe && !p[2] && !p[3]) ||
+			 (!p[0] && !p[1] && p[2] == 0xfe && p[3] == 0xff))) {
+		sg_buf_reset(conv);
+		utf32_to_utf8(p + 4, len - 4, !p[0], conv);
+		*text = conv->buf;
+		*tlen = conv->len;
+		return 1;
+	}
 	if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
 			 (p[0] == 0xfe && p[1] == 0xff))) {
 		sg_buf_reset(conv);
@@ -101,6 +147,14 @@ int sg_content_text(const char *data, size_t len, struct sg_buf *conv,
 	if (!memchr(data, '\0', sniff)) {
 		*text = data;
 		*tlen = len;
+		return 1;
+	}
+	big = utf32_guess(p, sniff);
+	if (big >= 0) {
+		sg_buf_reset(conv);
+		utf32_to_utf8(p, len, big, conv);
+		*text = conv->buf;
+		*tlen = conv->len;
 		return 1;
 	}
 	big = utf16_guess(p, sniff);
@@ -236,20 +290,34 @@ static size_t wrapped_next(const char *text, size_t len, size_t i,
 	return j < len && b64_value((unsigned char)text[j]) >= 0 ? j : 0;
 }
 
-/* Decode one run (joined if wrapped) and pass it on if it is text. */
+/*
+ * Whether decoded bytes are worth scanning: text, or what the scanner
+ * decodes further (an archive, UTF-16 or UTF-32 text). An image is not.
+ */
+static int worth_scanning(const unsigned char *p, size_t len)
+{
+	return looks_textual(p, len) ||
+	       sg_content_archive((const char *)p, len) != SG_ARCHIVE_NONE ||
+	       (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
+			     (p[0] == 0xfe && p[1] == 0xff))) ||
+	       utf32_guess(p, len) >= 0 || utf16_guess(p, len) >= 0;
+}
+
+/* Decode one run (joined if wrapped) and pass it on if it is worth it. */
 static int b64_run(const char *digits, size_t n, size_t start, sg_b64_fn fn,
 		   void *payload, struct sg_buf *err)
 {
-	unsigned char head[48], *dec;
+	/* a tar header is 512 bytes: the head holds one */
+	unsigned char head[528], *dec;
 	size_t dlen;
 	int ret = 0;
 
 	/* most long runs are icons: look at the head before decoding */
-	if (!looks_textual(head, b64_decode(digits, 64 < n ? 64 : n, head)))
+	if (!worth_scanning(head, b64_decode(digits, 704 < n ? 704 : n, head)))
 		return 0;
 	dec = sg_malloc(n);
 	dlen = b64_decode(digits, n, dec);
-	if (looks_textual(dec, dlen))
+	if (worth_scanning(dec, dlen))
 		ret = fn(start, (const char *)dec, dlen, payload, err);
 	free(dec);
 	return ret;

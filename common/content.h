@@ -43,9 +43,15 @@ enum sg_archive sg_content_archive(const char *data, size_t len);
 int sg_content_is_zip(const char *data, size_t len);
 /* A zip after a prefix (a self-extractor): an end record, a local header. */
 int sg_content_zip_inside(const char *data, size_t len);
+/*
+ * The name of a compressed format the scanner cannot open (bzip2, xz,
+ * zstd, lz4, 7-Zip, RAR, compress) that [data, data+len) starts as, or NULL.
+ */
+const char *sg_content_unscannable(const char *data, size_t len);
 
 /*
- * For each base64 run of 32+ characters that decodes to text; a run
+ * For each base64 run of 32+ characters that decodes to text (or to an
+ * archive, or UTF-16/32 text: the caller decodes those further); a run
  * wrapped in full lines (64 or 76 columns) is joined first. `run_start`
  * is the offset of its first digit.
  */

@@ -102,6 +102,36 @@ enum sg_archive sg_content_archive(const char *data, size_t len)
 	return SG_ARCHIVE_NONE;
 }
 
+const char *sg_content_unscannable(const char *data, size_t len)
+{
+	static const struct {
+		const char *name, *magic;
+		size_t len;
+	} formats[] = {
+		/* bzip2's stream header and its first block's magic (pi) */
+		{ "bzip2", "BZh", 3 },
+		{ "xz", "\xfd" "7zXZ\0", 6 },
+		{ "zstd", "\x28\xb5\x2f\xfd", 4 },
+		{ "lz4", "\x04\x22\x4d\x18", 4 },
+		{ "7-Zip", "7z\xbc\xaf\x27\x1c", 6 },
+		{ "RAR", "Rar!\x1a\x07", 6 },
+		{ "compress (.Z)", "\x1f\x9d", 2 },
+	};
+
+	for (size_t i = 0; i < SG_ARRAY_SIZE(formats); i++) {
+		size_t n = formats[i].len;
+
+		if (len < n || memcmp(data, formats[i].magic, n))
+			continue;
+		/* "BZh" is text too: a level digit and the block magic */
+		if (i == 0 && (len < 10 || data[3] < '1' || data[3] > '9' ||
+			       memcmp(data + 4, "1AY&SY", 6)))
+			continue;
+		return formats[i].name;
+	}
+	return NULL;
+}
+
 int sg_content_is_zip(const char *data, size_t len)
 {
 	return sg_content_archive(data, len) == SG_ARCHIVE_ZIP;

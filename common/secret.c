@@ -152,6 +152,7 @@ struct hit_ctx {
 	struct sg_strlist *fps;		/* fingerprints reported, or NULL */
 	const struct sg_strlist *skip;	/* fingerprints not to report again */
 	int noted;		/* a spent SAS already noted in this text */
+	int nested;		/* inside base64 of base64: run_start is fixed */
 };
 
 /* Whether [start, end) overlaps a value already reported. */
@@ -316,14 +317,40 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	return ret;
 }
 
+static int scan_archive(struct sg_scan *s, const char *path, const char *data,
+			size_t len, enum sg_archive kind, int depth,
+			struct sg_buf *err);
+
+/*
+ * Decoded base64 is a file of its own: an archive (a zip or gzip in a
+ * JSON string), UTF-16 or UTF-32 text, or base64 again (a Kubernetes
+ * secret of a config file), followed one level further.
+ */
 static int on_base64(size_t run_start, const char *decoded, size_t len,
 		     void *payload, struct sg_buf *err)
 {
 	struct hit_ctx *h = payload;
+	struct hit_ctx in = { h->s, h->path, h->outer_text, 0, NULL, 0, 0,
+			      NULL, NULL, NULL, 0, 1 };
+	struct sg_buf conv = SG_BUF_INIT((size_t)-1 / 2);
+	enum sg_archive kind = sg_content_archive(decoded, len);
+	const char *text;
+	size_t tlen;
+	int ret = 0;
 
-	/* one level: decoded text is not searched for base64 again */
-	return scan_text(h->s, h->path, decoded, len, h->outer_text
-			 ? h->outer_text : NULL, run_start, err);
+	if (h->nested)
+		run_start = h->run_start;	/* where the outer run starts */
+	if (kind != SG_ARCHIVE_NONE)
+		return scan_archive(h->s, h->path, decoded, len, kind, 1, err);
+	if (sg_content_text(decoded, len, &conv, &text, &tlen))
+		ret = scan_text(h->s, h->path, text, tlen, h->outer_text,
+				run_start, err);
+	in.run_start = run_start;
+	if (ret == 0 && !h->nested && tlen >= 32)
+		ret = sg_content_base64(text, tlen, on_base64, &in, err);
+	free(in.spans);
+	sg_buf_release(&conv);
+	return ret;
 }
 
 /* A deadline or match limit is a finding that refuses; else `ret`. */
@@ -499,6 +526,14 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 		kind = SG_ARCHIVE_ZIP;	/* a self-extractor's stub first */
 	if (kind != SG_ARCHIVE_NONE)
 		return scan_archive(s, path, data, len, kind, depth, err);
+	if (sg_content_unscannable(data, len)) {
+		sg_buf_addf(&conv, "a %s-compressed file cannot be scanned, so "
+			    "it is refused", sg_content_unscannable(data, len));
+		stop(s, path, "secret.archive", "commit the files "
+		     "uncompressed (or as a zip), or ask an admin", conv.buf);
+		sg_buf_release(&conv);
+		return 0;
+	}
 	if (sg_content_text(data, len, &conv, &text, &tlen)) {
 		ret = scan_text(s, path, text, tlen, NULL, 0, err);
 	} else {

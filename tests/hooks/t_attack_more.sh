@@ -118,6 +118,7 @@ test_more_allowed_path_does_not_cover_the_same_blob_elsewhere() {
 	mkdir -p "$W/fixtures" "$W/solution"
 	m_token_json >"$W/fixtures/a.json"
 	m_token_json >"$W/solution/settings.json"
+	git -C "$W" add fixtures
 	m_refused "same blob, allowed and not" secret.github-token solution/settings.json
 	check "names the path that is not allowed" out_has "solution/settings.json"
 	# across pushes: the allowed copy lands, then a commit reuses the blob
