@@ -616,6 +616,13 @@ struct gate {
 	struct sg_scan main;		/* the main thread's, for messages */
 	struct sg_oidset seen;		/* objects examined (or queued) */
 	struct sg_oidset named;		/* trees whose names were checked */
+	/*
+	 * With allows by path: blobs queued (and trees walked) under a path
+	 * no such allow covers, since the walk lists a blob once, maybe
+	 * under an allowed path, and skips what the server has.
+	 */
+	int path_allows;
+	struct sg_oidset unallowed, trees_unallowed;
 	/* the queue: jobs[next..nr) wait; guarded by `lock` */
 	struct job **jobs;
 	size_t nr, alloc, next;
@@ -713,6 +720,47 @@ static int scan_raw_object(struct sg_scan *s, git_repository *repo,
  * every new or changed entry is checked as a credential file name.
  * Trees the server had bring no new names.
  */
+static int queue_blob(struct gate *g, const git_oid *id, const char *path,
+		      const git_oid *commit, const git_oid *old_blob);
+
+/* Whether an allow by path covers `path` (a folder ends with '/'). */
+static int path_allowed(const struct gate *g, const char *path)
+{
+	const struct sg_policy *pol = g->ctx->pol;
+
+	for (size_t i = 0; i < pol->secrets_allow_nr; i++)
+		if (pol->secrets_allow[i].path &&
+		    fnmatch(pol->secrets_allow[i].path, path, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A blob under a path no allow covers is scanned under it, once, even if
+ * the server has it or the walk lists it under an allowed path.
+ */
+static int scan_unallowed(struct gate *g, const git_tree_entry *e,
+			  const git_tree_entry *was, const char *path)
+{
+	const git_oid *id = git_tree_entry_id(e);
+
+	if (!g->path_allows || git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    path_allowed(g, path) || !sg_oidset_insert(&g->unallowed, id))
+		return 0;
+	return queue_blob(g, id, path, g->main.commit, was &&
+			  git_tree_entry_type(was) == GIT_OBJECT_BLOB ?
+			  git_tree_entry_id(was) : NULL);
+}
+
+/* Whether the names walk goes into tree `id` at `path` ('/' ended). */
+static int descend(struct gate *g, const git_oid *id, const char *path)
+{
+	if (g->path_allows && !path_allowed(g, path))
+		return sg_oidset_insert(&g->trees_unallowed, id);
+	return !sg_push_on_server(g->ctx->push, id) &&
+	       sg_oidset_insert(&g->named, id);
+}
+
 static int scan_tree_names(struct gate *g, git_tree *tree, git_tree *old,
 			   struct sg_buf *path, struct sg_buf *err)
 {
@@ -736,13 +784,15 @@ static int scan_tree_names(struct gate *g, git_tree *tree, git_tree *old,
 		sg_scan_file_name(&g->main, path->buf);
 		if (!was)
 			ret = scan_name(&g->main, path->buf, name, err);
+		if (ret == 0)
+			ret = scan_unallowed(g, e, was, path->buf);
 		/* deeper than any checkout: the walk refuses the path */
 		if (ret || git_tree_entry_type(e) != GIT_OBJECT_TREE ||
-		    path->len > SG_MAX_PATH_BYTES ||
-		    sg_push_on_server(g->ctx->push, id) ||
-		    !sg_oidset_insert(&g->named, id))
+		    path->len > SG_MAX_PATH_BYTES)
 			continue;
 		sg_buf_addch(path, '/');
+		if (!descend(g, id, path->buf))
+			continue;
 		if (git_tree_lookup(&sub, repo, id) < 0)
 			return sg_git_error(err, "cannot read a pushed tree");
 		if (was && git_tree_entry_type(was) == GIT_OBJECT_TREE &&
@@ -818,15 +868,11 @@ static void queue(struct gate *g, struct job *j)
 		start_helpers(g);
 }
 
-static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
-		   const git_oid *commit, const git_oid *old_blob,
-		   void *payload, struct sg_buf *err)
+static int queue_blob(struct gate *g, const git_oid *id, const char *path,
+		      const git_oid *commit, const git_oid *old_blob)
 {
-	struct gate *g = payload;
 	struct job *j = sg_calloc(1, sizeof(*j));
 
-	(void)mode;
-	(void)err;
 	git_oid_cpy(&j->blob, id);
 	if (commit) {
 		git_oid_cpy(&j->commit, commit);
@@ -845,6 +891,21 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	j->ref = g->main.ref;	/* set by on_commit for this commit */
 	queue(g, j);
 	return 0;
+}
+
+static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
+		   const git_oid *commit, const git_oid *old_blob,
+		   void *payload, struct sg_buf *err)
+{
+	struct gate *g = payload;
+
+	(void)mode;
+	(void)err;
+	/* already queued under this path by the names walk */
+	if (g->path_allows && !path_allowed(g, path) &&
+	    !sg_oidset_insert(&g->unallowed, id))
+		return 0;
+	return queue_blob(g, id, path, commit, old_blob);
 }
 
 int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
@@ -1163,6 +1224,8 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	pthread_cond_init(&g.more, NULL);
 	g.ctx = ctx;
 	g.err = err;
+	for (size_t i = 0; i < pol->secrets_allow_nr; i++)
+		g.path_allows |= pol->secrets_allow[i].path != NULL;
 	config.rules = rules;
 	config.pol = pol;
 	config.ref = "";
@@ -1194,6 +1257,8 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	free(g.jobs);
 	sg_oidset_release(&g.seen);
 	sg_oidset_release(&g.named);
+	sg_oidset_release(&g.unallowed);
+	sg_oidset_release(&g.trees_unallowed);
 	pthread_cond_destroy(&g.more);
 	pthread_mutex_destroy(&g.lock);
 	sg_rules_free(rules);

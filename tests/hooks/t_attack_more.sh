@@ -132,6 +132,13 @@ test_more_allowed_path_does_not_cover_the_same_blob_elsewhere() {
 	git -C "$W" add solution; git -C "$W" commit -q -m "reuse it"
 	expect_reject "the same blob outside fixtures later" maker secret.github-token origin HEAD:refs/heads/dev
 	check "dev did not move" m_ref_is refs/heads/dev "$dev"
+	# the whole allowed folder (a tree the server has) under another name
+	git -C "$W" reset -q --hard "$dev"
+	git -C "$W" read-tree --prefix=copy/ "$dev:fixtures"
+	git -C "$W" commit -q -m "copy the folder"
+	expect_reject "the allowed folder copied" maker secret.github-token origin HEAD:refs/heads/dev
+	check "names the copy" out_has "copy/a.json"
+	check "dev did not move either" m_ref_is refs/heads/dev "$dev"
 }
 
 # ---- objects reached another way ------------------------------------------
