@@ -1,8 +1,8 @@
 /*
  * content.c -- decode blob content for the secret scanner: text in its
  * encodings (UTF-8, UTF-16 and UTF-32 with or without a BOM), printable strings of
- * binaries, base64 runs (joined across line wraps), and a JSON-unescaped
- * view. Archives are in content_archive.c.
+ * binaries, base64 runs (joined across line wraps), and JSON- and
+ * XML-unescaped views. Archives are in content_archive.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -438,6 +438,64 @@ int sg_content_json_view(const char *text, size_t len, struct sg_buf *out)
 
 			sg_buf_add(out, p, n);
 			p += n;
+		}
+	}
+	return 1;
+}
+
+/* The value of `n` decimal or hex digits at p, or -1 (past U+10FFFF too). */
+static long char_ref(const char *p, size_t n, int hex)
+{
+	long v = 0;
+
+	if (!n || n > 7)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	return v > 0x10ffff || (v >= 0xd800 && v < 0xe000) ? -1 : v;
+}
+
+int sg_content_xml_view(const char *text, size_t len, struct sg_buf *out)
+{
+	const char *p = text, *end = text + len;
+
+	if (!memmem(text, len, "&#", 2))
+		return 0;
+	sg_buf_reset(out);
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *q, *semi;
+		long v;
+		int hex;
+
+		if (!amp) {
+			sg_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		sg_buf_add(out, p, (size_t)(amp - p));
+		p = amp;
+		q = p + 2;
+		hex = q < end && (*q == 'x' || *q == 'X');
+		q += hex;
+		semi = q < end ? memchr(q, ';', (size_t)(end - q < 9 ? end - q
+							    : 9)) : NULL;
+		v = p + 1 < end && p[1] == '#' && semi
+		    ? char_ref(q, (size_t)(semi - q), hex) : -1;
+		/* controls stay escaped: lines stay where they were */
+		if (v >= 0x20) {
+			sg_buf_add_utf8(out, (unsigned)v);
+			p = semi + 1;
+		} else {
+			sg_buf_addch(out, '&');
+			p++;
 		}
 	}
 	return 1;

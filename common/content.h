@@ -30,6 +30,11 @@ void sg_content_strings(const char *data, size_t len, struct sg_buf *out);
  * text with those (and \") decoded; lines stay where they were. Else 0.
  */
 int sg_content_json_view(const char *text, size_t len, struct sg_buf *out);
+/*
+ * When `text` has XML numeric character references (&#103; &#x67;), 1
+ * and `out` holds the text with them decoded (but controls). Else 0.
+ */
+int sg_content_xml_view(const char *text, size_t len, struct sg_buf *out);
 
 enum sg_archive {
 	SG_ARCHIVE_NONE,

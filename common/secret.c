@@ -372,8 +372,8 @@ static int scan_failed(struct sg_scan *s, const char *path, int ret,
 
 /*
  * JSON escapes hide a value from the rules (a SAS URL's `&` written as
- * \u0026): scan the unescaped view too, reporting only what the text
- * itself did not already show.
+ * \u0026), and XML character references do too: scan the unescaped
+ * views, reporting only what the text itself did not already show.
  */
 static int scan_json_view(struct sg_scan *s, const char *path,
 			  const char *text, size_t len,
@@ -385,6 +385,15 @@ static int scan_json_view(struct sg_scan *s, const char *path,
 	int ret = 0;
 
 	if (sg_content_json_view(text, len, &view)) {
+		ret = sg_rules_scan(s->rules, view.buf, view.len, &s->deadline,
+				    on_hit, &h, err);
+		ret = scan_failed(s, path, ret, err);
+	}
+	free(h.spans);
+	/* the same for XML character references (&#103;hp_...) */
+	h = (struct hit_ctx){ s, path, NULL, 0, NULL, 0, 0, " (XML-escaped)",
+			      NULL, found };
+	if (ret == 0 && sg_content_xml_view(text, len, &view)) {
 		ret = sg_rules_scan(s->rules, view.buf, view.len, &s->deadline,
 				    on_hit, &h, err);
 		ret = scan_failed(s, path, ret, err);

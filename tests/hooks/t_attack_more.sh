@@ -87,6 +87,21 @@ test_more_utf32() {
 	m_refused "UTF-32LE, no BOM" secret.github-token config.json
 }
 
+test_more_xml_character_references() {
+	# a Power Platform export is XML: the token written as references
+	local i ref=""
+	new_repo || return
+	for ((i = 0; i < ${#MGH}; i++)); do ref+=$(printf '&#%d;' "'${MGH:i:1}"); done
+	mkdir -p "$W/solution"
+	printf '<settings><token>%s</token></settings>\n' "$ref" >"$W/solution/customizations.xml"
+	m_refused "decimal references" secret.github-token solution/customizations.xml
+	check "says XML-escaped" out_has "XML-escaped"
+	m_fresh || return
+	mkdir -p "$W/solution"
+	printf '<token>ghp&#x5F;%s</token>\n' "${MGH:4}" >"$W/solution/customizations.xml"
+	m_refused "one hex reference" secret.github-token solution/customizations.xml
+}
+
 test_more_compressors_not_opened_are_refused() {
 	# what the scanner cannot open is refused as unscannable, never
 	# accepted unread; random filler keeps the token from showing
