@@ -85,8 +85,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 # fixed) in tests/fuzz/regress/NAME/
 FUZZERS := push policy secrets trailer content_text content_base64 \
 	content_zip audit scan escape
-# the gzip and tar readers, where they are built
-FUZZERS += $(if $(wildcard common/content_archive.c),content_gzip content_tar)
+# the gzip, tar and PDF readers, where they are built
+FUZZERS += $(if $(wildcard common/content_archive.c),content_gzip content_tar \
+	content_pdf)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_BINS := $(FUZZERS:%=$(O)/fuzz/fuzz_%)

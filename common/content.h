@@ -40,7 +40,8 @@ enum sg_archive {
 	SG_ARCHIVE_NONE,
 	SG_ARCHIVE_ZIP,
 	SG_ARCHIVE_GZIP,
-	SG_ARCHIVE_TAR
+	SG_ARCHIVE_TAR,
+	SG_ARCHIVE_PDF
 };
 /* Which archive [data, data+len) starts as (by magic or tar checksum). */
 enum sg_archive sg_content_archive(const char *data, size_t len);
@@ -93,6 +94,14 @@ int sg_content_zip(const char *data, size_t len,
 int sg_content_gzip(const char *data, size_t len,
 		    const struct sg_zip_limits *lim, size_t *total,
 		    sg_zip_fn fn, void *payload, struct sg_buf *err);
+/*
+ * Each Flate-compressed stream of a PDF, inflated, as entry "(stream N)"
+ * (the text of a page is compressed: its strings show nothing).
+ * SG_ELIMIT for a stream that does not inflate, or past the limits.
+ */
+int sg_content_pdf(const char *data, size_t len,
+		   const struct sg_zip_limits *lim, size_t *total,
+		   sg_zip_fn fn, void *payload, struct sg_buf *err);
 /*
  * Each entry of a tar archive (ustar, GNU long names, pax paths), links
  * with their target as the content and pax headers as entries of

@@ -342,9 +342,12 @@ static int on_base64(size_t run_start, const char *decoded, size_t len,
 		run_start = h->run_start;	/* where the outer run starts */
 	if (kind != SG_ARCHIVE_NONE)
 		return scan_archive(h->s, h->path, decoded, len, kind, 1, err);
-	if (sg_content_text(decoded, len, &conv, &text, &tlen))
-		ret = scan_text(h->s, h->path, text, tlen, h->outer_text,
-				run_start, err);
+	if (!sg_content_text(decoded, len, &conv, &text, &tlen)) {
+		sg_buf_release(&conv);
+		return 0;
+	}
+	ret = scan_text(h->s, h->path, text, tlen, h->outer_text, run_start,
+			err);
 	in.run_start = run_start;
 	if (ret == 0 && !h->nested && tlen >= 32)
 		ret = sg_content_base64(text, tlen, on_base64, &in, err);
@@ -503,6 +506,9 @@ static int scan_archive(struct sg_scan *s, const char *path, const char *data,
 				      on_inflated, &z, err);
 	else if (kind == SG_ARCHIVE_TAR)
 		ret = sg_content_tar(data, len, &lim, on_zip_entry, &z, err);
+	else if (kind == SG_ARCHIVE_PDF)
+		ret = sg_content_pdf(data, len, &lim, &s->zip_total,
+				     on_zip_entry, &z, err);
 	else
 		ret = sg_content_zip(data, len, &lim, &s->zip_total,
 				     on_zip_entry, &z, err);
@@ -533,8 +539,12 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 	}
 	if (kind == SG_ARCHIVE_NONE && sg_content_zip_inside(data, len))
 		kind = SG_ARCHIVE_ZIP;	/* a self-extractor's stub first */
-	if (kind != SG_ARCHIVE_NONE)
-		return scan_archive(s, path, data, len, kind, depth, err);
+	if (kind != SG_ARCHIVE_NONE) {
+		ret = scan_archive(s, path, data, len, kind, depth, err);
+		/* a PDF's own bytes hold text too: metadata, plain streams */
+		if (ret || kind != SG_ARCHIVE_PDF)
+			return ret;
+	}
 	if (sg_content_unscannable(data, len)) {
 		sg_buf_addf(&conv, "a %s-compressed file cannot be scanned, so "
 			    "it is refused", sg_content_unscannable(data, len));

@@ -102,6 +102,19 @@ test_more_xml_character_references() {
 	m_refused "one hex reference" secret.github-token solution/customizations.xml
 }
 
+test_more_pdf_compressed_stream() {
+	# a page's text is Flate-compressed: strings of the file show nothing
+	new_repo || return
+	python3 - "$MGH" "$W/runbook.pdf" <<-'PY'
+	import sys, zlib
+	c = zlib.compress(('BT /F1 12 Tf (deploy token %s) Tj ET' % sys.argv[1]).encode())
+	body = b'1 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\r\n' % len(c)
+	open(sys.argv[2], 'wb').write(b'%PDF-1.4\n' + body + c + b'\nendstream\nendobj\n%%EOF\n')
+	PY
+	m_refused "a PDF's compressed page" secret.github-token runbook.pdf
+	check "names the stream" out_has "runbook.pdf!(stream 1)"
+}
+
 test_more_compressors_not_opened_are_refused() {
 	# what the scanner cannot open is refused as unscannable, never
 	# accepted unread; random filler keeps the token from showing
