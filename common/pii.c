@@ -544,6 +544,12 @@ struct gate {
 	struct sg_report *r;
 	git_odb *odb;
 	struct sg_pii_options opt;
+	/*
+	 * Blobs checked as data files. The walk lists a blob once, under
+	 * its first path, and skips what the server has: a blob that is
+	 * also (or later) a data file is checked again from the tips.
+	 */
+	struct sg_oidset checked;
 };
 
 static int on_hit(const struct sg_pii_hit *h, void *payload)
@@ -663,7 +669,8 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 
 	(void)mode;
 	(void)old_blob;
-	if (!is_data_file(g->ctx->pol, path))
+	if (!is_data_file(g->ctx->pol, path) ||
+	    !sg_oidset_insert(&g->checked, id))
 		return 0;
 	if (git_odb_read_header(&size, &type, g->odb, id) < 0)
 		return sg_git_error(err, "cannot read a data file");
@@ -689,7 +696,7 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 
 /* The data files that `u` changes between its old and new tip. */
 static int tip_gains(struct gate *g, const struct sg_update *u,
-		     struct sg_oidset *seen, struct sg_buf *err)
+		     struct sg_buf *err)
 {
 	git_repository *repo = g->ctx->push->repo;
 	git_commit *oc = NULL, *nc = NULL;
@@ -710,11 +717,8 @@ static int tip_gains(struct gate *g, const struct sg_update *u,
 	     i++) {
 		const git_diff_file *f = &git_diff_get_delta(diff, i)->new_file;
 
-		if (git_oid_is_zero(&f->id) || f->mode == GIT_FILEMODE_COMMIT ||
-		    !is_data_file(g->ctx->pol, f->path) ||
-		    sg_oidset_contains(seen, &f->id))
+		if (git_oid_is_zero(&f->id) || f->mode == GIT_FILEMODE_COMMIT)
 			continue;
-		sg_oidset_insert(seen, &f->id);
 		ret = on_blob(&f->id, f->path, f->mode, &u->new_commit, NULL,
 			      g, err);
 	}
@@ -757,18 +761,18 @@ int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 	if (any && ret == 0)
 		ret = sg_push_new_blobs(push, &seen, NULL, on_blob, &g, err);
 	/*
-	 * With a narrower scope than every ref, data may be on the server
-	 * already (pushed to an unchecked ref): check what each in-scope
-	 * ref's tree gains as well.
+	 * Data may be on the server already (pushed under another name, or
+	 * to an unchecked ref), or be a blob the walk listed under another
+	 * name: check what each in-scope ref's tree gains as well.
 	 */
 	for (size_t i = 0; any && ret == 0 && i < push->nr; i++)
-		if (push->updates[i].in_scope &&
-		    !sg_strlist_has(&pol->data_refs, "refs/*"))
-			ret = tip_gains(&g, &push->updates[i], &seen, err);
+		if (push->updates[i].in_scope)
+			ret = tip_gains(&g, &push->updates[i], err);
 	for (size_t i = 0; i < push->nr; i++)
 		push->updates[i].in_scope = saved[i];
 	free(saved);
 	sg_oidset_release(&seen);
+	sg_oidset_release(&g.checked);
 	git_odb_free(g.odb);
 	return ret;
 }

@@ -379,3 +379,37 @@ Rollback: redeploy")
 	check "main not created" m_no_ref refs/heads/main
 	check "the approved parent is not on the server" m_absent "$a"
 }
+
+# ---- personal data reached under another name -----------------------------
+
+M_PEOPLE='id,name,email
+1,Jane Doe,jane.doe@gmail.com
+2,John Roe,john.roe@outlook.com'
+
+test_more_data_file_same_blob_as_a_text_file() {
+	# the walk lists a blob once, under its first path: a .txt sorts first
+	new_repo || return
+	local blob
+	printf '%s\n' "$M_PEOPLE" >"$W/a-notes.txt"
+	mkdir -p "$W/data"; cp "$W/a-notes.txt" "$W/data/people.csv"
+	git -C "$W" add a-notes.txt data
+	git -C "$W" commit -q -m "data"
+	blob=$(git -C "$W" rev-parse HEAD:data/people.csv)
+	expect_reject "the same blob as a data file" maker data.email origin HEAD:refs/heads/dev
+	check "names the data file" out_has "data/people.csv"
+	check "not on the server" m_absent "$blob"
+}
+
+test_more_data_file_by_rename() {
+	# the real data lands as a text file; a later push renames it
+	new_repo || return
+	local dev
+	printf '%s\n' "$M_PEOPLE" >"$W/people.txt"
+	git -C "$W" add people.txt; git -C "$W" commit -q -m "notes"
+	expect_accept "a text file is no data file" maker origin HEAD:refs/heads/dev
+	dev=$(git --git-dir="$REPO" rev-parse refs/heads/dev)
+	mkdir -p "$W/data"; git -C "$W" mv people.txt data/people.csv
+	git -C "$W" commit -q -m "make it data"
+	expect_reject "renamed to a data file" maker data.email origin HEAD:refs/heads/dev
+	check "dev did not move" m_ref_is refs/heads/dev "$dev"
+}
