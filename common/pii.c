@@ -12,6 +12,8 @@
  *     (mod 31), Swedish personnummer (Luhn, with a valid date),
  *   E.164 phone numbers, where the policy asks (minus fictional ranges);
  * and a second pass finds e-mail addresses outside the allowed domains.
+ * A data file is read as text (UTF-16 and UTF-32 too), and data files
+ * inside a .zip (the Configuration Migration Tool's data.zip) are read.
  * Values are shown redacted, one finding per file and kind with a count.
  */
 #include <fnmatch.h>
@@ -21,6 +23,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "content.h"
 #include "error.h"
 #include "limits.h"
 #include "oidset.h"
@@ -657,23 +660,93 @@ static int is_data_file(const struct sg_policy *pol, const char *path)
 	return 0;
 }
 
+/* A zip by its name: the Configuration Migration Tool's data.zip. */
+static int is_zip_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 4 && !strcasecmp(path + n - 4, ".zip");
+}
+
+/* Check one data file's bytes, read as text (UTF-16 and UTF-32 too). */
+static void check_data(struct gate *g, const char *path, const char *data,
+		       size_t len, const git_oid *commit)
+{
+	struct sg_buf conv = SG_BUF_INIT((size_t)-1 / 2);
+	const char *text = data;
+	size_t tlen = len;
+	struct tally t;
+
+	if (!sg_content_text(data, len, &conv, &text, &tlen)) {
+		text = data;
+		tlen = len;
+	}
+	memset(&t, 0, sizeof(t));
+	sg_pii_scan(text, tlen, &g->opt, on_hit, &t);
+	add_findings(g, &t, text, path, commit);
+	sg_buf_release(&conv);
+}
+
+struct zip_walk {
+	struct gate *g;
+	const char *path;
+	const git_oid *commit;
+};
+
+/* An entry of a zip that is a data file by its name. */
+static int on_zip_entry(const char *name, const char *data, size_t len,
+			void *payload, struct sg_buf *err)
+{
+	struct zip_walk *z = payload;
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	(void)err;
+	sg_buf_addf(&path, "%s!%s", z->path, name);
+	if (is_data_file(z->g->ctx->pol, name) ||
+	    is_data_file(z->g->ctx->pol, path.buf))
+		check_data(z->g, path.buf, data, len, z->commit);
+	sg_buf_release(&path);
+	return 0;
+}
+
+/*
+ * The data files inside a zip. One that cannot be read (encrypted, a
+ * bomb) is refused by the secret gate, which reads every zip.
+ */
+static void check_zip(struct gate *g, const char *path, const char *data,
+		      size_t len, const git_oid *commit)
+{
+	struct sg_zip_limits lim = { SG_ZIP_MAX_ENTRIES, SG_ZIP_MAX_TOTAL,
+				     SG_ZIP_MAX_RATIO, SG_ZIP_MAX_DEPTH };
+	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct zip_walk z = { g, path, commit };
+	size_t total = 0;
+
+	if (sg_content_archive(data, len) == SG_ARCHIVE_ZIP)
+		sg_content_zip(data, len, &lim, &total, on_zip_entry, &z,
+			       &err);
+	sg_buf_release(&err);
+}
+
 static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 		   const git_oid *commit, const git_oid *old_blob,
 		   void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
-	struct tally t;
+	int data = is_data_file(g->ctx->pol, path);
 	git_blob *blob = NULL;
 	git_object_t type;
 	size_t size;
 
 	(void)mode;
 	(void)old_blob;
-	if (!is_data_file(g->ctx->pol, path) ||
+	if ((!data && !is_zip_name(path)) ||
 	    !sg_oidset_insert(&g->checked, id))
 		return 0;
 	if (git_odb_read_header(&size, &type, g->odb, id) < 0)
 		return sg_git_error(err, "cannot read a data file");
+	if (size > SG_MAX_DATA_BYTES && !data)
+		return 0;	/* a large zip is no data package */
 	if (size > SG_MAX_DATA_BYTES) {
 		struct sg_finding *f = sg_report_add(g->r, SG_SEV_ERROR,
 			"data.too-large", ref_of(g->ctx, commit), commit,
@@ -686,10 +759,12 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	}
 	if (git_blob_lookup(&blob, g->ctx->push->repo, id) < 0)
 		return sg_git_error(err, "cannot read a data file");
-	memset(&t, 0, sizeof(t));
-	sg_pii_scan(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-		    &g->opt, on_hit, &t);
-	add_findings(g, &t, git_blob_rawcontent(blob), path, commit);
+	if (data)
+		check_data(g, path, git_blob_rawcontent(blob),
+			   (size_t)git_blob_rawsize(blob), commit);
+	else
+		check_zip(g, path, git_blob_rawcontent(blob),
+			  (size_t)git_blob_rawsize(blob), commit);
 	git_blob_free(blob);
 	return 0;
 }

@@ -413,3 +413,21 @@ test_more_data_file_by_rename() {
 	expect_reject "renamed to a data file" maker data.email origin HEAD:refs/heads/dev
 	check "dev did not move" m_ref_is refs/heads/dev "$dev"
 }
+
+test_more_data_file_in_utf16() {
+	# Excel's "Unicode text" and .NET write UTF-16
+	new_repo || return
+	mkdir -p "$W/data"
+	printf '%s\n' "$M_PEOPLE" | iconv -t UTF-16 >"$W/data/people.csv"
+	m_refused "a UTF-16 data file" data.email data/people.csv
+}
+
+test_more_data_file_in_a_zip() {
+	# the Configuration Migration Tool exports data.zip: data.xml inside
+	new_repo || return
+	mkdir -p "$T/cmt"
+	printf '<entities><entity name="contact"><records><record id="1"><field name="emailaddress1" value="jane.doe@gmail.com"/></record></records></entity></entities>\n' >"$T/cmt/data.xml"
+	(cd "$T/cmt" && zip -q "$T/data.zip" data.xml)
+	cp "$T/data.zip" "$W/contacts-data.zip"
+	m_refused "data.xml inside a zip" data.email contacts-data.zip
+}
