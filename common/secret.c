@@ -1058,12 +1058,24 @@ static int finish_jobs(struct gate *g, struct sg_report *r)
 	return g->failed ? SG_ERROR : 0;
 }
 
-/* Annotated tags the updates name, under their ref. */
+/*
+ * Annotated tags the updates name, under their ref; and each ref name
+ * that a push creates or moves, which is text that lands on the server
+ * (a token as a branch name) as a file name is.
+ */
 static int scan_ref_tags(struct gate *g, struct sg_buf *err)
 {
 	for (size_t i = 0; i < g->ctx->push->nr; i++) {
 		struct sg_update *u = &g->ctx->push->updates[i];
 		int ret;
+
+		g->main.ref = u->ref;
+		g->main.commit = u->has_new_commit ? &u->new_commit : NULL;
+		ret = u->kind == SG_UPDATE_DELETE ? 0 :
+		      scan_text(&g->main, "(ref name)", u->ref, strlen(u->ref),
+				NULL, 0, err);
+		if (ret < 0)
+			return ret;
 
 		if (u->kind == SG_UPDATE_DELETE ||
 		    u->new_type != GIT_OBJECT_TAG ||

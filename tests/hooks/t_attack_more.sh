@@ -431,3 +431,18 @@ test_more_data_file_in_a_zip() {
 	cp "$T/data.zip" "$W/contacts-data.zip"
 	m_refused "data.xml inside a zip" data.email contacts-data.zip
 }
+
+test_more_token_as_a_ref_name() {
+	new_repo || return
+	local c; c=$(commit a.txt one)
+	expect_reject "a token as a branch name" maker secret.github-token origin "$c:refs/heads/feature/$MGH"
+	check "no such branch" [ -z "$(git --git-dir="$REPO" for-each-ref refs/heads)" ]
+	check "says it is the ref name" out_has "(ref name)"
+	git -C "$W" tag "rel-$MGH" "$c"
+	expect_reject "a token as a tag name" maker secret.github-token origin "refs/tags/rel-$MGH"
+	check "no tag" [ -z "$(git --git-dir="$REPO" for-each-ref refs/tags)" ]
+	# a commit the server has: no object arrives, the name still does
+	expect_accept "dev" maker origin "$c:refs/heads/dev"
+	expect_reject "an old commit under a token" maker secret.github-token origin "$c:refs/heads/feature/$MGH"
+	check "only dev" [ "$(git --git-dir="$REPO" for-each-ref refs/heads | wc -l)" -eq 1 ]
+}
