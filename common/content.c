@@ -293,6 +293,8 @@ static size_t wrapped_next(const char *text, size_t len, size_t i,
 /*
  * Whether decoded bytes are worth scanning: text, or what the scanner
  * decodes further (an archive, UTF-16 or UTF-32 text). An image is not.
+ * Tested on a run's first 48 bytes, so a tar (its header is 512 bytes)
+ * counts only once gzipped.
  */
 static int worth_scanning(const unsigned char *p, size_t len)
 {
@@ -307,13 +309,12 @@ static int worth_scanning(const unsigned char *p, size_t len)
 static int b64_run(const char *digits, size_t n, size_t start, sg_b64_fn fn,
 		   void *payload, struct sg_buf *err)
 {
-	/* a tar header is 512 bytes: the head holds one */
-	unsigned char head[528], *dec;
+	unsigned char head[48], *dec;
 	size_t dlen;
 	int ret = 0;
 
 	/* most long runs are icons: look at the head before decoding */
-	if (!worth_scanning(head, b64_decode(digits, 704 < n ? 704 : n, head)))
+	if (!worth_scanning(head, b64_decode(digits, 64 < n ? 64 : n, head)))
 		return 0;
 	dec = sg_malloc(n);
 	dlen = b64_decode(digits, n, dec);
