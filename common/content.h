@@ -31,8 +31,9 @@ void sg_content_strings(const char *data, size_t len, struct sg_buf *out);
  */
 int sg_content_json_view(const char *text, size_t len, struct sg_buf *out);
 /*
- * When `text` has XML numeric character references (&#103; &#x67;), 1
- * and `out` holds the text with them decoded (but controls). Else 0.
+ * When `text` is markup (XML, HTML: it starts with '<') and has numeric
+ * character references (&#103; &#x67;), 1 and `out` holds the text with
+ * them decoded (but controls). Else 0.
  */
 int sg_content_xml_view(const char *text, size_t len, struct sg_buf *out);
 

@@ -147,10 +147,12 @@ Test(content, json_view)
 
 static const struct { const char *text, *want; } xml_views[] = {
 	{ "<a>&#103;&#x68;&#X70;_x</a>", "<a>ghp_x</a>" },
-	{ "a&#10;b &#xD800; &#99999999; &#1114112; &amp; &#;",
-	  "a&#10;b &#xD800; &#99999999; &#1114112; &amp; &#;" },
-	{ "&#233;&#", "\xc3\xa9&#" },
-	{ "no references &amp; here", NULL },
+	{ "<a&#10;b &#xD800; &#99999999; &#1114112; &amp; &#;",
+	  "<a&#10;b &#xD800; &#99999999; &#1114112; &amp; &#;" },
+	{ "<&#233;&#", "<\xc3\xa9&#" },
+	{ "<a>no references &amp; here</a>", NULL },
+	{ "not markup: &#103;", NULL },
+	{ "\r\n  <a>&#103;</a>", "\r\n  <a>g</a>" },
 };
 
 Test(content, xml_view)
