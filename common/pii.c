@@ -13,7 +13,8 @@
  *   E.164 phone numbers, where the policy asks (minus fictional ranges);
  * and a second pass finds e-mail addresses outside the allowed domains.
  * A data file is read as text (UTF-16 and UTF-32 too), and data files
- * inside a .zip (the Configuration Migration Tool's data.zip) are read.
+ * inside a .zip (the Configuration Migration Tool's data.zip) or gzipped
+ * (people.csv.gz) are read.
  * Values are shown redacted, one finding per file and kind with a count.
  */
 #include <fnmatch.h>
@@ -668,6 +669,21 @@ static int is_zip_name(const char *path)
 	return n >= 4 && !strcasecmp(path + n - 4, ".zip");
 }
 
+/* A gzipped data file: people.csv.gz. */
+static int is_gzipped_data(const struct sg_policy *pol, const char *path)
+{
+	size_t n = strlen(path);
+	char *inner;
+	int ret;
+
+	if (n < 4 || strcasecmp(path + n - 3, ".gz"))
+		return 0;
+	inner = sg_strndup(path, n - 3);
+	ret = is_data_file(pol, inner);
+	free(inner);
+	return ret;
+}
+
 /* Check one data file's bytes, read as text (UTF-16 and UTF-32 too). */
 static void check_data(struct gate *g, const char *path, const char *data,
 		       size_t len, const git_oid *commit)
@@ -693,7 +709,7 @@ struct zip_walk {
 	const git_oid *commit;
 };
 
-/* An entry of a zip that is a data file by its name. */
+/* An entry of a zip that is a data file by its name ("" for gzip's). */
 static int on_zip_entry(const char *name, const char *data, size_t len,
 			void *payload, struct sg_buf *err)
 {
@@ -702,7 +718,9 @@ static int on_zip_entry(const char *name, const char *data, size_t len,
 
 	(void)err;
 	sg_buf_addf(&path, "%s!%s", z->path, name);
-	if (is_data_file(z->g->ctx->pol, name) ||
+	if (!*name)
+		check_data(z->g, z->path, data, len, z->commit);
+	else if (is_data_file(z->g->ctx->pol, name) ||
 	    is_data_file(z->g->ctx->pol, path.buf))
 		check_data(z->g, path.buf, data, len, z->commit);
 	sg_buf_release(&path);
@@ -710,7 +728,7 @@ static int on_zip_entry(const char *name, const char *data, size_t len,
 }
 
 /*
- * The data files inside a zip. One that cannot be read (encrypted, a
+ * The data files inside a zip, or a gzipped one. One that cannot be read (encrypted, a
  * bomb) is refused by the secret gate, which reads every zip.
  */
 static void check_zip(struct gate *g, const char *path, const char *data,
@@ -725,6 +743,9 @@ static void check_zip(struct gate *g, const char *path, const char *data,
 	if (sg_content_archive(data, len) == SG_ARCHIVE_ZIP)
 		sg_content_zip(data, len, &lim, &total, on_zip_entry, &z,
 			       &err);
+	else if (sg_content_archive(data, len) == SG_ARCHIVE_GZIP)
+		sg_content_gzip(data, len, &lim, &total, on_zip_entry, &z,
+				&err);
 	sg_buf_release(&err);
 }
 
@@ -740,7 +761,8 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 
 	(void)mode;
 	(void)old_blob;
-	if ((!data && !is_zip_name(path)) ||
+	if ((!data && !is_zip_name(path) &&
+	     !is_gzipped_data(g->ctx->pol, path)) ||
 	    !sg_oidset_insert(&g->checked, id))
 		return 0;
 	if (git_odb_read_header(&size, &type, g->odb, id) < 0)

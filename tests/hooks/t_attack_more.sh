@@ -446,3 +446,10 @@ test_more_token_as_a_ref_name() {
 	expect_reject "an old commit under a token" maker secret.github-token origin "$c:refs/heads/feature/$MGH"
 	check "only dev" [ "$(git --git-dir="$REPO" for-each-ref refs/heads | wc -l)" -eq 1 ]
 }
+
+test_more_data_file_gzipped() {
+	new_repo || return
+	mkdir -p "$W/data"
+	printf '%s\n' "$M_PEOPLE" | gzip -c >"$W/data/people.csv.gz"
+	m_refused "a gzipped data file" data.email data/people.csv.gz
+}
