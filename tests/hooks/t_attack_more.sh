@@ -93,12 +93,12 @@ test_more_xml_character_references() {
 	new_repo || return
 	for ((i = 0; i < ${#MGH}; i++)); do ref+=$(printf '&#%d;' "'${MGH:i:1}"); done
 	mkdir -p "$W/solution"
-	printf '<settings><token>%s</token></settings>\n' "$ref" >"$W/solution/customizations.xml"
+	printf '<settings><description>%s</description></settings>\n' "$ref" >"$W/solution/customizations.xml"
 	m_refused "decimal references" secret.github-token solution/customizations.xml
 	check "says XML-escaped" out_has "XML-escaped"
 	m_fresh || return
 	mkdir -p "$W/solution"
-	printf '<token>ghp&#x5F;%s</token>\n' "${MGH:4}" >"$W/solution/customizations.xml"
+	printf '<description>ghp&#x5F;%s</description>\n' "${MGH:4}" >"$W/solution/customizations.xml"
 	m_refused "one hex reference" secret.github-token solution/customizations.xml
 }
 
