@@ -1,7 +1,7 @@
 /*
  * content.c -- decode blob content for the secret scanner: text in its
- * encodings (UTF-8, UTF-16 and UTF-32 with or without a BOM), printable strings of
- * binaries, base64 runs (joined across line wraps), and JSON- and
+ * encodings (UTF-8, UTF-16 and UTF-32 with or without a BOM), printable
+ * strings of binaries, base64 runs (joined across line wraps), and JSON- and
  * XML-unescaped views. Archives are in content_archive.c.
  */
 #include <stdlib.h>
@@ -62,10 +62,11 @@ static void utf32_to_utf8(const unsigned char *p, size_t len, int big,
 			  struct sg_buf *out)
 {
 	for (size_t i = 0; i + 3 < len; i += 4) {
-		unsigned u = big ? (unsigned)p[i] << 24 | (unsigned)p[i + 1] << 16 |
-				   (unsigned)p[i + 2] << 8 | p[i + 3]
-				 : (unsigned)p[i + 3] << 24 | (unsigned)p[i + 2] << 16 |
-				   (unsigned)p[i + 1] << 8 | p[i];
+		const unsigned char *q = p + i;
+		unsigned u = big ? (unsigned)q[0] << 24 | (unsigned)q[1] << 16 |
+				   (unsigned)q[2] << 8 | q[3]
+				 : (unsigned)q[3] << 24 | (unsigned)q[2] << 16 |
+				   (unsigned)q[1] << 8 | q[0];
 
 		sg_buf_add_utf8(out, u > 0x10ffff ? 0xfffd : u);
 	}

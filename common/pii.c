@@ -728,8 +728,9 @@ static int on_zip_entry(const char *name, const char *data, size_t len,
 }
 
 /*
- * The data files inside a zip, or a gzipped one. One that cannot be read (encrypted, a
- * bomb) is refused by the secret gate, which reads every zip.
+ * The data files inside a zip, or a gzipped one. One that cannot be
+ * read (encrypted, a bomb) is refused by the secret gate, which reads
+ * every archive.
  */
 static void check_zip(struct gate *g, const char *path, const char *data,
 		      size_t len, const git_oid *commit)

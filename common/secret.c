@@ -152,7 +152,7 @@ struct hit_ctx {
 	struct sg_strlist *fps;		/* fingerprints reported, or NULL */
 	const struct sg_strlist *skip;	/* fingerprints not to report again */
 	int noted;		/* a spent SAS already noted in this text */
-	int nested;		/* inside base64 of base64: run_start is fixed */
+	int nested;		/* in base64 of base64: run_start is fixed */
 };
 
 /* Whether [start, end) overlaps a value already reported. */
@@ -339,7 +339,7 @@ static int on_base64(size_t run_start, const char *decoded, size_t len,
 	int ret = 0;
 
 	if (h->nested)
-		run_start = h->run_start;	/* where the outer run starts */
+		run_start = h->run_start;	/* the outer run's start */
 	if (kind != SG_ARCHIVE_NONE)
 		return scan_archive(h->s, h->path, decoded, len, kind, 1, err);
 	if (!sg_content_text(decoded, len, &conv, &text, &tlen)) {

@@ -46,7 +46,7 @@ unscannable[] = {
 
 Test(content, unscannable)
 {
-	for (size_t i = 0; i < sizeof(unscannable) / sizeof(*unscannable); i++) {
+	for (size_t i = 0; i < SG_ARRAY_SIZE(unscannable); i++) {
 		const char *got = sg_content_unscannable(unscannable[i].data,
 							 unscannable[i].len);
 		const char *want = unscannable[i].want;
