@@ -453,3 +453,22 @@ test_more_data_file_gzipped() {
 	printf '%s\n' "$M_PEOPLE" | gzip -c >"$W/data/people.csv.gz"
 	m_refused "a gzipped data file" data.email data/people.csv.gz
 }
+
+# ---- identities that look like a release manager's -------------------------
+
+test_more_lookalike_release_manager() {
+	new_repo || return
+	local t1 t2 p1 p2 who
+	t1=$(tested_release solution/a.xml v1 1.0)
+	p1=$(promote "$t1" "$APPROVED")
+	expect_accept "main holds p1" maker origin "$p1:refs/heads/main"
+	t2=$(tested_release solution/a.xml v2 2.0)
+	p2=$(git -C "$W" commit-tree "$t2^{tree}" -p "$p1" -p "$t2" -m "$APPROVED")
+	expect_accept "main holds p2" maker origin "$p2:refs/heads/main"
+	# Cyrillic a, a trailing space, a zero-width space, a BOM
+	for who in $'\xd0\xb0dmin' 'admin ' $'ad\xe2\x80\x8bmin' $'\xef\xbb\xbfadmin'; do
+		REMOTE_USER=$who git -C "$W" push -o "rollback=why" origin "+$p1:refs/heads/main" >"$T/out" 2>&1 &&
+			fail "a lookalike of admin rolled back"
+		check "main unchanged" m_ref_is refs/heads/main "$p2"
+	done
+}
