@@ -4,8 +4,9 @@
  *
  * Every blob that a commit new to the server adds or changes is scanned
  * once (push.c lists each once, with the first path and commit that
- * bring it), plus commit messages, annotated tag messages and file
- * names. A value that the previous version of the same file already
+ * bring it; under a path no allow covers too, when the policy allows by
+ * path), plus commit messages, annotated tag messages, file names and
+ * the names of the refs pushed. A value that the previous version of the same file already
  * held on the server is not new: it is a warning, not a refusal. Found
  * values are only ever shown redacted, with a fingerprint.
  */
@@ -732,13 +733,6 @@ static int scan_raw_object(struct sg_scan *s, git_repository *repo,
 	return ret;
 }
 
-/*
- * The names a new tree brings: every entry that the same tree of the
- * first parent did not have under that name (a new file, or a rename,
- * where the blob is old but the name is new) is scanned as text, and
- * every new or changed entry is checked as a credential file name.
- * Trees the server had bring no new names.
- */
 static int queue_blob(struct gate *g, const git_oid *id, const char *path,
 		      const git_oid *commit, const git_oid *old_blob);
 
@@ -780,6 +774,13 @@ static int descend(struct gate *g, const git_oid *id, const char *path)
 	       sg_oidset_insert(&g->named, id);
 }
 
+/*
+ * The names a new tree brings: every entry that the same tree of the
+ * first parent did not have under that name (a new file, or a rename,
+ * where the blob is old but the name is new) is scanned as text, and
+ * every new or changed entry is checked as a credential file name.
+ * Trees the server had bring no new names (but see path_allows).
+ */
 static int scan_tree_names(struct gate *g, git_tree *tree, git_tree *old,
 			   struct sg_buf *path, struct sg_buf *err)
 {
