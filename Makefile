@@ -85,8 +85,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 # fixed) in tests/fuzz/regress/NAME/
 FUZZERS := push policy secrets trailer content_text content_base64 \
 	content_zip audit scan escape
-# the gzip and tar readers, where they are built
-FUZZERS += $(if $(wildcard common/content_archive.c),content_gzip content_tar)
+# the gzip, tar and PDF readers, where they are built
+FUZZERS += $(if $(wildcard common/content_archive.c),content_gzip content_tar \
+	content_pdf)
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_BINS := $(FUZZERS:%=$(O)/fuzz/fuzz_%)
@@ -188,8 +189,9 @@ $(O)/fuzz/replay_audit: $(O)/tests/fuzz/fuzz_audit.o $(O)/tests/fuzz/replay.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
+# the fuzz variant's own paths, whatever VARIANT this make was called with
 fuzzbuild:
-	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)
+	$(MAKE) VARIANT=fuzz $(FUZZERS:%=build/fuzz/fuzz/fuzz_%)
 
 # each harness for FUZZ_SECONDS on its seeds; new inputs go to
 # build/fuzz/corpus/NAME, crashes to build/fuzz/crashes/NAME

@@ -1,8 +1,8 @@
 /*
  * content.c -- decode blob content for the secret scanner: text in its
- * encodings (UTF-8, UTF-16 with or without a BOM), printable strings of
- * binaries, base64 runs (joined across line wraps), and a JSON-unescaped
- * view. Archives are in content_archive.c.
+ * encodings (UTF-8, UTF-16 and UTF-32 with or without a BOM), printable
+ * strings of binaries, base64 runs (joined across line wraps), and JSON- and
+ * XML-unescaped views. Archives are in content_archive.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +58,44 @@ static int utf16_guess(const unsigned char *p, size_t n)
 	return -1;
 }
 
+static void utf32_to_utf8(const unsigned char *p, size_t len, int big,
+			  struct sg_buf *out)
+{
+	for (size_t i = 0; i + 3 < len; i += 4) {
+		const unsigned char *q = p + i;
+		unsigned u = big ? (unsigned)q[0] << 24 | (unsigned)q[1] << 16 |
+				   (unsigned)q[2] << 8 | q[3]
+				 : (unsigned)q[3] << 24 | (unsigned)q[2] << 16 |
+				   (unsigned)q[1] << 8 | q[0];
+
+		sg_buf_add_utf8(out, u > 0x10ffff ? 0xfffd : u);
+	}
+}
+
+/*
+ * UTF-32 without a BOM: ASCII text has three NULs in every four bytes
+ * (UTF-16 guessing reads it as text with a NUL between characters, and
+ * the rules never see the token). 1: big-endian, 0: little, -1: neither.
+ */
+static int utf32_guess(const unsigned char *p, size_t n)
+{
+	size_t quads = n / 4, le = 0, be = 0;
+
+	if (quads < SG_UTF16_MIN_PAIRS)
+		return -1;
+	for (size_t i = 0; i < quads; i++) {
+		const unsigned char *q = p + 4 * i;
+
+		le += q[0] && !q[1] && !q[2] && !q[3];
+		be += !q[0] && !q[1] && !q[2] && q[3];
+	}
+	if (le * 10 >= quads * 7)
+		return 0;
+	if (be * 10 >= quads * 7)
+		return 1;
+	return -1;
+}
+
 /*
  * Binary, or text with a few stray control bytes? git calls anything
  * with a NUL binary; a single NUL must not hide a file from the scan,
@@ -84,6 +122,15 @@ int sg_content_text(const char *data, size_t len, struct sg_buf *conv,
 	size_t sniff = len < SNIFF_BYTES ? len : SNIFF_BYTES;
 	int big;
 
+	/* before UTF-16's: FF FE is also the start of UTF-32LE's BOM */
+	if (len >= 4 && ((p[0] == 0xff && p[1] == 0xfe && !p[2] && !p[3]) ||
+			 (!p[0] && !p[1] && p[2] == 0xfe && p[3] == 0xff))) {
+		sg_buf_reset(conv);
+		utf32_to_utf8(p + 4, len - 4, !p[0], conv);
+		*text = conv->buf;
+		*tlen = conv->len;
+		return 1;
+	}
 	if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
 			 (p[0] == 0xfe && p[1] == 0xff))) {
 		sg_buf_reset(conv);
@@ -101,6 +148,14 @@ int sg_content_text(const char *data, size_t len, struct sg_buf *conv,
 	if (!memchr(data, '\0', sniff)) {
 		*text = data;
 		*tlen = len;
+		return 1;
+	}
+	big = utf32_guess(p, sniff);
+	if (big >= 0) {
+		sg_buf_reset(conv);
+		utf32_to_utf8(p, len, big, conv);
+		*text = conv->buf;
+		*tlen = conv->len;
 		return 1;
 	}
 	big = utf16_guess(p, sniff);
@@ -236,7 +291,22 @@ static size_t wrapped_next(const char *text, size_t len, size_t i,
 	return j < len && b64_value((unsigned char)text[j]) >= 0 ? j : 0;
 }
 
-/* Decode one run (joined if wrapped) and pass it on if it is text. */
+/*
+ * Whether decoded bytes are worth scanning: text, or what the scanner
+ * decodes further (an archive, UTF-16 or UTF-32 text). An image is not.
+ * Tested on a run's first 48 bytes, so a tar (its header is 512 bytes)
+ * counts only once gzipped.
+ */
+static int worth_scanning(const unsigned char *p, size_t len)
+{
+	return looks_textual(p, len) ||
+	       sg_content_archive((const char *)p, len) != SG_ARCHIVE_NONE ||
+	       (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) ||
+			     (p[0] == 0xfe && p[1] == 0xff))) ||
+	       utf32_guess(p, len) >= 0 || utf16_guess(p, len) >= 0;
+}
+
+/* Decode one run (joined if wrapped) and pass it on if it is worth it. */
 static int b64_run(const char *digits, size_t n, size_t start, sg_b64_fn fn,
 		   void *payload, struct sg_buf *err)
 {
@@ -245,11 +315,11 @@ static int b64_run(const char *digits, size_t n, size_t start, sg_b64_fn fn,
 	int ret = 0;
 
 	/* most long runs are icons: look at the head before decoding */
-	if (!looks_textual(head, b64_decode(digits, 64 < n ? 64 : n, head)))
+	if (!worth_scanning(head, b64_decode(digits, 64 < n ? 64 : n, head)))
 		return 0;
 	dec = sg_malloc(n);
 	dlen = b64_decode(digits, n, dec);
-	if (looks_textual(dec, dlen))
+	if (worth_scanning(dec, dlen))
 		ret = fn(start, (const char *)dec, dlen, payload, err);
 	free(dec);
 	return ret;
@@ -370,6 +440,74 @@ int sg_content_json_view(const char *text, size_t len, struct sg_buf *out)
 
 			sg_buf_add(out, p, n);
 			p += n;
+		}
+	}
+	return 1;
+}
+
+/* The value of `n` decimal or hex digits at p, or -1 (past U+10FFFF too). */
+static long char_ref(const char *p, size_t n, int hex)
+{
+	long v = 0;
+
+	if (!n || n > 7)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	return v > 0x10ffff || (v >= 0xd800 && v < 0xe000) ? -1 : v;
+}
+
+/* Markup: the first byte that is not white space is '<'. */
+static int looks_like_markup(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+			   *p == '\n'))
+		p++;
+	return p < end && *p == '<';
+}
+
+int sg_content_xml_view(const char *text, size_t len, struct sg_buf *out)
+{
+	const char *p = text, *end = text + len;
+
+	/* a search of every text for "&#" cost 5 % of a large push */
+	if (!looks_like_markup(p, end) || !memmem(text, len, "&#", 2))
+		return 0;
+	sg_buf_reset(out);
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *q, *semi;
+		long v;
+		int hex;
+
+		if (!amp) {
+			sg_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		sg_buf_add(out, p, (size_t)(amp - p));
+		p = amp;
+		q = p + 2;
+		hex = q < end && (*q == 'x' || *q == 'X');
+		q += hex;
+		semi = q < end ? memchr(q, ';', (size_t)(end - q < 9 ? end - q
+							    : 9)) : NULL;
+		v = p + 1 < end && p[1] == '#' && semi
+		    ? char_ref(q, (size_t)(semi - q), hex) : -1;
+		/* controls stay escaped: lines stay where they were */
+		if (v >= 0x20) {
+			sg_buf_add_utf8(out, (unsigned)v);
+			p = semi + 1;
+		} else {
+			sg_buf_addch(out, '&');
+			p++;
 		}
 	}
 	return 1;

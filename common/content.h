@@ -30,12 +30,19 @@ void sg_content_strings(const char *data, size_t len, struct sg_buf *out);
  * text with those (and \") decoded; lines stay where they were. Else 0.
  */
 int sg_content_json_view(const char *text, size_t len, struct sg_buf *out);
+/*
+ * When `text` is markup (XML, HTML: it starts with '<') and has numeric
+ * character references (&#103; &#x67;), 1 and `out` holds the text with
+ * them decoded (but controls). Else 0.
+ */
+int sg_content_xml_view(const char *text, size_t len, struct sg_buf *out);
 
 enum sg_archive {
 	SG_ARCHIVE_NONE,
 	SG_ARCHIVE_ZIP,
 	SG_ARCHIVE_GZIP,
-	SG_ARCHIVE_TAR
+	SG_ARCHIVE_TAR,
+	SG_ARCHIVE_PDF
 };
 /* Which archive [data, data+len) starts as (by magic or tar checksum). */
 enum sg_archive sg_content_archive(const char *data, size_t len);
@@ -43,9 +50,15 @@ enum sg_archive sg_content_archive(const char *data, size_t len);
 int sg_content_is_zip(const char *data, size_t len);
 /* A zip after a prefix (a self-extractor): an end record, a local header. */
 int sg_content_zip_inside(const char *data, size_t len);
+/*
+ * The name of a compressed format the scanner cannot open (bzip2, xz,
+ * zstd, lz4, 7-Zip, RAR, compress) that [data, data+len) starts as, or NULL.
+ */
+const char *sg_content_unscannable(const char *data, size_t len);
 
 /*
- * For each base64 run of 32+ characters that decodes to text; a run
+ * For each base64 run of 32+ characters that decodes to text (or to an
+ * archive, or UTF-16/32 text: the caller decodes those further); a run
  * wrapped in full lines (64 or 76 columns) is joined first. `run_start`
  * is the offset of its first digit.
  */
@@ -82,6 +95,14 @@ int sg_content_zip(const char *data, size_t len,
 int sg_content_gzip(const char *data, size_t len,
 		    const struct sg_zip_limits *lim, size_t *total,
 		    sg_zip_fn fn, void *payload, struct sg_buf *err);
+/*
+ * Each Flate-compressed stream of a PDF, inflated, as entry "(stream N)"
+ * (the text of a page is compressed: its strings show nothing).
+ * SG_ELIMIT for a stream that does not inflate, or past the limits.
+ */
+int sg_content_pdf(const char *data, size_t len,
+		   const struct sg_zip_limits *lim, size_t *total,
+		   sg_zip_fn fn, void *payload, struct sg_buf *err);
 /*
  * Each entry of a tar archive (ustar, GNU long names, pax paths), links
  * with their target as the content and pax headers as entries of

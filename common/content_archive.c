@@ -12,6 +12,7 @@
  * stream) is SG_ELIMIT with the reason, never skipped.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -99,7 +100,40 @@ enum sg_archive sg_content_archive(const char *data, size_t len)
 		return SG_ARCHIVE_GZIP;
 	if (tar_header_ok(p, len))
 		return SG_ARCHIVE_TAR;
+	/* readers take a header anywhere in the first kilobyte */
+	if (memmem(data, len < 1024 ? len : 1024, "%PDF-", 5))
+		return SG_ARCHIVE_PDF;
 	return SG_ARCHIVE_NONE;
+}
+
+const char *sg_content_unscannable(const char *data, size_t len)
+{
+	static const struct {
+		const char *name, *magic;
+		size_t len;
+	} formats[] = {
+		/* bzip2's stream header and its first block's magic (pi) */
+		{ "bzip2", "BZh", 3 },
+		{ "xz", "\xfd" "7zXZ\0", 6 },
+		{ "zstd", "\x28\xb5\x2f\xfd", 4 },
+		{ "lz4", "\x04\x22\x4d\x18", 4 },
+		{ "7-Zip", "7z\xbc\xaf\x27\x1c", 6 },
+		{ "RAR", "Rar!\x1a\x07", 6 },
+		{ "compress (.Z)", "\x1f\x9d", 2 },
+	};
+
+	for (size_t i = 0; i < SG_ARRAY_SIZE(formats); i++) {
+		size_t n = formats[i].len;
+
+		if (len < n || memcmp(data, formats[i].magic, n))
+			continue;
+		/* "BZh" is text too: a level digit and the block magic */
+		if (i == 0 && (len < 10 || data[3] < '1' || data[3] > '9' ||
+			       memcmp(data + 4, "1AY&SY", 6)))
+			continue;
+		return formats[i].name;
+	}
+	return NULL;
 }
 
 int sg_content_is_zip(const char *data, size_t len)
@@ -436,6 +470,59 @@ int sg_content_zip(const char *data, size_t len,
 }
 
 /* ---- gzip and tar ------------------------------------------------------ */
+
+/* The dictionary of the stream at `kw` ("stream") names FlateDecode. */
+static int flate_stream(const char *data, const char *kw)
+{
+	const char *lo = kw - data > 1024 ? kw - 1024 : data;
+
+	for (const char *q = kw - 2; q >= lo; q--)
+		if (q[0] == '<' && q[1] == '<')
+			return memmem(q, (size_t)(kw - q), "/FlateDecode",
+				      12) != NULL;
+	return 0;
+}
+
+int sg_content_pdf(const char *data, size_t len,
+		   const struct sg_zip_limits *lim, size_t *total,
+		   sg_zip_fn fn, void *payload, struct sg_buf *err)
+{
+	const char *p = data, *end = data + len, *kw;
+	char name[32];
+	size_t n = 0;
+	int ret = 0;
+
+	while (ret == 0 && (kw = memmem(p, (size_t)(end - p), "stream", 6))) {
+		const char *body = kw + 6;
+		char *out = NULL;
+		size_t outlen, used;
+
+		p = body;
+		/* "stream" and an end of line; not "endstream" */
+		if (kw > data && kw[-1] == 'd')
+			continue;
+		if (body < end && *body == '\r')
+			body++;
+		if (body >= end || *body != '\n' || !flate_stream(data, kw))
+			continue;
+		body++;
+		if (++n > lim->max_entries)
+			return sg_error(err, SG_ELIMIT, "more than %zu streams "
+					"in a PDF", lim->max_entries);
+		snprintf(name, sizeof(name), "(stream %zu)", n);
+		ret = inflate_limited(&out, &outlen, &used,
+				      (const unsigned char *)body,
+				      (size_t)(end - body), 15, lim, *total,
+				      name, err);
+		if (ret == 0) {
+			*total += outlen;
+			ret = fn(name, out, outlen, payload, err);
+			p = body + used;
+		}
+		free(out);
+	}
+	return ret;
+}
 
 int sg_content_gzip(const char *data, size_t len,
 		    const struct sg_zip_limits *lim, size_t *total,

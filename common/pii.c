@@ -12,6 +12,9 @@
  *     (mod 31), Swedish personnummer (Luhn, with a valid date),
  *   E.164 phone numbers, where the policy asks (minus fictional ranges);
  * and a second pass finds e-mail addresses outside the allowed domains.
+ * A data file is read as text (UTF-16 and UTF-32 too), and data files
+ * inside a .zip (the Configuration Migration Tool's data.zip) or gzipped
+ * (people.csv.gz) are read.
  * Values are shown redacted, one finding per file and kind with a count.
  */
 #include <fnmatch.h>
@@ -21,6 +24,7 @@
 
 #include "buf.h"
 #include "check.h"
+#include "content.h"
 #include "error.h"
 #include "limits.h"
 #include "oidset.h"
@@ -545,6 +549,12 @@ struct gate {
 	struct sg_report *r;
 	git_odb *odb;
 	struct sg_pii_options opt;
+	/*
+	 * Blobs checked as data files. The walk lists a blob once, under
+	 * its first path, and skips what the server has: a blob that is
+	 * also (or later) a data file is checked again from the tips.
+	 */
+	struct sg_oidset checked;
 };
 
 static int on_hit(const struct sg_pii_hit *h, void *payload)
@@ -652,22 +662,115 @@ static int is_data_file(const struct sg_policy *pol, const char *path)
 	return 0;
 }
 
+/* A zip by its name: the Configuration Migration Tool's data.zip. */
+static int is_zip_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 4 && !strcasecmp(path + n - 4, ".zip");
+}
+
+/* A gzipped data file: people.csv.gz. */
+static int is_gzipped_data(const struct sg_policy *pol, const char *path)
+{
+	size_t n = strlen(path);
+	char *inner;
+	int ret;
+
+	if (n < 4 || strcasecmp(path + n - 3, ".gz"))
+		return 0;
+	inner = sg_strndup(path, n - 3);
+	ret = is_data_file(pol, inner);
+	free(inner);
+	return ret;
+}
+
+/* Check one data file's bytes, read as text (UTF-16 and UTF-32 too). */
+static void check_data(struct gate *g, const char *path, const char *data,
+		       size_t len, const git_oid *commit)
+{
+	struct sg_buf conv = SG_BUF_INIT((size_t)-1 / 2);
+	const char *text = data;
+	size_t tlen = len;
+	struct tally t;
+
+	if (!sg_content_text(data, len, &conv, &text, &tlen)) {
+		text = data;
+		tlen = len;
+	}
+	memset(&t, 0, sizeof(t));
+	sg_pii_scan(text, tlen, &g->opt, on_hit, &t);
+	add_findings(g, &t, text, path, commit);
+	sg_buf_release(&conv);
+}
+
+struct zip_walk {
+	struct gate *g;
+	const char *path;
+	const git_oid *commit;
+};
+
+/* An entry of a zip that is a data file by its name ("" for gzip's). */
+static int on_zip_entry(const char *name, const char *data, size_t len,
+			void *payload, struct sg_buf *err)
+{
+	struct zip_walk *z = payload;
+	struct sg_buf path = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+
+	(void)err;
+	sg_buf_addf(&path, "%s!%s", z->path, name);
+	if (!*name)
+		check_data(z->g, z->path, data, len, z->commit);
+	else if (is_data_file(z->g->ctx->pol, name) ||
+	    is_data_file(z->g->ctx->pol, path.buf))
+		check_data(z->g, path.buf, data, len, z->commit);
+	sg_buf_release(&path);
+	return 0;
+}
+
+/*
+ * The data files inside a zip, or a gzipped one. One that cannot be
+ * read (encrypted, a bomb) is refused by the secret gate, which reads
+ * every archive.
+ */
+static void check_zip(struct gate *g, const char *path, const char *data,
+		      size_t len, const git_oid *commit)
+{
+	struct sg_zip_limits lim = { SG_ZIP_MAX_ENTRIES, SG_ZIP_MAX_TOTAL,
+				     SG_ZIP_MAX_RATIO, SG_ZIP_MAX_DEPTH };
+	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct zip_walk z = { g, path, commit };
+	size_t total = 0;
+
+	if (sg_content_archive(data, len) == SG_ARCHIVE_ZIP)
+		sg_content_zip(data, len, &lim, &total, on_zip_entry, &z,
+			       &err);
+	else if (sg_content_archive(data, len) == SG_ARCHIVE_GZIP)
+		sg_content_gzip(data, len, &lim, &total, on_zip_entry, &z,
+				&err);
+	sg_buf_release(&err);
+}
+
 static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 		   const git_oid *commit, const git_oid *old_blob,
 		   void *payload, struct sg_buf *err)
 {
 	struct gate *g = payload;
-	struct tally t;
+	int data = is_data_file(g->ctx->pol, path);
 	git_blob *blob = NULL;
 	git_object_t type;
 	size_t size;
 
 	(void)mode;
 	(void)old_blob;
-	if (!is_data_file(g->ctx->pol, path))
+	if ((!data && !is_zip_name(path) &&
+	     !is_gzipped_data(g->ctx->pol, path)) ||
+	    !sg_oidset_insert(&g->checked, id))
 		return 0;
 	if (git_odb_read_header(&size, &type, g->odb, id) < 0)
 		return sg_git_error(err, "cannot read a data file");
+	if (size > SG_MAX_DATA_BYTES && !data)
+		return 0;	/* a large zip is no data package */
 	if (size > SG_MAX_DATA_BYTES) {
 		struct sg_finding *f = sg_report_add(g->r, SG_SEV_ERROR,
 			"data.too-large", ref_of(g->ctx, commit), commit,
@@ -680,17 +783,19 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	}
 	if (git_blob_lookup(&blob, g->ctx->push->repo, id) < 0)
 		return sg_git_error(err, "cannot read a data file");
-	memset(&t, 0, sizeof(t));
-	sg_pii_scan(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-		    &g->opt, on_hit, &t);
-	add_findings(g, &t, git_blob_rawcontent(blob), path, commit);
+	if (data)
+		check_data(g, path, git_blob_rawcontent(blob),
+			   (size_t)git_blob_rawsize(blob), commit);
+	else
+		check_zip(g, path, git_blob_rawcontent(blob),
+			  (size_t)git_blob_rawsize(blob), commit);
 	git_blob_free(blob);
 	return 0;
 }
 
 /* The data files that `u` changes between its old and new tip. */
 static int tip_gains(struct gate *g, const struct sg_update *u,
-		     struct sg_oidset *seen, struct sg_buf *err)
+		     struct sg_buf *err)
 {
 	git_repository *repo = g->ctx->push->repo;
 	git_commit *oc = NULL, *nc = NULL;
@@ -711,11 +816,8 @@ static int tip_gains(struct gate *g, const struct sg_update *u,
 	     i++) {
 		const git_diff_file *f = &git_diff_get_delta(diff, i)->new_file;
 
-		if (git_oid_is_zero(&f->id) || f->mode == GIT_FILEMODE_COMMIT ||
-		    !is_data_file(g->ctx->pol, f->path) ||
-		    sg_oidset_contains(seen, &f->id))
+		if (git_oid_is_zero(&f->id) || f->mode == GIT_FILEMODE_COMMIT)
 			continue;
-		sg_oidset_insert(seen, &f->id);
 		ret = on_blob(&f->id, f->path, f->mode, &u->new_commit, NULL,
 			      g, err);
 	}
@@ -758,18 +860,18 @@ int sg_gate_personal_data(struct sg_context *ctx, struct sg_report *r,
 	if (any && ret == 0)
 		ret = sg_push_new_blobs(push, &seen, NULL, on_blob, &g, err);
 	/*
-	 * With a narrower scope than every ref, data may be on the server
-	 * already (pushed to an unchecked ref): check what each in-scope
-	 * ref's tree gains as well.
+	 * Data may be on the server already (pushed under another name, or
+	 * to an unchecked ref), or be a blob the walk listed under another
+	 * name: check what each in-scope ref's tree gains as well.
 	 */
 	for (size_t i = 0; any && ret == 0 && i < push->nr; i++)
-		if (push->updates[i].in_scope &&
-		    !sg_strlist_has(&pol->data_refs, "refs/*"))
-			ret = tip_gains(&g, &push->updates[i], &seen, err);
+		if (push->updates[i].in_scope)
+			ret = tip_gains(&g, &push->updates[i], err);
 	for (size_t i = 0; i < push->nr; i++)
 		push->updates[i].in_scope = saved[i];
 	free(saved);
 	sg_oidset_release(&seen);
+	sg_oidset_release(&g.checked);
 	git_odb_free(g.odb);
 	return ret;
 }

@@ -4,8 +4,9 @@
  *
  * Every blob that a commit new to the server adds or changes is scanned
  * once (push.c lists each once, with the first path and commit that
- * bring it), plus commit messages, annotated tag messages and file
- * names. A value that the previous version of the same file already
+ * bring it; under a path no allow covers too, when the policy allows by
+ * path), plus commit messages, annotated tag messages, file names and
+ * the names of the refs pushed. A value that the previous version of the same file already
  * held on the server is not new: it is a warning, not a refusal. Found
  * values are only ever shown redacted, with a fingerprint.
  */
@@ -152,6 +153,7 @@ struct hit_ctx {
 	struct sg_strlist *fps;		/* fingerprints reported, or NULL */
 	const struct sg_strlist *skip;	/* fingerprints not to report again */
 	int noted;		/* a spent SAS already noted in this text */
+	int nested;		/* in base64 of base64: run_start is fixed */
 };
 
 /* Whether [start, end) overlaps a value already reported. */
@@ -316,14 +318,43 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	return ret;
 }
 
+static int scan_archive(struct sg_scan *s, const char *path, const char *data,
+			size_t len, enum sg_archive kind, int depth,
+			struct sg_buf *err);
+
+/*
+ * Decoded base64 is a file of its own: an archive (a zip or gzip in a
+ * JSON string), UTF-16 or UTF-32 text, or base64 again (a Kubernetes
+ * secret of a config file), followed one level further.
+ */
 static int on_base64(size_t run_start, const char *decoded, size_t len,
 		     void *payload, struct sg_buf *err)
 {
 	struct hit_ctx *h = payload;
+	struct hit_ctx in = { h->s, h->path, h->outer_text, 0, NULL, 0, 0,
+			      NULL, NULL, NULL, 0, 1 };
+	struct sg_buf conv = SG_BUF_INIT((size_t)-1 / 2);
+	enum sg_archive kind = sg_content_archive(decoded, len);
+	const char *text;
+	size_t tlen;
+	int ret = 0;
 
-	/* one level: decoded text is not searched for base64 again */
-	return scan_text(h->s, h->path, decoded, len, h->outer_text
-			 ? h->outer_text : NULL, run_start, err);
+	if (h->nested)
+		run_start = h->run_start;	/* the outer run's start */
+	if (kind != SG_ARCHIVE_NONE)
+		return scan_archive(h->s, h->path, decoded, len, kind, 1, err);
+	if (!sg_content_text(decoded, len, &conv, &text, &tlen)) {
+		sg_buf_release(&conv);
+		return 0;
+	}
+	ret = scan_text(h->s, h->path, text, tlen, h->outer_text, run_start,
+			err);
+	in.run_start = run_start;
+	if (ret == 0 && !h->nested && tlen >= 32)
+		ret = sg_content_base64(text, tlen, on_base64, &in, err);
+	free(in.spans);
+	sg_buf_release(&conv);
+	return ret;
 }
 
 /* A deadline or match limit is a finding that refuses; else `ret`. */
@@ -345,8 +376,8 @@ static int scan_failed(struct sg_scan *s, const char *path, int ret,
 
 /*
  * JSON escapes hide a value from the rules (a SAS URL's `&` written as
- * \u0026): scan the unescaped view too, reporting only what the text
- * itself did not already show.
+ * \u0026), and XML character references do too: scan the unescaped
+ * views, reporting only what the text itself did not already show.
  */
 static int scan_json_view(struct sg_scan *s, const char *path,
 			  const char *text, size_t len,
@@ -358,6 +389,15 @@ static int scan_json_view(struct sg_scan *s, const char *path,
 	int ret = 0;
 
 	if (sg_content_json_view(text, len, &view)) {
+		ret = sg_rules_scan(s->rules, view.buf, view.len, &s->deadline,
+				    on_hit, &h, err);
+		ret = scan_failed(s, path, ret, err);
+	}
+	free(h.spans);
+	/* the same for XML character references (&#103;hp_...) */
+	h = (struct hit_ctx){ s, path, NULL, 0, NULL, 0, 0, " (XML-escaped)",
+			      NULL, found };
+	if (ret == 0 && sg_content_xml_view(text, len, &view)) {
 		ret = sg_rules_scan(s->rules, view.buf, view.len, &s->deadline,
 				    on_hit, &h, err);
 		ret = scan_failed(s, path, ret, err);
@@ -467,6 +507,9 @@ static int scan_archive(struct sg_scan *s, const char *path, const char *data,
 				      on_inflated, &z, err);
 	else if (kind == SG_ARCHIVE_TAR)
 		ret = sg_content_tar(data, len, &lim, on_zip_entry, &z, err);
+	else if (kind == SG_ARCHIVE_PDF)
+		ret = sg_content_pdf(data, len, &lim, &s->zip_total,
+				     on_zip_entry, &z, err);
 	else
 		ret = sg_content_zip(data, len, &lim, &s->zip_total,
 				     on_zip_entry, &z, err);
@@ -497,8 +540,20 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 	}
 	if (kind == SG_ARCHIVE_NONE && sg_content_zip_inside(data, len))
 		kind = SG_ARCHIVE_ZIP;	/* a self-extractor's stub first */
-	if (kind != SG_ARCHIVE_NONE)
-		return scan_archive(s, path, data, len, kind, depth, err);
+	if (kind != SG_ARCHIVE_NONE) {
+		ret = scan_archive(s, path, data, len, kind, depth, err);
+		/* a PDF's own bytes hold text too: metadata, plain streams */
+		if (ret || kind != SG_ARCHIVE_PDF)
+			return ret;
+	}
+	if (sg_content_unscannable(data, len)) {
+		sg_buf_addf(&conv, "a %s-compressed file cannot be scanned, so "
+			    "it is refused", sg_content_unscannable(data, len));
+		stop(s, path, "secret.archive", "commit the files "
+		     "uncompressed (or as a zip), or ask an admin", conv.buf);
+		sg_buf_release(&conv);
+		return 0;
+	}
 	if (sg_content_text(data, len, &conv, &text, &tlen)) {
 		ret = scan_text(s, path, text, tlen, NULL, 0, err);
 	} else {
@@ -581,6 +636,13 @@ struct gate {
 	struct sg_scan main;		/* the main thread's, for messages */
 	struct sg_oidset seen;		/* objects examined (or queued) */
 	struct sg_oidset named;		/* trees whose names were checked */
+	/*
+	 * With allows by path: blobs queued (and trees walked) under a path
+	 * no such allow covers, since the walk lists a blob once, maybe
+	 * under an allowed path, and skips what the server has.
+	 */
+	int path_allows;
+	struct sg_oidset unallowed, trees_unallowed;
 	/* the queue: jobs[next..nr) wait; guarded by `lock` */
 	struct job **jobs;
 	size_t nr, alloc, next;
@@ -671,12 +733,53 @@ static int scan_raw_object(struct sg_scan *s, git_repository *repo,
 	return ret;
 }
 
+static int queue_blob(struct gate *g, const git_oid *id, const char *path,
+		      const git_oid *commit, const git_oid *old_blob);
+
+/* Whether an allow by path covers `path` (a folder ends with '/'). */
+static int path_allowed(const struct gate *g, const char *path)
+{
+	const struct sg_policy *pol = g->ctx->pol;
+
+	for (size_t i = 0; i < pol->secrets_allow_nr; i++)
+		if (pol->secrets_allow[i].path &&
+		    fnmatch(pol->secrets_allow[i].path, path, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A blob under a path no allow covers is scanned under it, once, even if
+ * the server has it or the walk lists it under an allowed path.
+ */
+static int scan_unallowed(struct gate *g, const git_tree_entry *e,
+			  const git_tree_entry *was, const char *path)
+{
+	const git_oid *id = git_tree_entry_id(e);
+
+	if (!g->path_allows || git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    path_allowed(g, path) || !sg_oidset_insert(&g->unallowed, id))
+		return 0;
+	return queue_blob(g, id, path, g->main.commit, was &&
+			  git_tree_entry_type(was) == GIT_OBJECT_BLOB ?
+			  git_tree_entry_id(was) : NULL);
+}
+
+/* Whether the names walk goes into tree `id` at `path` ('/' ended). */
+static int descend(struct gate *g, const git_oid *id, const char *path)
+{
+	if (g->path_allows && !path_allowed(g, path))
+		return sg_oidset_insert(&g->trees_unallowed, id);
+	return !sg_push_on_server(g->ctx->push, id) &&
+	       sg_oidset_insert(&g->named, id);
+}
+
 /*
  * The names a new tree brings: every entry that the same tree of the
  * first parent did not have under that name (a new file, or a rename,
  * where the blob is old but the name is new) is scanned as text, and
  * every new or changed entry is checked as a credential file name.
- * Trees the server had bring no new names.
+ * Trees the server had bring no new names (but see path_allows).
  */
 static int scan_tree_names(struct gate *g, git_tree *tree, git_tree *old,
 			   struct sg_buf *path, struct sg_buf *err)
@@ -701,13 +804,15 @@ static int scan_tree_names(struct gate *g, git_tree *tree, git_tree *old,
 		sg_scan_file_name(&g->main, path->buf);
 		if (!was)
 			ret = scan_name(&g->main, path->buf, name, err);
+		if (ret == 0)
+			ret = scan_unallowed(g, e, was, path->buf);
 		/* deeper than any checkout: the walk refuses the path */
 		if (ret || git_tree_entry_type(e) != GIT_OBJECT_TREE ||
-		    path->len > SG_MAX_PATH_BYTES ||
-		    sg_push_on_server(g->ctx->push, id) ||
-		    !sg_oidset_insert(&g->named, id))
+		    path->len > SG_MAX_PATH_BYTES)
 			continue;
 		sg_buf_addch(path, '/');
+		if (!descend(g, id, path->buf))
+			continue;
 		if (git_tree_lookup(&sub, repo, id) < 0)
 			return sg_git_error(err, "cannot read a pushed tree");
 		if (was && git_tree_entry_type(was) == GIT_OBJECT_TREE &&
@@ -783,15 +888,11 @@ static void queue(struct gate *g, struct job *j)
 		start_helpers(g);
 }
 
-static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
-		   const git_oid *commit, const git_oid *old_blob,
-		   void *payload, struct sg_buf *err)
+static int queue_blob(struct gate *g, const git_oid *id, const char *path,
+		      const git_oid *commit, const git_oid *old_blob)
 {
-	struct gate *g = payload;
 	struct job *j = sg_calloc(1, sizeof(*j));
 
-	(void)mode;
-	(void)err;
 	git_oid_cpy(&j->blob, id);
 	if (commit) {
 		git_oid_cpy(&j->commit, commit);
@@ -810,6 +911,21 @@ static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
 	j->ref = g->main.ref;	/* set by on_commit for this commit */
 	queue(g, j);
 	return 0;
+}
+
+static int on_blob(const git_oid *id, const char *path, git_filemode_t mode,
+		   const git_oid *commit, const git_oid *old_blob,
+		   void *payload, struct sg_buf *err)
+{
+	struct gate *g = payload;
+
+	(void)mode;
+	(void)err;
+	/* already queued under this path by the names walk */
+	if (g->path_allows && !path_allowed(g, path) &&
+	    !sg_oidset_insert(&g->unallowed, id))
+		return 0;
+	return queue_blob(g, id, path, commit, old_blob);
 }
 
 int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
@@ -943,12 +1059,24 @@ static int finish_jobs(struct gate *g, struct sg_report *r)
 	return g->failed ? SG_ERROR : 0;
 }
 
-/* Annotated tags the updates name, under their ref. */
+/*
+ * Annotated tags the updates name, under their ref; and each ref name
+ * that a push creates or moves, which is text that lands on the server
+ * (a token as a branch name) as a file name is.
+ */
 static int scan_ref_tags(struct gate *g, struct sg_buf *err)
 {
 	for (size_t i = 0; i < g->ctx->push->nr; i++) {
 		struct sg_update *u = &g->ctx->push->updates[i];
 		int ret;
+
+		g->main.ref = u->ref;
+		g->main.commit = u->has_new_commit ? &u->new_commit : NULL;
+		ret = u->kind == SG_UPDATE_DELETE ? 0 :
+		      scan_text(&g->main, "(ref name)", u->ref, strlen(u->ref),
+				NULL, 0, err);
+		if (ret < 0)
+			return ret;
 
 		if (u->kind == SG_UPDATE_DELETE ||
 		    u->new_type != GIT_OBJECT_TAG ||
@@ -1128,6 +1256,8 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	pthread_cond_init(&g.more, NULL);
 	g.ctx = ctx;
 	g.err = err;
+	for (size_t i = 0; i < pol->secrets_allow_nr; i++)
+		g.path_allows |= pol->secrets_allow[i].path != NULL;
 	config.rules = rules;
 	config.pol = pol;
 	config.ref = "";
@@ -1159,6 +1289,8 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	free(g.jobs);
 	sg_oidset_release(&g.seen);
 	sg_oidset_release(&g.named);
+	sg_oidset_release(&g.unallowed);
+	sg_oidset_release(&g.trees_unallowed);
 	pthread_cond_destroy(&g.more);
 	pthread_mutex_destroy(&g.lock);
 	sg_rules_free(rules);

@@ -2,7 +2,7 @@
  * walk.h -- the secret gate's descent into content (secret.c's
  * scan_bytes_at) for the decoder harnesses: archives by kind, nested
  * up to the depth limit, and every leaf turned into text (or a binary's
- * strings), its base64 runs and its JSON view decoded. The total is
+ * strings), its base64 runs and its JSON and XML views decoded. The total is
  * capped lower than the gate's so the fuzzer stays in memory.
  */
 #ifndef SG_FUZZ_WALK_H
@@ -56,6 +56,9 @@ static int walk_text(const char *text, size_t len, struct sg_buf *err)
 	if (ret == 0 && sg_content_json_view(text, len, &view))
 		ret = sg_content_base64(view.buf, view.len, walk_run, NULL,
 					err);
+	if (ret == 0 && sg_content_xml_view(text, len, &view))
+		ret = sg_content_base64(view.buf, view.len, walk_run, NULL,
+					err);
 	sg_buf_release(&view);
 	return ret;
 }
@@ -70,6 +73,9 @@ static int walk_archive(struct walk *w, const char *data, size_t len,
 				       walk_entry, w, err);
 	if (kind == SG_ARCHIVE_TAR)
 		return sg_content_tar(data, len, w->lim, walk_entry, w, err);
+	if (kind == SG_ARCHIVE_PDF)
+		return sg_content_pdf(data, len, w->lim, w->total,
+				      walk_entry, w, err);
 	return sg_content_zip(data, len, w->lim, w->total, walk_entry, w,
 			      err);
 }
@@ -85,8 +91,12 @@ static int walk_bytes(struct walk *w, const char *data, size_t len,
 
 	if (kind == SG_ARCHIVE_NONE && sg_content_zip_inside(data, len))
 		kind = SG_ARCHIVE_ZIP;
-	if (kind != SG_ARCHIVE_NONE)
+	if (kind != SG_ARCHIVE_NONE && kind != SG_ARCHIVE_PDF)
 		return walk_archive(w, data, len, kind, err);
+	if (kind == SG_ARCHIVE_PDF && walk_archive(w, data, len, kind, err))
+		return SG_ERROR;
+	if (sg_content_unscannable(data, len))
+		return 0;
 	if (sg_content_text(data, len, &conv, &text, &tlen)) {
 		ret = walk_text(text, tlen, err);
 	} else {

@@ -23,9 +23,11 @@ corpus_push() {
 	# a first push of a real export must not depend on this machine's load.
 	# dreamhouse's sample contacts use real mail domains: the personal-data
 	# gate refuses them by design (it cannot tell invented people at
-	# goodmail.com from real ones), so this secret-gate test allows them.
+	# goodmail.com from real ones), so this secret-gate test allows them;
+	# so are the automation kit's sample users in its data.zip (a
+	# Configuration Migration Tool package, read since issue 11).
 	sed -e 's/^  syslog: false$/  syslog: false\nsecrets:\n  deadline_ms: 600000/' \
-		-e 's/^  allowed_domains: \[/  allowed_domains: [goodmail.com, mymail.com, pentagon.com, brain.com, /' \
+		-e 's/^  allowed_domains: \[/  allowed_domains: [goodmail.com, mymail.com, pentagon.com, brain.com, contoso.onmicrosoft.com, /' \
 		"$TOP/policies/default.yaml" >"$T/p.yaml"
 	new_repo "$T/p.yaml" || return 1
 	git clone -q --mirror "$CORPORA/$name.bundle" "$src" || { fail "$name: clone"; return 1; }

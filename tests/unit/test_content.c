@@ -1,6 +1,7 @@
 /*
- * test_content.c -- the content decoders: UTF-16 without a BOM, stray
- * NULs, strings of binaries, wrapped base64, the JSON view, and the
+ * test_content.c -- the content decoders: UTF-16 and UTF-32 without a
+ * BOM, stray NULs, strings of binaries, wrapped base64, the JSON and XML
+ * views, compressors that cannot be opened, and the
  * archives (zip read from local headers and central directory, gzip,
  * tar) under their limits.
  */
@@ -26,7 +27,33 @@ static const struct { const char *data; size_t len; int text;
 	{ "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0", 22, 0, NULL },
 	{ "\xef\xbb\xbfhi", 5, 1, "hi" },
 	{ "plain", 5, 1, "plain" },
+	{ "k\0\0\0e\0\0\0y\0\0\0=\0\0\0v\0\0\0", 20, 1, "key=v" },
+	{ "\0\0\0k\0\0\0e\0\0\0y\0\0\0=\0\0\0v", 20, 1, "key=v" },
+	{ "\xff\xfe\0\0h\0\0\0i\0\0\0", 12, 1, "hi" },	/* UTF-32LE BOM */
+	{ "\0\0\xfe\xff\0\0\0h\0\0\0i", 12, 1, "hi" },	/* UTF-32BE BOM */
 };
+
+static const struct { const char *data; size_t len; const char *want; }
+unscannable[] = {
+	{ "BZh91AY&SY\x01", 11, "bzip2" },
+	{ "BZh9 is text", 12, NULL },
+	{ "\xfd" "7zXZ\0\0", 8, "xz" },
+	{ "\x28\xb5\x2f\xfd\0", 5, "zstd" },
+	{ "7z\xbc\xaf\x27\x1c\0\4", 8, "7-Zip" },
+	{ "Rar!\x1a\x07\x01\0", 8, "RAR" },
+	{ "PK\3\4", 4, NULL },
+};
+
+Test(content, unscannable)
+{
+	for (size_t i = 0; i < SG_ARRAY_SIZE(unscannable); i++) {
+		const char *got = sg_content_unscannable(unscannable[i].data,
+							 unscannable[i].len);
+		const char *want = unscannable[i].want;
+
+		cr_assert(want ? got && !strcmp(got, want) : !got, "%zu", i);
+	}
+}
 
 Test(content, text)
 {
@@ -114,6 +141,30 @@ Test(content, json_view)
 		cr_assert_eq(got, views[i].want != NULL, "%zu", i);
 		if (got)
 			cr_assert_str_eq(out.buf, views[i].want, "%zu", i);
+		sg_buf_release(&out);
+	}
+}
+
+static const struct { const char *text, *want; } xml_views[] = {
+	{ "<a>&#103;&#x68;&#X70;_x</a>", "<a>ghp_x</a>" },
+	{ "<a&#10;b &#xD800; &#99999999; &#1114112; &amp; &#;",
+	  "<a&#10;b &#xD800; &#99999999; &#1114112; &amp; &#;" },
+	{ "<&#233;&#", "<\xc3\xa9&#" },
+	{ "<a>no references &amp; here</a>", NULL },
+	{ "not markup: &#103;", NULL },
+	{ "\r\n  <a>&#103;</a>", "\r\n  <a>g</a>" },
+};
+
+Test(content, xml_view)
+{
+	for (size_t i = 0; i < sizeof(xml_views) / sizeof(*xml_views); i++) {
+		struct sg_buf out = SG_BUF_INIT((size_t)-1 / 2);
+		int got = sg_content_xml_view(xml_views[i].text,
+					      strlen(xml_views[i].text), &out);
+
+		cr_assert_eq(got, xml_views[i].want != NULL, "%zu", i);
+		if (got)
+			cr_assert_str_eq(out.buf, xml_views[i].want, "%zu", i);
 		sg_buf_release(&out);
 	}
 }
