@@ -35,6 +35,13 @@ struct sg_anchor {
 	size_t len[MAX_WORDS], nr;
 	int icase;
 	uint32_t first[256];		/* the words a byte starts (bits) */
+	/*
+	 * The words a byte may be second in (bits; one-letter words and
+	 * non-ASCII bytes in every entry): first[s[0]] & second[s[1]]
+	 * drops most false starts (a common first letter) with two loads.
+	 */
+	uint32_t second[256];
+	uint32_t single;		/* the one-letter words */
 	int line;			/* "(?m)^": matches start lines */
 	unsigned char prefix[256];	/* bytes before the words (line) */
 };
@@ -400,6 +407,26 @@ static int read_words(struct sg_anchor *a, const char *pat)
 	return p && !*p ? 0 : SG_ERROR;
 }
 
+/* The `second` and `single` masks, from the words (see word_at). */
+static void set_second(struct sg_anchor *a)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		uint32_t bit = (uint32_t)1 << i;
+
+		if (a->len[i] < 2) {
+			a->single |= bit;
+			for (int c = 0; c < 256; c++)
+				a->second[c] |= bit;
+			continue;
+		}
+		for (int c = 0; c < 0x80; c++)
+			if ((a->icase ? lower(c) : c) == a->words[i][1])
+				a->second[c] |= bit;
+		for (int c = 0x80; c < 256; c++)
+			a->second[c] |= bit;
+	}
+}
+
 int sg_anchor_new(struct sg_anchor **out, const char *pattern)
 {
 	struct sg_anchor *a = sg_calloc(1, sizeof(*a));
@@ -425,6 +452,7 @@ int sg_anchor_new(struct sg_anchor **out, const char *pattern)
 	}
 	for (int c = 0x80; c < 256; c++)
 		a->first[c] = 1;
+	set_second(a);
 	*out = a;
 	return 0;
 }
@@ -467,6 +495,8 @@ static inline int word_here(const struct sg_anchor *a, const char *s,
 
 	if ((unsigned char)s[0] >= 0x80)
 		return 1;
+	/* a word's second byte as word_at() would compare it */
+	m &= room < 2 ? a->single : a->second[(unsigned char)s[1]];
 	for (size_t w = 0; m; w++, m >>= 1)
 		if ((m & 1) && word_at(a, w, s, room))
 			return 1;
