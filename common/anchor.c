@@ -42,6 +42,12 @@ struct sg_anchor {
 	 */
 	uint32_t second[256];
 	uint32_t single;		/* the one-letter words */
+	/*
+	 * The same as one test for the scan loop: a start is possible at
+	 * s[0] only if start[s[0]] & then[s[1]] (bit 63: non-ASCII s[0]),
+	 * so the loop's branch is rarely taken and well predicted.
+	 */
+	uint64_t start[256], then[256];
 	int line;			/* "(?m)^": matches start lines */
 	unsigned char prefix[256];	/* bytes before the words (line) */
 };
@@ -425,6 +431,10 @@ static void set_second(struct sg_anchor *a)
 		for (int c = 0x80; c < 256; c++)
 			a->second[c] |= bit;
 	}
+	for (int c = 0; c < 256; c++) {
+		a->start[c] = c < 0x80 ? a->first[c] : (uint64_t)1 << 63;
+		a->then[c] = a->second[c] | (uint64_t)1 << 63;
+	}
 }
 
 int sg_anchor_new(struct sg_anchor **out, const char *pattern)
@@ -546,12 +556,18 @@ static size_t next_line(const struct sg_anchor *a, const char *s, size_t end,
 size_t sg_anchor_next(const struct sg_anchor *a, const char *s, size_t end,
 		      size_t from)
 {
+	const unsigned char *u = (const unsigned char *)s;
+
 	if (a->line)
 		return next_line(a, s, end, from);
-	for (size_t at = from; at < end; at++)
-		if (a->first[(unsigned char)s[at]] &&
+	/* every start but the last byte has a byte after it */
+	for (size_t at = from; at + 1 < end; at++)
+		if ((a->start[u[at]] & a->then[u[at + 1]]) &&
 		    word_here(a, s + at, end - at))
 			return at;
+	if (from < end && a->first[u[end - 1]] &&
+	    word_here(a, s + end - 1, 1))
+		return end - 1;
 	return end;
 }
 

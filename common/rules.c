@@ -277,49 +277,71 @@ static int32_t one_stream(const struct sg_rules *rules, const char *text,
 }
 
 /*
+ * One DFA step at p[i] from row `s`; a keyword end is reported, or with
+ * `later` kept there when at `own` or after (else dropped).
+ */
+static inline int32_t step(const struct sg_rules *rules,
+			   const unsigned char *p, size_t i, int32_t s,
+			   size_t own, struct keyword_ends *later, size_t len,
+			   char *hit, struct windows *win)
+{
+	s = rules->pre->delta[s + rules->pre->cls[p[i]]];
+	if (s < 0) {
+		s = ~s;
+		if (!later) {
+			keywords_end(rules, s, i + 1, len, hit, win);
+		} else if (i >= own) {
+			SG_ALLOC_GROW(later->v, later->nr + 1, later->alloc);
+			later->v[later->nr].at = i + 1;
+			later->v[later->nr++].row = s;
+		}
+	}
+	return s;
+}
+
+/*
  * Each DFA step waits for the load of the one before, so one stream
- * runs at the table's latency. Each block of the text is split in two
- * halves run side by side: the second starts from the root `depth`
- * bytes before its half, which is where it is in the same state as a
- * single pass (no keyword is longer), and reports only within its half.
- * Its keyword ends wait in `later`, so that windows are added in text
- * order as before. The row it ends in carries on to the next block.
+ * runs at the table's latency. Each block of the text is split in four
+ * quarters run side by side: each but the first starts from the root
+ * `depth` bytes before its quarter, which is where it is in the same
+ * state as a single pass (no keyword is longer), and reports only
+ * within its quarter. Their keyword ends wait in `later`, so that
+ * windows are added in text order as before. The last stream's row
+ * carries on to the next block.
  */
 #define PREFILTER_BLOCK	(64 * 1024)
 
-static int32_t two_streams(const struct sg_rules *rules, const char *text,
-			   size_t from, size_t to, size_t len, int32_t s,
-			   char *hit, struct windows *win,
-			   struct keyword_ends *later)
+static int32_t four_streams(const struct sg_rules *rules, const char *text,
+			    size_t from, size_t to, size_t len, int32_t s0,
+			    char *hit, struct windows *win,
+			    struct keyword_ends later[3])
 {
-	const struct sg_prefilter *pf = rules->pre;
 	const unsigned char *p = (const unsigned char *)text;
-	size_t half = (to - from) / 2, mid = from + half;
-	size_t b = mid - pf->depth;	/* the second stream's start */
-	int32_t t = 0;
+	size_t q = (to - from) / 4, d = rules->pre->depth;
+	size_t p1 = from + q, p2 = p1 + q, p3 = p2 + q;
+	int32_t s1 = 0, s2 = 0, s3 = 0;
 
-	later->nr = 0;
-	for (size_t k = 0; k < half; k++) {
-		s = pf->delta[s + pf->cls[p[from + k]]];
-		t = pf->delta[t + pf->cls[p[b + k]]];
-		if (s < 0) {
-			s = ~s;
-			keywords_end(rules, s, from + k + 1, len, hit, win);
-		}
-		if (t < 0) {
-			t = ~t;
-			if (b + k >= mid) {
-				SG_ALLOC_GROW(later->v, later->nr + 1,
-					      later->alloc);
-				later->v[later->nr].at = b + k + 1;
-				later->v[later->nr++].row = t;
-			}
-		}
+	for (size_t j = 0; j < 3; j++)
+		later[j].nr = 0;
+	for (size_t k = 0; k < q; k++) {
+		s0 = step(rules, p, from + k, s0, 0, NULL, len, hit, win);
+		s1 = step(rules, p, p1 - d + k, s1, p1, &later[0], len, hit,
+			  win);
+		s2 = step(rules, p, p2 - d + k, s2, p2, &later[1], len, hit,
+			  win);
+		s3 = step(rules, p, p3 - d + k, s3, p3, &later[2], len, hit,
+			  win);
 	}
-	for (size_t i = 0; i < later->nr; i++)
-		keywords_end(rules, later->v[i].row, later->v[i].at, len, hit,
-			     win);
-	return one_stream(rules, text, b + half, to, len, t, hit, win);
+	/* the middle streams' last `depth` bytes */
+	for (size_t i = p2 - d; i < p2; i++)
+		s1 = step(rules, p, i, s1, p1, &later[0], len, hit, win);
+	for (size_t i = p3 - d; i < p3; i++)
+		s2 = step(rules, p, i, s2, p2, &later[1], len, hit, win);
+	for (size_t j = 0; j < 3; j++)
+		for (size_t i = 0; i < later[j].nr; i++)
+			keywords_end(rules, later[j].v[i].row,
+				     later[j].v[i].at, len, hit, win);
+	return one_stream(rules, text, p3 - d + q, to, len, s3, hit, win);
 }
 
 /*
@@ -330,7 +352,7 @@ static void prefilter(const struct sg_rules *rules, const char *text,
 		      size_t len, char *hit, struct windows *win)
 {
 	const struct sg_prefilter *pf = rules->pre;
-	struct keyword_ends later = { 0 };
+	struct keyword_ends later[3] = { 0 };
 	int32_t s = 0;
 
 	memcpy(hit, pf->always, rules->nr);
@@ -338,13 +360,14 @@ static void prefilter(const struct sg_rules *rules, const char *text,
 		size_t to = len - i > PREFILTER_BLOCK ? i + PREFILTER_BLOCK
 						      : len;
 
-		if ((to - i) / 2 > 2 * pf->depth)
-			s = two_streams(rules, text, i, to, len, s, hit, win,
-					&later);
+		if ((to - i) / 4 > 2 * pf->depth)
+			s = four_streams(rules, text, i, to, len, s, hit, win,
+					 later);
 		else
 			s = one_stream(rules, text, i, to, len, s, hit, win);
 	}
-	free(later.v);
+	for (size_t j = 0; j < 3; j++)
+		free(later[j].v);
 }
 
 /* ---- loading ------------------------------------------------------------ */
