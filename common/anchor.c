@@ -380,10 +380,49 @@ static const char *prefix_atoms(struct sg_anchor *a, const char *p, int top)
 	return top ? NULL : p;
 }
 
+/*
+ * Past the lookbehinds at p (zero-width: the match starts after them,
+ * generic-keyword-value's "(?<=[A-Za-z0-9][ \t_.-])(?<!public...)");
+ * SG_ERROR when one is more than skip() reads.
+ */
+static int skip_lookbehinds(const char **pp)
+{
+	const char *p = *pp;
+
+	while (!strncmp(p, "(?<=", 4) || !strncmp(p, "(?<!", 4)) {
+		p = skip(p + 4, 0);
+		if (!p || *p != ')')
+			return SG_ERROR;
+		p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+/*
+ * An optional group of start words before the required one at p
+ * ("(?:(?:api|auth)[ \t_-]?)?(?:key|token)"): a match starts at one of
+ * its words or, when it is skipped, at the required group's. Its words
+ * go into `a`; past it, or p (none added) when it is not one.
+ */
+static const char *optional_words(struct sg_anchor *a, const char *p)
+{
+	size_t nr = a->nr;
+	const char *q = alternation(a, p + 3, branch);
+
+	if (q && *q == '?') {
+		q++;
+		return *q == '?' || *q == '+' ? q + 1 : q;
+	}
+	while (a->nr > nr)
+		free(a->words[--a->nr]);
+	return p;
+}
+
 /* Read the start words of `pat` into `a`; SG_ERROR: another shape. */
 static int read_words(struct sg_anchor *a, const char *pat)
 {
-	const char *p = pat;
+	const char *p = pat, *flags_end;
 
 	if (p[0] == '(' && p[1] == '?' && is_letter(p[2])) {
 		for (p += 2; is_letter(*p); p++) {
@@ -394,6 +433,9 @@ static int read_words(struct sg_anchor *a, const char *pat)
 		if (*p++ != ')')
 			return SG_ERROR;
 	}
+	flags_end = p;
+	if (skip_lookbehinds(&p) < 0 || (p != flags_end && *p == '^'))
+		return SG_ERROR;	/* lookbehinds, then ^: not read */
 	if (*p == '^') {
 		if (!strchr(pat, 'm') || pat[0] != '(' || strchr(pat, 'm') > p)
 			return SG_ERROR;	/* ^ without (?m): one start */
@@ -403,6 +445,9 @@ static int read_words(struct sg_anchor *a, const char *pat)
 			return SG_ERROR;
 	}
 	/* a branch reset group numbers captures apart, starts alike */
+	if (strncmp(p, "(?:", 3) && strncmp(p, "(?|", 3))
+		return SG_ERROR;
+	p = optional_words(a, p);
 	if (strncmp(p, "(?:", 3) && strncmp(p, "(?|", 3))
 		return SG_ERROR;
 	p = alternation(a, p + 3, branch);
