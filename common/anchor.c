@@ -35,6 +35,19 @@ struct sg_anchor {
 	size_t len[MAX_WORDS], nr;
 	int icase;
 	uint32_t first[256];		/* the words a byte starts (bits) */
+	/*
+	 * The words a byte may be second in (bits; one-letter words and
+	 * non-ASCII bytes in every entry): first[s[0]] & second[s[1]]
+	 * drops most false starts (a common first letter) with two loads.
+	 */
+	uint32_t second[256];
+	uint32_t single;		/* the one-letter words */
+	/*
+	 * The same as one test for the scan loop: a start is possible at
+	 * s[0] only if start[s[0]] & then[s[1]] (bit 63: non-ASCII s[0]),
+	 * so the loop's branch is rarely taken and well predicted.
+	 */
+	uint64_t start[256], then[256];
 	int line;			/* "(?m)^": matches start lines */
 	unsigned char prefix[256];	/* bytes before the words (line) */
 };
@@ -367,10 +380,49 @@ static const char *prefix_atoms(struct sg_anchor *a, const char *p, int top)
 	return top ? NULL : p;
 }
 
+/*
+ * Past the lookbehinds at p (zero-width: the match starts after them,
+ * generic-keyword-value's "(?<=[A-Za-z0-9][ \t_.-])(?<!public...)");
+ * SG_ERROR when one is more than skip() reads.
+ */
+static int skip_lookbehinds(const char **pp)
+{
+	const char *p = *pp;
+
+	while (!strncmp(p, "(?<=", 4) || !strncmp(p, "(?<!", 4)) {
+		p = skip(p + 4, 0);
+		if (!p || *p != ')')
+			return SG_ERROR;
+		p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+/*
+ * An optional group of start words before the required one at p
+ * ("(?:(?:api|auth)[ \t_-]?)?(?:key|token)"): a match starts at one of
+ * its words or, when it is skipped, at the required group's. Its words
+ * go into `a`; past it, or p (none added) when it is not one.
+ */
+static const char *optional_words(struct sg_anchor *a, const char *p)
+{
+	size_t nr = a->nr;
+	const char *q = alternation(a, p + 3, branch);
+
+	if (q && *q == '?') {
+		q++;
+		return *q == '?' || *q == '+' ? q + 1 : q;
+	}
+	while (a->nr > nr)
+		free(a->words[--a->nr]);
+	return p;
+}
+
 /* Read the start words of `pat` into `a`; SG_ERROR: another shape. */
 static int read_words(struct sg_anchor *a, const char *pat)
 {
-	const char *p = pat;
+	const char *p = pat, *flags_end;
 
 	if (p[0] == '(' && p[1] == '?' && is_letter(p[2])) {
 		for (p += 2; is_letter(*p); p++) {
@@ -381,6 +433,9 @@ static int read_words(struct sg_anchor *a, const char *pat)
 		if (*p++ != ')')
 			return SG_ERROR;
 	}
+	flags_end = p;
+	if (skip_lookbehinds(&p) < 0 || (p != flags_end && *p == '^'))
+		return SG_ERROR;	/* lookbehinds, then ^: not read */
 	if (*p == '^') {
 		if (!strchr(pat, 'm') || pat[0] != '(' || strchr(pat, 'm') > p)
 			return SG_ERROR;	/* ^ without (?m): one start */
@@ -392,12 +447,39 @@ static int read_words(struct sg_anchor *a, const char *pat)
 	/* a branch reset group numbers captures apart, starts alike */
 	if (strncmp(p, "(?:", 3) && strncmp(p, "(?|", 3))
 		return SG_ERROR;
+	p = optional_words(a, p);
+	if (strncmp(p, "(?:", 3) && strncmp(p, "(?|", 3))
+		return SG_ERROR;
 	p = alternation(a, p + 3, branch);
 	if (!p || optional_next(*p))
 		return SG_ERROR;
 	/* no top-level alternative that starts some other way */
 	p = skip(p, 1);
 	return p && !*p ? 0 : SG_ERROR;
+}
+
+/* The `second` and `single` masks, from the words (see word_at). */
+static void set_second(struct sg_anchor *a)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		uint32_t bit = (uint32_t)1 << i;
+
+		if (a->len[i] < 2) {
+			a->single |= bit;
+			for (int c = 0; c < 256; c++)
+				a->second[c] |= bit;
+			continue;
+		}
+		for (int c = 0; c < 0x80; c++)
+			if ((a->icase ? lower(c) : c) == a->words[i][1])
+				a->second[c] |= bit;
+		for (int c = 0x80; c < 256; c++)
+			a->second[c] |= bit;
+	}
+	for (int c = 0; c < 256; c++) {
+		a->start[c] = c < 0x80 ? a->first[c] : (uint64_t)1 << 63;
+		a->then[c] = a->second[c] | (uint64_t)1 << 63;
+	}
 }
 
 int sg_anchor_new(struct sg_anchor **out, const char *pattern)
@@ -425,6 +507,7 @@ int sg_anchor_new(struct sg_anchor **out, const char *pattern)
 	}
 	for (int c = 0x80; c < 256; c++)
 		a->first[c] = 1;
+	set_second(a);
 	*out = a;
 	return 0;
 }
@@ -467,6 +550,8 @@ static inline int word_here(const struct sg_anchor *a, const char *s,
 
 	if ((unsigned char)s[0] >= 0x80)
 		return 1;
+	/* a word's second byte as word_at() would compare it */
+	m &= room < 2 ? a->single : a->second[(unsigned char)s[1]];
 	for (size_t w = 0; m; w++, m >>= 1)
 		if ((m & 1) && word_at(a, w, s, room))
 			return 1;
@@ -516,12 +601,18 @@ static size_t next_line(const struct sg_anchor *a, const char *s, size_t end,
 size_t sg_anchor_next(const struct sg_anchor *a, const char *s, size_t end,
 		      size_t from)
 {
+	const unsigned char *u = (const unsigned char *)s;
+
 	if (a->line)
 		return next_line(a, s, end, from);
-	for (size_t at = from; at < end; at++)
-		if (a->first[(unsigned char)s[at]] &&
+	/* every start but the last byte has a byte after it */
+	for (size_t at = from; at + 1 < end; at++)
+		if ((a->start[u[at]] & a->then[u[at + 1]]) &&
 		    word_here(a, s + at, end - at))
 			return at;
+	if (from < end && a->first[u[end - 1]] &&
+	    word_here(a, s + end - 1, 1))
+		return end - 1;
 	return end;
 }
 

@@ -44,6 +44,7 @@ struct sg_prefilter {
 	char *always;		/* rules without keywords */
 	struct sg_anchor **anchor;	/* per rule: where matches start */
 	size_t nrules;
+	size_t depth;		/* the longest keyword's length */
 };
 
 /* ---- the prefilter ---------------------------------------------------- */
@@ -146,6 +147,9 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 	 */
 	pf->nclasses = 1;
 	for (size_t r = 0; r < rules->nr; r++)
+		if (rules->v[r].longest_keyword > pf->depth)
+			pf->depth = rules->v[r].longest_keyword;
+	for (size_t r = 0; r < rules->nr; r++)
 		for (size_t k = 0; k < rules->v[r].keywords.nr; k++)
 			for (const unsigned char *p = (unsigned char *)
 				     rules->v[r].keywords.v[k]; *p; p++)
@@ -229,6 +233,117 @@ static void add_window(struct windows *w, size_t at, size_t len,
 	w->v[w->nr++][1] = e;
 }
 
+/* A keyword end found ahead of its turn: where, and the DFA state row. */
+struct keyword_end {
+	size_t at;
+	int32_t row;
+};
+
+struct keyword_ends {
+	struct keyword_end *v;
+	size_t nr, alloc;
+};
+
+/* Mark the rules of the keywords that end at `at` (state `row`). */
+static void keywords_end(const struct sg_rules *rules, int32_t row, size_t at,
+			 size_t len, char *hit, struct windows *win)
+{
+	const struct sg_prefilter *pf = rules->pre;
+
+	for (const int32_t *o = pf->outs +
+		pf->out_start[(size_t)row / pf->nclasses]; *o >= 0; o++) {
+		hit[*o] = 1;
+		if (rules->v[*o].near)
+			add_window(&win[*o], at, len, &rules->v[*o]);
+	}
+}
+
+/* Run the DFA over [from, to) from state row `s`; the row it ends in. */
+static int32_t one_stream(const struct sg_rules *rules, const char *text,
+			  size_t from, size_t to, size_t len, int32_t s,
+			  char *hit, struct windows *win)
+{
+	const struct sg_prefilter *pf = rules->pre;
+	const unsigned char *p = (const unsigned char *)text;
+
+	for (size_t i = from; i < to; i++) {
+		s = pf->delta[s + pf->cls[p[i]]];
+		if (s < 0) {
+			s = ~s;
+			keywords_end(rules, s, i + 1, len, hit, win);
+		}
+	}
+	return s;
+}
+
+/*
+ * One DFA step at p[i] from row `s`; a keyword end is reported, or with
+ * `later` kept there when at `own` or after (else dropped).
+ */
+static inline int32_t step(const struct sg_rules *rules,
+			   const unsigned char *p, size_t i, int32_t s,
+			   size_t own, struct keyword_ends *later, size_t len,
+			   char *hit, struct windows *win)
+{
+	s = rules->pre->delta[s + rules->pre->cls[p[i]]];
+	if (s < 0) {
+		s = ~s;
+		if (!later) {
+			keywords_end(rules, s, i + 1, len, hit, win);
+		} else if (i >= own) {
+			SG_ALLOC_GROW(later->v, later->nr + 1, later->alloc);
+			later->v[later->nr].at = i + 1;
+			later->v[later->nr++].row = s;
+		}
+	}
+	return s;
+}
+
+/*
+ * Each DFA step waits for the load of the one before, so one stream
+ * runs at the table's latency. Each block of the text is split in four
+ * quarters run side by side: each but the first starts from the root
+ * `depth` bytes before its quarter, which is where it is in the same
+ * state as a single pass (no keyword is longer), and reports only
+ * within its quarter. Their keyword ends wait in `later`, so that
+ * windows are added in text order as before. The last stream's row
+ * carries on to the next block.
+ */
+#define PREFILTER_BLOCK	(64 * 1024)
+
+static int32_t four_streams(const struct sg_rules *rules, const char *text,
+			    size_t from, size_t to, size_t len, int32_t s0,
+			    char *hit, struct windows *win,
+			    struct keyword_ends later[3])
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t q = (to - from) / 4, d = rules->pre->depth;
+	size_t p1 = from + q, p2 = p1 + q, p3 = p2 + q;
+	int32_t s1 = 0, s2 = 0, s3 = 0;
+
+	for (size_t j = 0; j < 3; j++)
+		later[j].nr = 0;
+	for (size_t k = 0; k < q; k++) {
+		s0 = step(rules, p, from + k, s0, 0, NULL, len, hit, win);
+		s1 = step(rules, p, p1 - d + k, s1, p1, &later[0], len, hit,
+			  win);
+		s2 = step(rules, p, p2 - d + k, s2, p2, &later[1], len, hit,
+			  win);
+		s3 = step(rules, p, p3 - d + k, s3, p3, &later[2], len, hit,
+			  win);
+	}
+	/* the middle streams' last `depth` bytes */
+	for (size_t i = p2 - d; i < p2; i++)
+		s1 = step(rules, p, i, s1, p1, &later[0], len, hit, win);
+	for (size_t i = p3 - d; i < p3; i++)
+		s2 = step(rules, p, i, s2, p2, &later[1], len, hit, win);
+	for (size_t j = 0; j < 3; j++)
+		for (size_t i = 0; i < later[j].nr; i++)
+			keywords_end(rules, later[j].v[i].row,
+				     later[j].v[i].at, len, hit, win);
+	return one_stream(rules, text, p3 - d + q, to, len, s3, hit, win);
+}
+
 /*
  * Mark in `hit` every rule with a keyword in the text, and give each
  * `near` rule the windows around its keywords (`win`, one per rule).
@@ -237,24 +352,22 @@ static void prefilter(const struct sg_rules *rules, const char *text,
 		      size_t len, char *hit, struct windows *win)
 {
 	const struct sg_prefilter *pf = rules->pre;
-	const unsigned char *p = (const unsigned char *)text;
+	struct keyword_ends later[3] = { 0 };
 	int32_t s = 0;
 
 	memcpy(hit, pf->always, rules->nr);
-	for (size_t i = 0; i < len; i++) {
-		s = pf->delta[s + pf->cls[p[i]]];
-		if (s < 0) {
-			s = ~s;
-			for (const int32_t *o = pf->outs +
-				pf->out_start[(size_t)s / pf->nclasses];
-			     *o >= 0; o++) {
-				hit[*o] = 1;
-				if (rules->v[*o].near)
-					add_window(&win[*o], i + 1, len,
-						   &rules->v[*o]);
-			}
-		}
+	for (size_t i = 0; i < len; i += PREFILTER_BLOCK) {
+		size_t to = len - i > PREFILTER_BLOCK ? i + PREFILTER_BLOCK
+						      : len;
+
+		if ((to - i) / 4 > 2 * pf->depth)
+			s = four_streams(rules, text, i, to, len, s, hit, win,
+					 later);
+		else
+			s = one_stream(rules, text, i, to, len, s, hit, win);
 	}
+	for (size_t j = 0; j < 3; j++)
+		free(later[j].v);
 }
 
 /* ---- loading ------------------------------------------------------------ */

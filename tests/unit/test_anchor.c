@@ -13,6 +13,11 @@ static const struct { const char *pattern; int anchored; } shapes[] = {
 	{ "(?i)(?:(?<=[a-z_])key|(?<=[_.-])(?:sk|pat))=(\\w+)", 1 },
 	{ "(?im)^[ \\t]*(?:export[ \\t]+)?[\"']?[\\w.-]{0,64}?(?:token|key)"
 	  "[ \\t]*=(.+)$", 1 },
+	{ "(?i)(?<=[a-z][ _])(?<!public[ _])(?:(?:api|app)[ _-]?)?"
+	  "(?:key|token)[ =]+(\\w+)", 1 },	/* lookbehinds, optional words */
+	{ "(?:(?:api|app)_)?x", 0 },		/* no required words after */
+	{ "(?:(?:api|app)_)*(?:key)", 0 },	/* optional other than '?' */
+	{ "(?<=a)(?m)^(?:key)", 0 },		/* lookbehind, then ^ */
 	{ "(?:pass|pwd)?=x", 0 },		/* the words may be skipped */
 	{ "(?:pass|pwd)x|y", 0 },		/* another top-level branch */
 	{ "(?x)(?:pass)", 0 },			/* extended: spaces mean less */
@@ -86,6 +91,9 @@ static const char *const pieces[] = {
 	"\"Zx9qT4vLm2Rp8sWk\"", "'hunter2hunter2'", "\n  auth_key: ",
 	"dbPat", "apiSk", "smtpPw", "PAT", "Sk", "::= ", ".= ", "?=",
 	"bucket_key", "authenticity_token", "env ", "arg ",
+	"service token ", "Bot-Token ", "my_secret ", "public key ",
+	"client secret ", "AppPassword ", "auth_pat ", "api key: ",
+	"x_accesskey ", "Zx9qT4vLm2Rp8sWk3e", " ",
 };
 
 static void make_text(struct sg_buf *t, uint32_t *seed)

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../common/buf.h"
@@ -121,6 +122,57 @@ Test(rules, shipped_rules_find_each_token_format)
 		cr_assert(h.n, "%zu: nothing found in %s", i, secrets[i].rule);
 		cr_assert_str_eq(h.rule, secrets[i].rule, "%zu", i);
 	}
+	sg_rules_free(r);
+}
+
+/*
+ * The prefilter runs a block's quarters side by side (rules.c): a token
+ * whose keyword straddles a quarter or a block boundary is found once,
+ * as in a text of its own.
+ */
+Test(rules, tokens_across_prefilter_boundaries)
+{
+	static const size_t bounds[] = { 16384, 32768, 49152, 65536,
+					 65536 + 16384, 131072 };
+	static const char *const tokens[] = {
+		"key: AKIAQ4RZ7NWLXP2KD5GM",
+		"{\"clientSecret\": \"Zq7Xw3Vb9Nm2Lk5Jh8Gf4\"}",
+		"DB_PASSWORD=Zq7Xw3Vb9Nm2Lk",
+	};
+	size_t len = 200000;
+	char *text = malloc(len);
+	struct sg_rules *r = shipped();
+
+	cr_assert(text);
+	for (size_t t = 0; t < sizeof(tokens) / sizeof(*tokens); t++) {
+		size_t tl = strlen(tokens[t]);
+		struct first_hit alone = { "", 0 };
+
+		cr_assert_eq(sg_rules_scan(r, tokens[t], tl, NULL, record,
+					   &alone, NULL), 0);
+		cr_assert(alone.n, "%zu", t);
+		for (size_t b = 0; b < sizeof(bounds) / sizeof(*bounds); b++) {
+			for (size_t d = 0; d < 48; d++) {
+				struct first_hit h = { "", 0 };
+				size_t at = bounds[b] - 40 + d;
+
+				memset(text, ' ', len);
+				for (size_t i = 63; i < len; i += 64)
+					text[i] = '\n';
+				text[at - 1] = '\n';
+				memcpy(text + at, tokens[t], tl);
+				text[at + tl] = '\n';
+				cr_assert_eq(sg_rules_scan(r, text, len, NULL,
+							   record, &h, NULL),
+					     0);
+				cr_assert_eq(h.n, alone.n, "%zu at %zu", t,
+					     at);
+				cr_assert_str_eq(h.rule, alone.rule, "%zu at %zu",
+						 t, at);
+			}
+		}
+	}
+	free(text);
 	sg_rules_free(r);
 }
 
