@@ -53,6 +53,7 @@ LIB_SRCS := common/approval.c common/audit.c common/audit_read.c common/audit_re
 	common/hook.c common/identity.c common/local.c common/msg.c common/oidset.c common/platform.c \
 	common/policy.c common/section.c common/protect.c common/push.c common/regex.c \
 	common/report.c common/rules.c common/anchor.c common/scanfiles.c common/secret.c \
+	common/secret_policy.c \
 	common/sha256.c common/strlist.c common/checksum.c \
 	common/tested.c common/test_tags.c common/tags.c common/rollback.c common/gate.c common/tips.c common/trailer.c \
 	common/window.c common/clock.c common/solution.c common/solution_pp.c \

@@ -5,9 +5,9 @@
  * schema helper: an unknown key, a wrong type, an undeclared group or a
  * bad pattern is an error naming FILE:LINE:COL, never ignored. This file
  * parses what is no single gate's (users, identity, an environment's
- * refs, pushers and allow_*, audit) and, for now, secrets (NEEDSWORK:
- * secret.c); a gate with settings parses them in its own module, as a
- * row of one of the two tables below (env_sections[], sections[]).
+ * refs, pushers and allow_*, audit); a gate with settings parses them
+ * in its own module, as a row of one of the two tables below
+ * (env_sections[], sections[]).
  */
 #include <ctype.h>
 #include <fnmatch.h>
@@ -26,6 +26,7 @@
 #include "policy.h"
 #include "regex.h"
 #include "rollback.h"
+#include "secret.h"
 #include "section.h"
 #include "sha256.h"
 #include "solution.h"
@@ -285,122 +286,6 @@ static int load_audit(struct sg_section *c, const struct sg_ynode *n)
 	return 0;
 }
 
-static int load_allow(struct sg_section *c, const struct sg_ynode *n)
-{
-	static const char *const keys[] = {
-		"fingerprint", "path", "value", "reason", NULL
-	};
-	struct sg_policy *pol = c->pol;
-
-	if (sg_section_want(c, n, SG_Y_SEQ, "allow") < 0)
-		return SG_ERROR;
-	for (size_t i = 0; i < n->nr; i++) {
-		const struct sg_ynode *item = n->kids[i], *v;
-		struct sg_secret_allow *a;
-		int kinds = 0;
-
-		if (sg_section_keys(c, item, keys, "allow") < 0)
-			return SG_ERROR;
-		SG_ALLOC_GROW(pol->secrets_allow, pol->secrets_allow_nr + 1,
-			      pol->secrets_allow_alloc);
-		a = &pol->secrets_allow[pol->secrets_allow_nr++];
-		memset(a, 0, sizeof(*a));
-		if ((v = sg_yaml_get(item, "fingerprint"))) {
-			size_t len;
-
-			if (sg_section_string(c, v, "fingerprint",
-					      &a->fingerprint) < 0)
-				return SG_ERROR;
-			len = strlen(a->fingerprint);
-			if (len < 16 || len > 64 ||
-			    strspn(a->fingerprint, "0123456789abcdef") != len)
-				return sg_section_fail(c, v, "a fingerprint is "
-						       "16 to 64 lowercase hex "
-						       "digits");
-			kinds++;
-		}
-		if ((v = sg_yaml_get(item, "path"))) {
-			if (sg_section_string(c, v, "path", &a->path) < 0)
-				return SG_ERROR;
-			kinds++;
-		}
-		if ((v = sg_yaml_get(item, "value"))) {
-			struct sg_buf why = SG_BUF_INIT(SG_BUF_TEXT_MAX);
-
-			if (sg_section_want(c, v, SG_Y_SCALAR, "value") < 0)
-				return SG_ERROR;
-			if (sg_regex_new(&a->value, v->value, NULL, &why) < 0) {
-				sg_section_fail(c, v, "%s", why.buf);
-				sg_buf_release(&why);
-				return SG_ERROR;
-			}
-			kinds++;
-		}
-		if (kinds != 1)
-			return sg_section_fail(c, item, "each allow entry "
-					       "names exactly one of "
-					       "fingerprint, path or value");
-		v = sg_yaml_get(item, "reason");
-		if (!v)
-			return sg_section_fail(c, item, "each allow entry "
-					       "needs a 'reason' (it is "
-					       "recorded in the audit log)");
-		if (sg_section_string(c, v, "reason", &a->reason) < 0)
-			return SG_ERROR;
-	}
-	return 0;
-}
-
-static int load_secrets(struct sg_section *c, const struct sg_ynode *n)
-{
-	static const char *const keys[] = {
-		"rules", "refs", "deadline_ms", "max_blob_mb", "allow",
-		"inline_allow", NULL
-	};
-	struct sg_policy *pol = c->pol;
-	const struct sg_ynode *v;
-	long num;
-
-	pol->secrets_rules = sg_strdup("secrets.yaml");
-	sg_strlist_add(&pol->secrets_refs, "refs/*");
-	pol->secrets_deadline_ms = 0;	/* automatic: sg_gate_secrets */
-	pol->secrets_max_blob = 100u * 1024 * 1024;
-	if (!n)
-		return 0;
-	if (sg_section_keys(c, n, keys, "secrets") < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "rules");
-	if (v && sg_section_string(c, v, "rules", &pol->secrets_rules) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "refs");
-	if (v) {
-		sg_strlist_release(&pol->secrets_refs);
-		if (sg_section_ref_patterns(c, v, "refs",
-					    &pol->secrets_refs) < 0)
-			return SG_ERROR;
-	}
-	v = sg_yaml_get(n, "deadline_ms");
-	if (v) {
-		if (sg_section_int(c, v, "deadline_ms", 100, 600000, &num) < 0)
-			return SG_ERROR;
-		pol->secrets_deadline_ms = (int)num;
-	}
-	v = sg_yaml_get(n, "max_blob_mb");
-	if (v) {
-		if (sg_section_int(c, v, "max_blob_mb", 1, 4096, &num) < 0)
-			return SG_ERROR;
-		pol->secrets_max_blob = (size_t)num * 1024 * 1024;
-	}
-	v = sg_yaml_get(n, "inline_allow");
-	if (v && sg_section_bool(c, v, "inline_allow",
-				 &pol->secrets_inline_allow) < 0)
-		return SG_ERROR;
-	v = sg_yaml_get(n, "allow");
-	if (v && load_allow(c, v) < 0)
-		return SG_ERROR;
-	return 0;
-}
-
 /*
  * The policy's sections, in the order errors list them. Each row's
  * parser is called with its section, or NULL when the policy has none
@@ -417,7 +302,7 @@ static const struct {
 	{ "environments", load_envs },
 	{ "test_tags", sg_test_tags_parse_section },	/* test_tags.c */
 	{ "audit", load_audit },
-	{ "secrets", load_secrets },
+	{ "secrets", sg_secret_parse_section },	/* secret_policy.c */
 	{ "migration", sg_migration_parse_section },	/* migration.c */
 	{ "personal_data", sg_pii_parse_section },	/* pii.c */
 };

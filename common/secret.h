@@ -66,6 +66,12 @@ int sg_scan_blob(struct sg_scan *s, git_repository *repo, const git_oid *id,
 /* A credential file name (id_rsa, *.pfx, .env...) is itself a finding. */
 void sg_scan_file_name(struct sg_scan *s, const char *path);
 
+/* The policy (section.h): the 'secrets' section (secret_policy.c), or
+ * its defaults when the policy has none. */
+struct sg_section;
+struct sg_ynode;
+int sg_secret_parse_section(struct sg_section *c, const struct sg_ynode *n);
+
 /* The gate (see gate.h) */
 struct sg_buf;
 struct sg_context;
