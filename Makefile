@@ -78,7 +78,8 @@ UNIT_SRCS := tests/unit/test_buf.c tests/unit/test_policy.c \
 	tests/unit/test_migration.c tests/unit/test_platform.c \
 	tests/unit/test_content.c tests/unit/test_anchor.c \
 	tests/unit/test_gates.c tests/unit/gate_harness.c \
-	tests/unit/test_checksum.c tests/unit/test_counts.c
+	tests/unit/test_checksum.c tests/unit/test_counts.c \
+	tests/unit/test_tips.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 
 # one harness per parser of untrusted input (tests/fuzz/fuzz_NAME.c), its

@@ -6,7 +6,10 @@
  * rollback.target; an accepted rollback is a "rollback" note and puts
  * its reason and tag in the verdict.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "error.h"
@@ -19,15 +22,28 @@
 /*
  * Whether `ref` really pointed at `target` before: the audit log says so
  * (first-parent history alone is what a pusher wrote, not what prod held).
+ * The log is where the hooks write it (hook.c's record()): an absolute
+ * audit.path as it is, and then it may be shared, so only this
+ * repository's records count, named by its canonical path as there.
  */
 static int held_before(struct sg_context *ctx, const char *ref,
 		       const git_oid *target, struct sg_buf *err)
 {
+	const char *path = ctx->pol->audit_path;
 	struct sg_buf log = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	char repo[PATH_MAX];
 	int ret;
 
-	sg_buf_addf(&log, "%s/%s", ctx->push->gitdir, ctx->pol->audit_path);
-	ret = sg_tips_was_tip(log.buf, ref, target, err);
+	if (path[0] != '/') {
+		sg_buf_addf(&log, "%s/%s", ctx->push->gitdir, path);
+		ret = sg_tips_was_tip(log.buf, NULL, ref, target, err);
+	} else if (!realpath(ctx->push->gitdir, repo)) {
+		/* fail closed: no identity, no way to tell our records */
+		ret = sg_error(err, SG_ERROR, "cannot resolve the repository "
+			       "'%s': %s", ctx->push->gitdir, strerror(errno));
+	} else {
+		ret = sg_tips_was_tip(path, repo, ref, target, err);
+	}
 	sg_buf_release(&log);
 	return ret;
 }
