@@ -1029,6 +1029,15 @@ static void syslog_message(struct sg_buf *msgs, const struct sg_audit_entry *e,
 	sg_buf_release(&rules);
 }
 
+void sg_audit_log_path(struct sg_buf *out, const char *gitdir,
+		       const char *audit_path)
+{
+	if (audit_path[0] == '/')
+		sg_buf_adds(out, audit_path);
+	else
+		sg_buf_addf(out, "%s/%s", gitdir, audit_path);
+}
+
 int sg_audit_sink_parse(const char *name)
 {
 	if (!strcmp(name, "file"))

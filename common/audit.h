@@ -40,6 +40,14 @@ struct sg_audit_entry {
 /* Where records go: the log file, or only syslog, or only stderr. */
 enum sg_audit_sink { SG_SINK_FILE, SG_SINK_SYSLOG, SG_SINK_STDERR };
 
+/*
+ * Where the log of the repository at `gitdir` is: an absolute audit.path
+ * as it is (then it may be shared by several repositories), else relative
+ * to `gitdir`. The writer and the readers of the hooks ask here.
+ */
+void sg_audit_log_path(struct sg_buf *out, const char *gitdir,
+		       const char *audit_path);
+
 /* "file", "syslog" or "stderr"; < 0 for anything else. */
 int sg_audit_sink_parse(const char *name);
 

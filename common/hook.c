@@ -135,11 +135,8 @@ static int record(struct run *run, const char *hook, const char *error,
 
 	if (!realpath(git_dir(), repo))
 		snprintf(repo, sizeof(repo), "%s", git_dir());
-	if (pol && pol->audit_path[0] == '/')
-		sg_buf_adds(&path, pol->audit_path);
-	else
-		sg_buf_addf(&path, "%s/%s", git_dir(),
-			    pol ? pol->audit_path : SG_AUDIT_DEFAULT_PATH);
+	sg_audit_log_path(&path, git_dir(),
+			  pol ? pol->audit_path : SG_AUDIT_DEFAULT_PATH);
 	opt.sink = pol ? (enum sg_audit_sink)pol->audit_sink : SG_SINK_FILE;
 	opt.stream = run->out;
 	opt.path = path.buf;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "error.h"
 #include "rollback.h"
@@ -22,7 +23,7 @@
 /*
  * Whether `ref` really pointed at `target` before: the audit log says so
  * (first-parent history alone is what a pusher wrote, not what prod held).
- * The log is where the hooks write it (hook.c's record()): an absolute
+ * The log is where the hooks write it (sg_audit_log_path): an absolute
  * audit.path as it is, and then it may be shared, so only this
  * repository's records count, named by its canonical path as there.
  */
@@ -34,15 +35,15 @@ static int held_before(struct sg_context *ctx, const char *ref,
 	char repo[PATH_MAX];
 	int ret;
 
+	sg_audit_log_path(&log, ctx->push->gitdir, path);
 	if (path[0] != '/') {
-		sg_buf_addf(&log, "%s/%s", ctx->push->gitdir, path);
 		ret = sg_tips_was_tip(log.buf, NULL, ref, target, err);
 	} else if (!realpath(ctx->push->gitdir, repo)) {
 		/* fail closed: no identity, no way to tell our records */
 		ret = sg_error(err, SG_ERROR, "cannot resolve the repository "
 			       "'%s': %s", ctx->push->gitdir, strerror(errno));
 	} else {
-		ret = sg_tips_was_tip(path, repo, ref, target, err);
+		ret = sg_tips_was_tip(log.buf, repo, ref, target, err);
 	}
 	sg_buf_release(&log);
 	return ret;
