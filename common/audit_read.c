@@ -152,6 +152,9 @@ static int passes(const struct sg_json *rec, const struct sg_audit_filter *f)
 		return 0;
 	if (f->ref && !glob_or_equal(f->ref, sg_json_str(rec, "ref", NULL)))
 		return 0;
+	if (f->repo && !glob_or_equal(f->repo, sg_json_str(rec, "repository",
+							   NULL)))
+		return 0;
 	if (f->decision && strcmp(f->decision, sg_json_str(rec, "decision",
 							    "")))
 		return 0;

@@ -14,6 +14,7 @@ struct sg_json;
 struct sg_audit_filter {
 	const char *since, *until;	/* ISO dates or times, UTC */
 	const char *user, *ref, *rule, *decision;	/* ref, rule: globs */
+	const char *repo;		/* repository path: a glob */
 	char since_buf[20], until_buf[20];	/* see _prepare */
 	int break_glass;		/* only records that asked for it */
 	/* told of each line that is no well-formed record (it is skipped,

@@ -87,6 +87,9 @@ static const struct cmd cmds[] = {
 	  "  --until WHEN     records up to WHEN, inclusive (UTC)\n"
 	  "  --user LOGIN     pusher (a glob)\n"
 	  "  --ref REF        ref (a glob: 'refs/heads/*')\n"
+	  "  --repo PATH      repository, by the path its records name\n"
+	  "                   (a glob: '/srv/git/*.git'), for a log that\n"
+	  "                   several repositories share\n"
 	  "  --rule RULE      records with a violation of RULE (a glob)\n"
 	  "  --decision D     accepted, rejected, break-glass or error\n"
 	  "  --break-glass    records that asked for break-glass (used\n"
@@ -291,6 +294,7 @@ static int cmd_audit(int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "user", required_argument, NULL, 'U' },
 		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'p' },
 		{ "rule", required_argument, NULL, 'R' },
 		{ "decision", required_argument, NULL, 'd' },
 		{ "break-glass", no_argument, NULL, 'b' },
@@ -325,6 +329,7 @@ static int cmd_audit(int argc, char **argv)
 		case 'u': f.until = optarg; break;
 		case 'U': f.user = optarg; break;
 		case 'r': f.ref = optarg; break;
+		case 'p': f.repo = optarg; break;
 		case 'R': f.rule = optarg; break;
 		case 'd': f.decision = optarg; break;
 		case 'b': f.break_glass = 1; break;

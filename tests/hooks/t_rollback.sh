@@ -62,6 +62,25 @@ test_shared_log_rollback_accepted_in_its_repository() {
 	check "b: main untouched" [ "$(git --git-dir="$B" rev-parse refs/heads/main)" = "$P2" ]
 	"$STAGEGATE_BIN/stagegate" audit verify "$LOG" >"$T/verify" 2>&1
 	check "the shared log verifies" [ $? -eq 0 ]
+	# an auditor picks one repository's records out of the shared log
+	local a b
+	a=$(cd "$REPO" && pwd -P); b=$(cd "$B" && pwd -P)
+	"$STAGEGATE_BIN/stagegate" audit export --format json --repo "$a" "$LOG" >"$T/a.json"
+	check "--repo: A's records only" python3 -c '
+import json, sys
+recs = json.load(open(sys.argv[1]))
+sys.exit(not recs or any(r.get("repository") != sys.argv[2] for r in recs))' "$T/a.json" "$a"
+	check "--repo: A's rollback is there" grep -q '"rollback"' "$T/a.json"
+	"$STAGEGATE_BIN/stagegate" audit export --format json --repo "$b" "$LOG" >"$T/b.json"
+	check "--repo: B's records only" python3 -c '
+import json, sys
+recs = json.load(open(sys.argv[1]))
+sys.exit(not recs or any(r.get("repository") != sys.argv[2] for r in recs))' "$T/b.json" "$b"
+	"$STAGEGATE_BIN/stagegate" audit list --repo "$b" "$LOG" >"$T/b.list"
+	"$STAGEGATE_BIN/stagegate" audit list --repo "$T/*.git" "$LOG" >"$T/all.list"
+	"$STAGEGATE_BIN/stagegate" audit list "$LOG" >"$T/every.list"
+	check "--repo glob: both repositories" cmp -s "$T/all.list" "$T/every.list"
+	check "--repo: B is fewer" [ "$(wc -l <"$T/b.list")" -lt "$(wc -l <"$T/all.list")" ]
 }
 
 test_shared_log_other_repositorys_tip_refused() {
