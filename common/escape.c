@@ -52,14 +52,23 @@ static int decode(const unsigned char *p, size_t n, unsigned *cp)
 	return (int)need;
 }
 
-/* What a terminal or a log viewer would act on instead of showing. */
+/*
+ * What a terminal or a log viewer would act on instead of showing, and
+ * what shows as nothing: "ad<ZWSP>min" must not pass for "admin". The
+ * joiners go too (ZWNJ/ZWJ are legitimate in some scripts and emoji; an
+ * auditor reading \u200d once in a while is the price of seeing it).
+ */
 static int is_control(unsigned cp)
 {
 	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	       cp == 0x00ad ||			/* soft hyphen */
 	       cp == 0x061c ||			/* Arabic letter mark */
-	       cp == 0x200e || cp == 0x200f ||	/* LRM, RLM */
+	       cp == 0x180e ||			/* Mongolian vowel separator */
+	       (cp >= 0x200b && cp <= 0x200f) ||	/* zero-width, LRM, RLM */
 	       (cp >= 0x2028 && cp <= 0x202e) ||	/* LS, PS, embeddings */
-	       (cp >= 0x2066 && cp <= 0x2069);	/* isolates */
+	       (cp >= 0x2060 && cp <= 0x2064) ||	/* word joiner, invisibles */
+	       (cp >= 0x2066 && cp <= 0x2069) ||	/* isolates */
+	       cp == 0xfeff;			/* zero-width no-break space */
 }
 
 static int add_byte_escape(struct sg_buf *out, unsigned char c)
