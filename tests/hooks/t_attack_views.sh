@@ -218,3 +218,42 @@ test_long_invalid_utf8_message() {
 	check "no remote line over 4 KiB" python3 -c 'import sys; sys.exit(any(len(l) > 4096 for l in open(sys.argv[1], "rb")))' "$T/remote"
 	views_safe "long message" "$(last_push_id)"
 }
+
+# the syslog line (RFC 5424 structured data): a ref name with '"', ']'
+# and a C1 control, a zero-width login; one line, SD values escaped
+test_hostile_syslog_line() {
+	sed -e 's/^  syslog: false$/  syslog: true\n  syslog_socket: SOCK/' "$TOP/policies/default.yaml" >"$T/p.yaml"
+	sed -i "s|SOCK|$T/log.sock|" "$T/p.yaml"
+	new_repo "$T/p.yaml" || return
+	python3 -c '
+import socket,sys
+s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+open(sys.argv[2],"wb").write(s.recv(65536))' "$T/log.sock" "$T/syslog.out" &
+	local pid=$! c
+	for _ in $(seq 50); do [ -S "$T/log.sock" ] && break; sleep 0.1; done
+	c=$(commit a.txt one)
+	REMOTE_USER="ad${ZW}min" git -C "$W" push origin \
+		"$c:refs/heads/test\"]forged=\"1\""$'\xc2\x9b\x9b'"<script>" >"$T/out" 2>&1
+	wait "$pid"
+	check "syslog: clean" hidden "$T/syslog.out"
+	check "syslog: one line" [ "$(tr -cd '\n' <"$T/syslog.out" | wc -c)" -le 1 ]
+	check "syslog: the ref's quote and bracket escaped" grep -qF 'ref="refs/heads/test\"\]forged=\"1\"\\u009b\\x9b<script>"' "$T/syslog.out"
+	check "syslog: the login escaped" grep -qF 'user="ad\\u200b\\u200d\\u2060\\ufeffmin"' "$T/syslog.out"
+}
+
+# SARIF and JSON of `stagegate scan`: file names with quotes,
+# backslashes, invalid UTF-8 (a lone surrogate) and bidi controls stay
+# valid JSON, and the text output hides nothing
+test_scan_sarif_hostile_names() {
+	local d="$T/co/a\"b\\c"$'\xed\xa0\x80\xff'"${BIDI}${ZW}"
+	mkdir -p "$d"
+	printf '{"clientSecret": "Zq8WnV3pL0xY7rT2kM9sB4dF6hJ1gC5e"}\n' >"$d/x${ESC}[2J\",\"uri\":\"evil.json"
+	"$SG" scan --format sarif "$T/co" >"$T/scan.sarif" 2>"$T/scan.err"
+	check "sarif finds it" grep -q 'clientSecret\|secret' "$T/scan.sarif"
+	check "sarif parses" json_ok "$T/scan.sarif"
+	check "sarif is clean" hidden "$T/scan.sarif"
+	"$SG" scan --format json "$T/co" >"$T/scan.json" 2>&1
+	check "scan json is clean" hidden "$T/scan.json"
+	"$SG" scan "$T/co" >"$T/scan.txt" 2>&1
+	check "scan text is clean" hidden "$T/scan.txt"
+}
