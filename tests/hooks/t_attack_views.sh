@@ -257,3 +257,22 @@ test_scan_sarif_hostile_names() {
 	"$SG" scan "$T/co" >"$T/scan.txt" 2>&1
 	check "scan text is clean" hidden "$T/scan.txt"
 }
+
+# a 30 KB approver name and ticket on one line: the refusal stays
+# readable (each remote line bounded), the record is written and valid
+test_very_long_trailer_values() {
+	new_repo || return
+	local t p long
+	long=$(printf 'B%.0s' $(seq 1 30000))
+	t=$(tested_release solution/Solution.xml v1 1.0)
+	p=$(promote "$t" "Promote
+
+Ticket: T-${long}${ESC}[2J
+Rollback: redeploy
+Approved-by: ${long}${ESC}]0;x"$'\a'" <${long}@example.com>
+Approved-by: Approver Two <approver2@example.com>")
+	REMOTE_USER=maker git -C "$W" push origin "$p:refs/heads/main" >"$T/out" 2>&1
+	check "remote lines are clean" hidden "$(remote_lines)"
+	check "no remote line over 8 KiB" python3 -c 'import sys; sys.exit(any(len(l) > 8192 for l in open(sys.argv[1], "rb")))' "$T/remote"
+	views_safe "long values" "$(last_push_id)"
+}
