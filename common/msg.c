@@ -38,14 +38,26 @@ const char *sg_msg_prefix(void)
  */
 static void put_line_as(FILE *out, const struct sg_buf *text, int refusal)
 {
-	struct sg_buf line = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf esc = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	int cut = sg_escape(&esc, text->buf, text->len, 0) < 0;
+	size_t head = esc.len, tail = esc.len;
 
-	sg_buf_adds(&line, refusal ? sg_msg_prefix() : "stagegate: ");
-	if (sg_escape(&line, text->buf, text->len, 0) < 0)
-		sg_buf_adds(&line, " ... (cut: too long)");
-	sg_buf_addch(&line, '\n');
-	fwrite(line.buf, 1, line.len, out);
-	sg_buf_release(&line);
+	if (esc.len > SG_MAX_MSG_LINE) {
+		head = SG_MAX_MSG_LINE * 3 / 4;
+		tail = esc.len - SG_MAX_MSG_LINE / 4;
+		/* cut between characters: escaped text is valid UTF-8 */
+		while (head && ((unsigned char)esc.buf[head] & 0xc0) == 0x80)
+			head--;
+		while (((unsigned char)esc.buf[tail] & 0xc0) == 0x80)
+			tail++;
+	}
+	fputs(refusal ? sg_msg_prefix() : "stagegate: ", out);
+	fwrite(esc.buf, 1, head, out);
+	if (tail > head)
+		fprintf(out, " ... (%zu bytes cut) ... ", tail - head);
+	fwrite(esc.buf + tail, 1, esc.len - tail, out);
+	fputs(cut ? " ... (cut: too long)\n" : "\n", out);
+	sg_buf_release(&esc);
 }
 
 static void vline(FILE *out, int refusal, const char *fmt, va_list ap)
