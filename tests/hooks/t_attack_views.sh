@@ -276,3 +276,42 @@ Approved-by: Approver Two <approver2@example.com>")
 	check "no remote line over 8 KiB" python3 -c 'import sys; sys.exit(any(len(l) > 8192 for l in open(sys.argv[1], "rb")))' "$T/remote"
 	views_safe "long values" "$(last_push_id)"
 }
+
+# sfdx-project.json: the package name and versionNumber are any JSON
+# string, escapes and all; they reach the finding, the log and show
+sfdx_hostile() { # VERSION
+	printf '{ "packageDirectories": [ { "path": "force-app", "default": true, "package": "%s", "versionNumber": "%s" } ] }\n' \
+		'Pkg\u001b[2J\u009b\u202e\u200b\r\nremote: ok<script>alert(1)</script>\"=cmd|' "$1"
+}
+
+test_hostile_sfdx_package() {
+	new_repo || return
+	local t p t2 p2
+	t=$(tested_release sfdx-project.json "$(sfdx_hostile '2.0.0.1')" 1.0)
+	p=$(promote "$t" "$APPROVED")
+	expect_accept "first promotion" maker origin "$p:refs/heads/main"
+	check "first: remote lines are clean" hidden "$(remote_lines)"
+	git -C "$W" checkout -q -b next "$t"
+	t2=$(tested_release sfdx-project.json "$(sfdx_hostile '1.0.0.1\u001b]0;x\u0007\u2066')" 2.0)
+	git -C "$W" checkout -q -b p2 "$p"
+	git -C "$W" merge -q --no-ff -m "$APPROVED" "$t2"
+	p2=$(git -C "$W" rev-parse HEAD)
+	REMOTE_USER=maker git -C "$W" push origin "$p2:refs/heads/main" >"$T/out" 2>&1 && fail "lower version accepted"
+	check "lower: remote lines are clean" hidden "$(remote_lines)"
+	check "lower: the name is shown escaped" grep -qF 'Pkg\e[2J\u009b\u202e\u200b\r\nremote: ok' "$T/remote"
+	views_safe "sfdx" "$(last_push_id)"
+	check "show gives the name escaped" grep -qF 'Pkg\e[2J\u009b\u202e\u200b\r\nremote: ok' "$T/show"
+}
+
+# a NUL (\u0000) in a JSON string would cut the name short: what the
+# auditor sees and what is compared would not be what the file says
+test_sfdx_package_with_nul() {
+	new_repo || return
+	local c
+	c=$(commit sfdx-project.json '{ "packageDirectories": [ { "path": "force-app", "package": "Pkg\u0000<script>", "versionNumber": "1.0.0.1" } ] }')
+	REMOTE_USER=maker git -C "$W" push -q origin "$c:refs/heads/dev" "$c:refs/heads/test" >"$T/out" 2>&1
+	tag_tested 1.0 "$c"
+	expect_reject "a NUL in the package name" maker solution.unreadable origin "$(promote "$c" "$APPROVED"):refs/heads/main"
+	check "remote lines are clean" hidden "$(remote_lines)"
+	check "no name cut at the NUL is shown" not grep -q "solution Pkg " "$T/out"
+}
