@@ -45,6 +45,9 @@ lines = open(sys.argv[1], "rb").read().split(b"\n")
 assert lines[-1] == b"", "no final newline"
 recs = [json.loads(l) for l in lines[:-1]]
 assert all(isinstance(r, dict) and "x" not in r for r in recs)
+# nor may a reader that splits on U+2028, U+0085, FS/GS/RS see more lines
+text = open(sys.argv[1], "rb").read().decode("utf-8")
+assert len(text.splitlines()) == len(recs), "splitlines sees more records"
 EOF
 }
 
