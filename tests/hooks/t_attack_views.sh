@@ -245,6 +245,7 @@ open(sys.argv[2],"wb").write(s.recv(65536))' "$T/log.sock" "$T/syslog.out" &
 	check "syslog: one line" [ "$(tr -cd '\n' <"$T/syslog.out" | wc -c)" -le 1 ]
 	check "syslog: the ref's quote and bracket escaped" grep -qF 'ref="refs/heads/test\"\]forged=\"1\"\\u009b\\x9b<script>"' "$T/syslog.out"
 	check "syslog: the login escaped" grep -qF 'user="ad\\u200b\\u200d\\u2060\\ufeffmin"' "$T/syslog.out"
+	views_safe "hostile ref" "$(last_push_id)"
 }
 
 # SARIF and JSON of `stagegate scan`: file names with quotes,
