@@ -34,11 +34,13 @@ const char *sg_msg_prefix(void)
 /*
  * The prefix, `text` escaped onto one line, and a newline. GitLab shows
  * a GL-HOOK-ERR: line as the reason of a refusal, so only lines that
- * explain one (`refusal`) carry it.
+ * explain one (`refusal`) carry it. A line past SG_MAX_MSG_LINE loses
+ * its middle.
  */
 static void put_line_as(FILE *out, const struct sg_buf *text, int refusal)
 {
 	struct sg_buf esc = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	struct sg_buf line = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	int cut = sg_escape(&esc, text->buf, text->len, 0) < 0;
 	size_t head = esc.len, tail = esc.len;
 
@@ -51,12 +53,15 @@ static void put_line_as(FILE *out, const struct sg_buf *text, int refusal)
 		while (((unsigned char)esc.buf[tail] & 0xc0) == 0x80)
 			tail++;
 	}
-	fputs(refusal ? sg_msg_prefix() : "stagegate: ", out);
-	fwrite(esc.buf, 1, head, out);
+	sg_buf_adds(&line, refusal ? sg_msg_prefix() : "stagegate: ");
+	sg_buf_add(&line, esc.buf, head);
 	if (tail > head)
-		fprintf(out, " ... (%zu bytes cut) ... ", tail - head);
-	fwrite(esc.buf + tail, 1, esc.len - tail, out);
-	fputs(cut ? " ... (cut: too long)\n" : "\n", out);
+		sg_buf_addf(&line, " ... (%zu bytes cut) ... ", tail - head);
+	sg_buf_add(&line, esc.buf + tail, esc.len - tail);
+	sg_buf_adds(&line, cut ? " ... (cut: too long)\n" : "\n");
+	/* one write: the line reaches git's sideband whole */
+	fwrite(line.buf, 1, line.len, out);
+	sg_buf_release(&line);
 	sg_buf_release(&esc);
 }
 
