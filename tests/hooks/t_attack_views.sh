@@ -118,7 +118,7 @@ test_hostile_promotion_trailers() {
 
 ${FORGED}
 
-Ticket: ${FORMULA}${ESC}[8m${BIDI}${ZW}${XSS}
+Ticket: ${FORMULA}${ESC}[8m${BIDI}${ZW}${XSS}"$'\xff\xed\xa0\x80\xc0\xaf'"${TAGS}
 Rollback: ${FORGED1}${XSS}${ESC}[2K ok
 Approved-by: Approver One <approver1@example.com>
 Approved-by: Approver Two <approver2@example.com>")
