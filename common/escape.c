@@ -52,14 +52,25 @@ static int decode(const unsigned char *p, size_t n, unsigned *cp)
 	return (int)need;
 }
 
-/* What a terminal or a log viewer would act on instead of showing. */
+/*
+ * What a terminal or a log viewer would act on instead of showing, and
+ * what shows as nothing: "ad<ZWSP>min" must not pass for "admin". The
+ * joiners go too (ZWNJ/ZWJ are legitimate in some scripts and emoji; an
+ * auditor reading \u200d once in a while is the price of seeing it).
+ */
 static int is_control(unsigned cp)
 {
 	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	       cp == 0x00ad ||			/* soft hyphen */
 	       cp == 0x061c ||			/* Arabic letter mark */
-	       cp == 0x200e || cp == 0x200f ||	/* LRM, RLM */
+	       cp == 0x180e ||			/* Mongolian vowel separator */
+	       (cp >= 0x200b && cp <= 0x200f) ||	/* zero-width, LRM, RLM */
 	       (cp >= 0x2028 && cp <= 0x202e) ||	/* LS, PS, embeddings */
-	       (cp >= 0x2066 && cp <= 0x2069);	/* isolates */
+	       (cp >= 0x2060 && cp <= 0x2064) ||	/* word joiner, invisibles */
+	       (cp >= 0x2066 && cp <= 0x2069) ||	/* isolates */
+	       cp == 0xfeff ||			/* zero-width no-break space */
+	       (cp >= 0xfff9 && cp <= 0xfffb) ||	/* interlinear annotation */
+	       (cp >= 0xe0000 && cp <= 0xe007f);	/* tags: hidden ASCII */
 }
 
 static int add_byte_escape(struct sg_buf *out, unsigned char c)
@@ -69,12 +80,27 @@ static int add_byte_escape(struct sg_buf *out, unsigned char c)
 	return sg_buf_add(out, e, 4);
 }
 
+/* \uXXXX, or \UXXXXXXXX past the BMP (on a terminal, not in JSON) */
 static int add_u_escape(struct sg_buf *out, unsigned cp)
 {
-	char e[6] = { '\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
-		      hex[(cp >> 4) & 15], hex[cp & 15] };
+	char e[10] = { '\\', cp > 0xffff ? 'U' : 'u' };
+	int n = cp > 0xffff ? 8 : 4;
 
-	return sg_buf_add(out, e, 6);
+	for (int i = 0; i < n; i++)
+		e[2 + i] = hex[(cp >> (4 * (n - 1 - i))) & 15];
+	return sg_buf_add(out, e, (size_t)n + 2);
+}
+
+/* JSON has no \U: a code point past the BMP is a surrogate pair */
+static int add_json_u_escape(struct sg_buf *out, unsigned cp)
+{
+	int ret;
+
+	if (cp <= 0xffff)
+		return add_u_escape(out, cp);
+	cp -= 0x10000;
+	ret = add_u_escape(out, 0xd800 + (cp >> 10));
+	return ret ? ret : add_u_escape(out, 0xdc00 + (cp & 0x3ff));
 }
 
 /* One decoded character (its `len` bytes at `p`), shown safely. */
@@ -201,7 +227,7 @@ int sg_escape_json(struct sg_buf *out, const char *s)
 		case '\r': ret = sg_buf_adds(out, "\\r"); break;
 		case '\t': ret = sg_buf_adds(out, "\\t"); break;
 		default:
-			ret = is_control(cp) ? add_u_escape(out, cp)
+			ret = is_control(cp) ? add_json_u_escape(out, cp)
 			      : sg_buf_add(out, p + i, (size_t)n);
 		}
 		i += (size_t)n;

@@ -2,7 +2,7 @@
  * escape.h -- make untrusted text safe to show. Ref names, paths, trailer
  * values, push options and identities come from the pusher; printed raw
  * they can repaint a terminal (ESC), overwrite a line (CR), forge report
- * lines (LF) or reorder text (bidi overrides). Every output path that
+ * lines (LF), reorder text (bidi overrides) or hide it (zero-width). Every output path that
  * shows such text goes through one of these.
  */
 #ifndef SG_ESCAPE_H
@@ -32,8 +32,10 @@ struct sg_escape {
 /*
  * Append `len` bytes of `s` to `out` for a terminal or a log line:
  * control characters are shown as \e, \r, \n, \t or \xNN, DEL and the
- * C1 controls (U+0080-U+009F) as \u007f, \u009b..., bidi controls and
- * line separators as \u202e..., bytes that are not UTF-8 as \xNN.
+ * C1 controls (U+0080-U+009F) as \u007f, \u009b..., bidi controls,
+ * line separators and characters that show as nothing (zero-width,
+ * BOM) as \u202e, \u200b..., Unicode tags as \U000e0061..., bytes
+ * that are not UTF-8 as \xNN.
  * Printable UTF-8 is kept. The result holds no byte below 0x20 (but a
  * '\n' with SG_ESCAPE_KEEP_NEWLINE) and no 0x7f.
  */

@@ -91,7 +91,10 @@ static int parse_string(struct parser *ps, char **out)
 		case 'r': sg_buf_addch(&b, '\r'); break;
 		case 't': sg_buf_addch(&b, '\t'); break;
 		case 'u':
-			if (ps->end - ps->p < 4 || hex4(ps->p, &cp) < 0)
+			/* a NUL would end our C string early: what is shown
+			 * and compared would not be what the file says */
+			if (ps->end - ps->p < 4 || hex4(ps->p, &cp) < 0 ||
+			    cp == 0)
 				goto fail;
 			ps->p += 4;
 			if (cp >= 0xd800 && cp < 0xdc00 && ps->end - ps->p >= 6 &&

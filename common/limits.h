@@ -17,6 +17,12 @@
 #define SG_MAX_COMMITS		200000
 /* Commit and tag messages longer than this are refused, not parsed. */
 #define SG_MAX_MESSAGE_BYTES	(1024 * 1024)
+/*
+ * One line on the pusher's terminal, escaped. A longer one (a 30 KB
+ * trailer value quoted in a finding) loses its middle: the rule and the
+ * explanation at either end stay on screen, and nothing floods it.
+ */
+#define SG_MAX_MSG_LINE		4096
 /* Violations listed per push; more are counted, not printed. */
 #define SG_MAX_SHOWN_FINDINGS	200
 /* Untested commits named in one tested.skipped message. */

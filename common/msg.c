@@ -34,18 +34,35 @@ const char *sg_msg_prefix(void)
 /*
  * The prefix, `text` escaped onto one line, and a newline. GitLab shows
  * a GL-HOOK-ERR: line as the reason of a refusal, so only lines that
- * explain one (`refusal`) carry it.
+ * explain one (`refusal`) carry it. A line past SG_MAX_MSG_LINE loses
+ * its middle.
  */
 static void put_line_as(FILE *out, const struct sg_buf *text, int refusal)
 {
+	struct sg_buf esc = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct sg_buf line = SG_BUF_INIT(SG_BUF_TEXT_MAX);
+	int cut = sg_escape(&esc, text->buf, text->len, 0) < 0;
+	size_t head = esc.len, tail = esc.len;
 
+	if (esc.len > SG_MAX_MSG_LINE) {
+		head = SG_MAX_MSG_LINE * 3 / 4;
+		tail = esc.len - SG_MAX_MSG_LINE / 4;
+		/* cut between characters: escaped text is valid UTF-8 */
+		while (head && ((unsigned char)esc.buf[head] & 0xc0) == 0x80)
+			head--;
+		while (((unsigned char)esc.buf[tail] & 0xc0) == 0x80)
+			tail++;
+	}
 	sg_buf_adds(&line, refusal ? sg_msg_prefix() : "stagegate: ");
-	if (sg_escape(&line, text->buf, text->len, 0) < 0)
-		sg_buf_adds(&line, " ... (cut: too long)");
-	sg_buf_addch(&line, '\n');
+	sg_buf_add(&line, esc.buf, head);
+	if (tail > head)
+		sg_buf_addf(&line, " ... (%zu bytes cut) ... ", tail - head);
+	sg_buf_add(&line, esc.buf + tail, esc.len - tail);
+	sg_buf_adds(&line, cut ? " ... (cut: too long)\n" : "\n");
+	/* one write: the line reaches git's sideband whole */
 	fwrite(line.buf, 1, line.len, out);
 	sg_buf_release(&line);
+	sg_buf_release(&esc);
 }
 
 static void vline(FILE *out, int refusal, const char *fmt, va_list ap)

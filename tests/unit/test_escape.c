@@ -19,6 +19,9 @@ static const struct { const char *in, *want; } text_cases[] = {
 	{ "lone \x9b", "lone \\x9b" },				/* not UTF-8 */
 	{ "bidi \xe2\x80\xae" "cba", "bidi \\u202ecba" },	/* U+202E */
 	{ "ls \xe2\x80\xa8", "ls \\u2028" },
+	{ "ad\xe2\x80\x8bmin", "ad\\u200bmin" },		/* zero-width space */
+	{ "ad\xf3\xa0\x81\xa1min", "ad\\U000e0061min" },	/* tag 'a' */
+	{ "\xef\xbb\xbf" "x\xe2\x81\xa0y\xc2\xad", "\\ufeffx\\u2060y\\u00ad" },
 	{ "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80" },
 	{ "overlong \xc0\xaf", "overlong \\xc0\\xaf" },
 	{ "surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80" },
@@ -99,6 +102,7 @@ static const struct { const char *in, *want; } json_cases[] = {
 	{ "q\"b\\", "\"q\\\"b\\\\\"" },
 	{ "\x1b[2J\r\n\t", "\"\\u001b[2J\\r\\n\\t\"" },
 	{ "\x7f\xc2\x9b\xe2\x80\xae", "\"\\u007f\\u009b\\u202e\"" },
+	{ "\xf3\xa0\x81\xa1", "\"\\udb40\\udc61\"" },	/* U+E0061: a pair */
 	{ "lone \x9b\xff", "\"lone \\u009b\\u00ff\"" },	/* Latin-1 */
 	{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
 };

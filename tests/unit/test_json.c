@@ -37,6 +37,7 @@ Test(json, malformed_is_an_error)
 {
 	static const char *const bad[] = {
 		"", "{", "{\"a\":}", "[1,]", "{\"a\":1} x", "\"\\q\"",
+		"\"a\\u0000b\"",	/* a NUL would cut the string */
 		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
 		"tru", "{\"a\" 1}", "\"unterminated",
 	};

@@ -90,3 +90,25 @@ Test(msg, hostile_text_is_escaped)
 	sg_report_release(&r);
 	sg_push_release(&push);
 }
+
+/* A 30 KB value loses its middle: both ends stay, no line floods. */
+Test(msg, long_line_keeps_both_ends)
+{
+	char *text = NULL, *val = malloc(30001);
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	memset(val, 'B', 30000);
+	val[0] = '<';
+	memcpy(val + 29990, "\xe6\x97\xa5\xe2\x80\x8b>", 7);
+	val[29997] = 0;
+	sg_msg_line(out, "'Approved-by: %s' names no user", val);
+	fclose(out);
+	cr_assert(len < 4200, "%zu bytes", len);
+	cr_assert(!strncmp(text, "stagegate: 'Approved-by: <BBB", 29), "%s", text);
+	cr_assert(strstr(text, "bytes cut) ... BBB"), "%s", text);
+	cr_assert(strstr(text, "B\xe6\x97\xa5\\u200b>' names no user\n"), "%s",
+		  text);
+	free(text);
+	free(val);
+}
