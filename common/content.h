@@ -74,6 +74,10 @@ struct sg_zip_limits {
 	int max_depth;			/* nesting of archives */
 };
 
+/* The limits every reader of pushed archives uses (limits.h). */
+#define SG_ZIP_LIMITS_INIT { SG_ZIP_MAX_ENTRIES, SG_ZIP_MAX_TOTAL, \
+			     SG_ZIP_MAX_RATIO, SG_ZIP_MAX_DEPTH }
+
 /*
  * Each entry's bytes; `name` is "inner/path" ("" for gzip's one stream,
  * "(archive comment)" and "inner/path (comment)" for zip comments).

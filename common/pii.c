@@ -662,24 +662,29 @@ static int is_data_file(const struct sg_policy *pol, const char *path)
 	return 0;
 }
 
+/* Whether `path` ends in `suffix`, in any case. */
+static int has_suffix(const char *path, const char *suffix)
+{
+	size_t n = strlen(path), k = strlen(suffix);
+
+	return n >= k && !strcasecmp(path + n - k, suffix);
+}
+
 /* A zip by its name: the Configuration Migration Tool's data.zip. */
 static int is_zip_name(const char *path)
 {
-	size_t n = strlen(path);
-
-	return n >= 4 && !strcasecmp(path + n - 4, ".zip");
+	return has_suffix(path, ".zip");
 }
 
 /* A gzipped data file: people.csv.gz. */
 static int is_gzipped_data(const struct sg_policy *pol, const char *path)
 {
-	size_t n = strlen(path);
 	char *inner;
 	int ret;
 
-	if (n < 4 || strcasecmp(path + n - 3, ".gz"))
+	if (!has_suffix(path, ".gz"))
 		return 0;
-	inner = sg_strndup(path, n - 3);
+	inner = sg_strndup(path, strlen(path) - 3);
 	ret = is_data_file(pol, inner);
 	free(inner);
 	return ret;
@@ -736,8 +741,7 @@ static int on_zip_entry(const char *name, const char *data, size_t len,
 static void check_zip(struct gate *g, const char *path, const char *data,
 		      size_t len, const git_oid *commit)
 {
-	struct sg_zip_limits lim = { SG_ZIP_MAX_ENTRIES, SG_ZIP_MAX_TOTAL,
-				     SG_ZIP_MAX_RATIO, SG_ZIP_MAX_DEPTH };
+	struct sg_zip_limits lim = SG_ZIP_LIMITS_INIT;
 	struct sg_buf err = SG_BUF_INIT(SG_BUF_TEXT_MAX);
 	struct zip_walk z = { g, path, commit };
 	size_t total = 0;

@@ -492,8 +492,7 @@ static int scan_archive(struct sg_scan *s, const char *path, const char *data,
 			struct sg_buf *err)
 {
 	struct zip_ctx z = { s, path, depth };
-	struct sg_zip_limits lim = { SG_ZIP_MAX_ENTRIES, SG_ZIP_MAX_TOTAL,
-				     SG_ZIP_MAX_RATIO, SG_ZIP_MAX_DEPTH };
+	struct sg_zip_limits lim = SG_ZIP_LIMITS_INIT;
 	int ret;
 
 	if (depth >= SG_ZIP_MAX_DEPTH) {
@@ -528,7 +527,7 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 {
 	struct sg_buf conv = SG_BUF_INIT((size_t)-1 / 2);
 	enum sg_archive kind = sg_content_archive(data, len);
-	const char *text;
+	const char *text, *packer;
 	size_t tlen;
 	int ret = 0;
 
@@ -546,9 +545,9 @@ static int scan_bytes_at(struct sg_scan *s, const char *path,
 		if (ret || kind != SG_ARCHIVE_PDF)
 			return ret;
 	}
-	if (sg_content_unscannable(data, len)) {
+	if ((packer = sg_content_unscannable(data, len))) {
 		sg_buf_addf(&conv, "a %s-compressed file cannot be scanned, so "
-			    "it is refused", sg_content_unscannable(data, len));
+			    "it is refused", packer);
 		stop(s, path, "secret.archive", "commit the files "
 		     "uncompressed (or as a zip), or ask an admin", conv.buf);
 		sg_buf_release(&conv);
