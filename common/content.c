@@ -332,18 +332,30 @@ int sg_content_base64(const char *text, size_t len, sg_b64_fn fn,
 	size_t i = 0;
 	int ret = 0;
 
-	while (i < len && ret == 0) {
-		size_t start, n, next;
+	/*
+	 * Only runs of SG_B64_MIN_RUN digits or more are decoded, and such a
+	 * run that starts in [i, i + SG_B64_MIN_RUN) covers the digit at
+	 * i + SG_B64_MIN_RUN - 1: where that byte is no digit, no run worth
+	 * decoding starts before it, and the loop jumps past it (most text
+	 * is words shorter than that). No run is left half read at `i`.
+	 */
+	while (ret == 0 && len - i >= SG_B64_MIN_RUN) {
+		size_t start, n, next, probe = i + SG_B64_MIN_RUN - 1;
 
-		while (i < len && b64_value((unsigned char)text[i]) < 0)
-			i++;
-		start = i;
+		if (b64_value((unsigned char)text[probe]) < 0) {
+			i = probe + 1;
+			continue;
+		}
+		start = probe;
+		while (start > i && b64_value((unsigned char)text[start - 1]) >= 0)
+			start--;
+		i = probe + 1;
 		while (i < len && b64_value((unsigned char)text[i]) >= 0)
 			i++;
 		n = i - start;
 		next = wrapped_next(text, len, i, n);
 		if (!next) {
-			if (n >= 32)
+			if (n >= SG_B64_MIN_RUN)
 				ret = b64_run(text + start, n, start, fn,
 					      payload, err);
 			continue;
@@ -360,7 +372,7 @@ int sg_content_base64(const char *text, size_t len, sg_b64_fn fn,
 			sg_buf_add(&joined, text + seg, i - seg);
 			next = wrapped_next(text, len, i, i - seg);
 		}
-		if (joined.len >= 32)
+		if (joined.len >= SG_B64_MIN_RUN)
 			ret = b64_run(joined.buf, joined.len, start, fn,
 				      payload, err);
 	}

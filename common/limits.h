@@ -57,6 +57,8 @@
 #define SG_UTF16_MIN_PAIRS	4
 /* A base64 line this long (and a multiple of 4) may wrap onto the next. */
 #define SG_B64_MIN_WRAP		40
+/* base64 runs shorter than this are words, not encoded files */
+#define SG_B64_MIN_RUN		32
 /* File and entry names shorter than this are not run through the rules. */
 #define SG_MIN_NAME_SCAN	8
 /*

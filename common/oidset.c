@@ -1,5 +1,6 @@
 /*
- * oidset.c -- open-addressing set of git_oid, load factor at most 1/2.
+ * oidset.c -- open-addressing set of git_oid, load factor at most 3/4
+ * (a large push's sets hold every object it brings: memory counts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ int sg_oidset_insert(struct sg_oidset *s, const git_oid *id)
 {
 	size_t i;
 
-	if ((s->nr + 1) * 2 > s->cap)
+	if ((s->nr + 1) * 4 > s->cap * 3)
 		rehash(s);
 	i = find(s, id);
 	if (s->used[i])

@@ -122,6 +122,102 @@ Test(content, base64_wrapped)
 	}
 }
 
+/* Each decoded run as "start:length;" (the runs' order and places). */
+static int b64_where(size_t start, const char *d, size_t len, void *payload,
+		     struct sg_buf *err)
+{
+	(void)d; (void)err;
+	return sg_buf_addf(payload, "%zu:%zu;", start, len);
+}
+
+static int is_digit64(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
+	       c == '_';
+}
+
+/*
+ * The runs the decoder must find, the plain way: every maximal run of
+ * digits (joined across wrapped lines) of SG_B64_MIN_RUN or more. The
+ * texts below hold base64 of text only, so every such run is decoded.
+ */
+static void b64_expected(const char *t, size_t len, struct sg_buf *out)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start, n, total, dlen;
+
+		while (i < len && !is_digit64(t[i]))
+			i++;
+		start = i;
+		while (i < len && is_digit64(t[i]))
+			i++;
+		n = total = i - start;
+		/* wrapped: a line of SG_B64_MIN_WRAP+ (a multiple of 4), \n */
+		while (n >= SG_B64_MIN_WRAP && n % 4 == 0 && i + 1 < len &&
+		       t[i] == '\n' && is_digit64(t[i + 1])) {
+			size_t seg = ++i;
+
+			while (i < len && is_digit64(t[i]))
+				i++;
+			n = i - seg;
+			total += n;
+		}
+		dlen = total / 4 * 3 + (total % 4 == 3 ? 2 : total % 4 == 2);
+		if (total >= SG_B64_MIN_RUN)
+			sg_buf_addf(out, "%zu:%zu;", start, dlen);
+	}
+}
+
+/* Random texts of words, lines and base64 runs of every length near the
+   bound, at every offset: the decoder's skipping finds the same runs. */
+Test(content, base64_skipping_finds_every_run)
+{
+	static const char words[] = "ab cd, efg \"hi\": \n jklmnop = q;\t";
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 3000; round++) {
+		struct sg_buf text = SG_BUF_INIT(1 << 20);
+		struct sg_buf got = SG_BUF_INIT(1 << 20);
+		struct sg_buf want = SG_BUF_INIT(1 << 20);
+		int pieces = 1 + round % 7;
+
+		for (int p = 0; p < pieces; p++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pre = (seed >> 8) % 40;
+
+			for (size_t k = 0; k < pre; k++)
+				sg_buf_addch(&text, words[(seed >> (k % 16)) %
+						  (sizeof(words) - 1)]);
+			seed = seed * 1103515245u + 12345u;
+			/* base64 of printable text: 'V' then "GV4" cycles
+			   decode to letters; lengths 24..90 */
+			size_t n = 24 + (seed >> 8) % 67;
+			int wrap = (seed >> 20) % 4 == 0;
+
+			sg_buf_addch(&text, ' ');
+			for (size_t k = 0; k < n; k++)
+				sg_buf_addch(&text, "dGV4"[k % 4]);
+			if (wrap && n >= SG_B64_MIN_WRAP && n % 4 == 0) {
+				sg_buf_addch(&text, '\n');
+				for (size_t k = 0; k < 8; k++)
+					sg_buf_addch(&text, "dGV4"[k % 4]);
+			}
+			sg_buf_addch(&text, ' ');
+		}
+		b64_expected(text.buf, text.len, &want);
+		cr_assert_eq(sg_content_base64(text.buf, text.len, b64_where,
+					       &got, NULL), 0);
+		cr_assert_str_eq(got.buf ? got.buf : "", want.buf ? want.buf : "",
+				 "round %d: '%s'", round, text.buf);
+		sg_buf_release(&text);
+		sg_buf_release(&got);
+		sg_buf_release(&want);
+	}
+}
+
 static const struct { const char *text, *want; } views[] = {
 	{ "{\"u\": \"https:\\/\\/x.net\\/c?sv=1\\u0026sig=abc\"}",
 	  "{\"u\": \"https://x.net/c?sv=1&sig=abc\"}" },
