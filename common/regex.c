@@ -41,6 +41,44 @@ static void jit_once(struct sg_regex *re)
 	pthread_mutex_unlock(&re->jit_lock);
 }
 
+/*
+ * One match block per thread, made once: a push runs millions of short
+ * matches (anchored candidates), and a block per match was a malloc and
+ * a free each. Wide enough for any group a caller reads; a pattern with
+ * more groups still matches (pcre2 fills the first ones).
+ */
+#define MATCH_PAIRS	64
+
+static pthread_key_t match_key;
+static pthread_once_t match_once = PTHREAD_ONCE_INIT;
+
+static void free_match_data(void *md)
+{
+	pcre2_match_data_free(md);
+}
+
+static void make_match_key(void)
+{
+	if (pthread_key_create(&match_key, free_match_data))
+		SG_BUG("cannot create a thread key");
+}
+
+static pcre2_match_data *thread_match_data(void)
+{
+	pcre2_match_data *md;
+
+	pthread_once(&match_once, make_match_key);
+	md = pthread_getspecific(match_key);
+	if (!md) {
+		md = pcre2_match_data_create(MATCH_PAIRS, NULL);
+		if (md && pthread_setspecific(match_key, md)) {
+			pcre2_match_data_free(md);
+			md = NULL;
+		}
+	}
+	return md;
+}
+
 int sg_regex_new(struct sg_regex **out, const char *pattern, size_t *erroff,
 		 struct sg_buf *err)
 {
@@ -129,7 +167,7 @@ int sg_regex_exec_window(const struct sg_regex *re, const char *s,
 
 	/* the compiled form changes, the pattern's meaning does not */
 	jit_once((struct sg_regex *)re);
-	md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	md = thread_match_data();
 	PCRE2_SIZE *v;
 	uint32_t pairs;
 	int rc;
@@ -144,7 +182,6 @@ int sg_regex_exec_window(const struct sg_regex *re, const char *s,
 		for (size_t i = 0; i < ovn; i++)
 			ov[i] = i / 2 < pairs ? v[i] : SIZE_MAX;
 	}
-	pcre2_match_data_free(md);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
