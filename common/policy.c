@@ -439,6 +439,7 @@ void sg_policy_free(struct sg_policy *pol)
 		free(pol->secrets_allow[i].reason);
 	}
 	free(pol->secrets_allow);
+	sg_strlist_release(&pol->secrets_warn_refs);
 	sg_strlist_release(&pol->secrets_refs);
 	sg_strlist_release(&pol->migration_envs);
 	free(pol->migration_trailer);

@@ -114,6 +114,12 @@ struct sg_policy {
 	struct sg_secret_allow *secrets_allow;
 	size_t secrets_allow_nr, secrets_allow_alloc;
 	int secrets_inline_allow;	/* honour "stagegate:allow" markers */
+	/*
+	 * secrets.warn_only: findings of these confidences (SG_CONFIDENCE_*
+	 * bits) only warn on pushes whose every ref is one of these.
+	 */
+	unsigned secrets_warn_confidence;
+	struct sg_strlist secrets_warn_refs;
 	/* migration gate (migration.c): off while migration_envs is empty */
 	struct sg_strlist migration_envs;	/* environment names */
 	char *migration_trailer;		/* names the plan: "Migration" */

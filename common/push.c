@@ -676,6 +676,7 @@ struct blob_walk {
 	const git_oid *commit;
 	struct sg_buf path;
 	struct sg_walk_memo *memo;	/* records the walk, or NULL */
+	int with_server;		/* list what the server has too */
 };
 
 #define BLOB_WALK_INIT(push, seen, on_commit, fn, payload) \
@@ -720,7 +721,7 @@ static int walk_tree(struct blob_walk *w, git_tree *old, git_tree *tree,
 		if (!sg_oidset_insert(w->seen, id))
 			continue;
 		memo_seen(w->memo, id);
-		if (sg_push_on_server(w->push, id))
+		if (!w->with_server && sg_push_on_server(w->push, id))
 			continue;
 		path_push(w, base, git_tree_entry_name(e),
 			  type == GIT_OBJECT_TREE);
@@ -890,6 +891,55 @@ int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 	if (ret == 0)
 		ret = walk_revs(&w, walk, err);
 	git_revwalk_free(walk);
+	sg_oidset_release(&seen);
+	sg_buf_release(&w.path);
+	return ret;
+}
+
+struct hide_refs_of {
+	git_revwalk *walk;
+	sg_ref_want_fn want;
+	void *want_payload;
+};
+
+static int hide_ref_wanted(const char *name, void *payload)
+{
+	struct hide_refs_of *h = payload;
+
+	return h->want(name, h->want_payload);
+}
+
+static int hide_ref_commit(const char *name, const git_oid *commit,
+			   void *payload, struct sg_buf *err)
+{
+	struct hide_refs_of *h = payload;
+
+	(void)name;
+	return git_revwalk_hide(h->walk, commit) < 0 ?
+	       sg_git_error(err, "cannot walk history") : 0;
+}
+
+int sg_push_walk_promoted(struct sg_push *push, const git_oid *tip,
+			  sg_ref_want_fn hide, void *hide_payload,
+			  sg_blob_fn fn, void *payload, struct sg_buf *err)
+{
+	struct sg_oidset seen = SG_OIDSET_INIT;
+	struct blob_walk w = BLOB_WALK_INIT(push, &seen, NULL, fn, payload);
+	struct hide_refs_of h = { NULL, hide, hide_payload };
+	int ret = 0;
+
+	w.with_server = 1;
+	if (git_revwalk_new(&h.walk, push->repo) < 0)
+		return sg_git_error(err, "cannot walk history");
+	git_revwalk_sorting(h.walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if (git_revwalk_push(h.walk, tip) < 0)
+		ret = sg_git_error(err, "cannot walk history");
+	if (ret == 0)
+		ret = sg_push_each_ref(push->repo, hide_ref_wanted,
+				       hide_ref_commit, &h, err);
+	if (ret == 0)
+		ret = walk_revs(&w, h.walk, err);
+	git_revwalk_free(h.walk);
 	sg_oidset_release(&seen);
 	sg_buf_release(&w.path);
 	return ret;

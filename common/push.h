@@ -152,10 +152,19 @@ int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 		       const git_oid *hide, sg_commit_fn on_commit,
 		       sg_blob_fn fn, void *payload, struct sg_buf *err);
 /*
+ * Every blob the commits of `tip` bring (each against its first parent),
+ * minus the commits of the server's refs that `hide` accepts, whether the
+ * server has the blob or not: what a promotion brings into the refs
+ * `hide` accepts (the secret gate's secrets.warn_only).
+ */
+typedef int (*sg_ref_want_fn)(const char *name, void *payload);
+int sg_push_walk_promoted(struct sg_push *push, const git_oid *tip,
+			  sg_ref_want_fn hide, void *hide_payload,
+			  sg_blob_fn fn, void *payload, struct sg_buf *err);
+/*
  * For every ref of `repo` that `want` accepts (NULL: all) and that peels
  * to a commit, call fn(name, commit). Refs are as before the push.
  */
-typedef int (*sg_ref_want_fn)(const char *name, void *payload);
 typedef int (*sg_ref_fn)(const char *name, const git_oid *commit,
 			 void *payload, struct sg_buf *err);
 int sg_push_each_ref(git_repository *repo, sg_ref_want_fn want, sg_ref_fn fn,

@@ -213,6 +213,13 @@ static void shown_path(struct sg_buf *out, const char *path, const char *v,
 }
 
 
+unsigned sg_confidence_bit(const char *name)
+{
+	return !strcmp(name, "generic") ? SG_CONFIDENCE_GENERIC
+	     : !strcmp(name, "shaped") ? SG_CONFIDENCE_SHAPED
+	     : !strcmp(name, "verified") ? SG_CONFIDENCE_VERIFIED : 0;
+}
+
 /* How sure a hit is (a finding's confidence, in JSON and SARIF). */
 static const char *confidence(const struct sg_secret_rule *rule,
 			      const char *value, size_t len)
@@ -236,12 +243,16 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	const struct sg_secret_allow *a;
 	struct sg_finding *f;
 	enum sg_verdict verdict;
+	const char *conf = confidence(rule, text + start, end - start);
 	char fp[65];
 	int line, col, ret;
 
 	(void)err;
 	/* rules run specific first, generic last: keep the specific one */
 	if (seen_span(h, start, end))
+		return 0;
+	if (s->only_confidence &&
+	    !(s->only_confidence & sg_confidence_bit(conf)))
 		return 0;
 	sg_fingerprint(fp, rule->id, text + start, end - start);
 	/* what the value grants: an expired read-only SAS grants nothing */
@@ -299,6 +310,15 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 				  s->ref, s->commit, "rotate this credential "
 				  "and remove it in a later commit", "%s",
 				  msg.buf);
+	} else if (s->warn_confidence & sg_confidence_bit(conf)) {
+		sg_buf_addf(&msg, "; a %s finding only warns on the refs this "
+			    "push updates (policy secrets.warn_only): not "
+			    "blocking here", conf);
+		f = sg_report_add(s->report, SG_SEV_WARNING, rule_id.buf,
+				  s->ref, s->commit, "before promoting, take "
+				  "it out of the commits that hold it (or ask "
+				  "an admin to allow it): a push of them to "
+				  "any other ref is refused", "%s", msg.buf);
 	} else {
 		f = sg_report_add(s->report, SG_SEV_ERROR, rule_id.buf, s->ref,
 				  s->commit, fix_text, "%s", msg.buf);
@@ -307,7 +327,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	shown_path(&rule_id, h->path, text + start, end - start);
 	sg_finding_set_path(f, rule_id.buf, line, col);
 	memcpy(f->fingerprint, fp, sizeof(fp));
-	f->confidence = confidence(rule, text + start, end - start);
+	f->confidence = conf;
 	sg_buf_reset(&msg);
 	sg_redact(&msg, text + start, end - start);
 	f->redacted = sg_buf_detach(&msg);
@@ -1210,6 +1230,88 @@ static int deadline_ms(const struct sg_policy *pol)
 	return SG_DEFAULT_DEADLINE_MS;
 }
 
+static int warn_only_ref(const struct sg_policy *pol, const char *ref)
+{
+	for (size_t j = 0; j < pol->secrets_warn_refs.nr; j++)
+		if (sg_ref_matches(pol->secrets_warn_refs.v[j], ref))
+			return 1;
+	return 0;
+}
+
+/*
+ * secrets.warn_only: its findings only warn when every ref the push
+ * updates (in scope, not deleted) is one of its refs, and at least one
+ * is; a push that also moves any other ref refuses them.
+ */
+static unsigned warn_confidence(const struct sg_context *ctx)
+{
+	const struct sg_policy *pol = ctx->pol;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ctx->push->nr; i++) {
+		const struct sg_update *u = &ctx->push->updates[i];
+
+		if (!u->in_scope || u->kind == SG_UPDATE_DELETE)
+			continue;
+		if (!warn_only_ref(pol, u->ref))
+			return 0;
+		n++;
+	}
+	return n ? pol->secrets_warn_confidence : 0;
+}
+
+static int not_warn_only_ref(const char *name, void *payload)
+{
+	return !warn_only_ref(payload, name);
+}
+
+/* A blob a promotion brings that the server holds (the rest: on_blob). */
+static int on_promoted_blob(const git_oid *id, const char *path,
+			    git_filemode_t mode, const git_oid *commit,
+			    const git_oid *old_blob, void *payload,
+			    struct sg_buf *err)
+{
+	struct gate *g = payload;
+
+	(void)mode;
+	if (!sg_push_on_server(g->ctx->push, id))
+		return 0;
+	g->main.commit = commit;
+	return sg_scan_blob(&g->main, g->ctx->push->repo, id, old_blob, path,
+			    err);
+}
+
+/*
+ * What warned on a warn_only ref is on the server, so the walk of new
+ * objects would not read it again when it is promoted: for each other ref
+ * the push moves, read what its commits bring that the server's other
+ * refs (the warn_only ones aside) do not hold, reporting only findings of
+ * the warn_only confidences (the others refused when they arrived).
+ */
+static int scan_promotions(struct gate *g, struct sg_buf *err)
+{
+	const struct sg_policy *pol = g->ctx->pol;
+	int ret = 0;
+
+	if (!pol->secrets_warn_confidence)
+		return 0;
+	g->main.only_confidence = pol->secrets_warn_confidence;
+	g->main.warn_confidence = 0;
+	for (size_t i = 0; ret == 0 && i < g->ctx->push->nr; i++) {
+		const struct sg_update *u = &g->ctx->push->updates[i];
+
+		if (!u->in_scope || u->kind == SG_UPDATE_DELETE ||
+		    !u->has_new_commit || warn_only_ref(pol, u->ref))
+			continue;
+		g->main.ref = u->ref;
+		ret = sg_push_walk_promoted(g->ctx->push, &u->new_commit,
+					    not_warn_only_ref, (void *)pol,
+					    on_promoted_blob, g, err);
+	}
+	g->main.only_confidence = 0;
+	return ret;
+}
+
 /* Mark the updates the policy's secrets.refs cover; how many bring objects. */
 static size_t mark_scope(struct sg_context *ctx)
 {
@@ -1264,6 +1366,7 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	config.names_scanned = 1;	/* by the walk of new trees' names */
 	config.shared_findings = &g.findings;
 	config.shared_stop = &g.stop;
+	config.warn_confidence = warn_confidence(ctx);
 	set_deadline(&config.deadline, deadline_ms(pol));
 	/* fixed from here on: workers copy it without a lock */
 	g.config = &config;
@@ -1280,6 +1383,8 @@ int sg_gate_secrets(struct sg_context *ctx, struct sg_report *r,
 	/* always: the helpers must be told the walk is over, and joined */
 	if (finish_jobs(&g, r) < 0 && ret == 0)
 		ret = SG_ERROR;
+	if (ret == 0)
+		ret = scan_promotions(&g, err);
 	for (size_t i = 0; i < g.nr; i++) {
 		sg_report_release(&g.jobs[i]->report);
 		free(g.jobs[i]->path);

@@ -17,6 +17,14 @@ struct sg_rules;
 struct sg_policy;
 
 /* One scan: where the findings go and what the content is. */
+/* How sure a finding is, as bits (the policy's secrets.warn_only). */
+#define SG_CONFIDENCE_GENERIC	1u	/* a key = value guess */
+#define SG_CONFIDENCE_SHAPED	2u	/* a provider's token format */
+#define SG_CONFIDENCE_VERIFIED	4u	/* ... whose checksum holds */
+
+/* The bit of a confidence name ("generic"...), 0 for an unknown one. */
+unsigned sg_confidence_bit(const char *name);
+
 struct sg_scan {
 	const struct sg_rules *rules;
 	const struct sg_policy *pol;	/* allowlists; may be NULL */
@@ -39,6 +47,10 @@ struct sg_scan {
 	size_t zip_total;
 	/* file names are checked by the gate's walk of new trees instead */
 	int names_scanned;
+	/* findings of these confidences warn instead of refusing */
+	unsigned warn_confidence;
+	/* non-zero: report only findings of these confidences */
+	unsigned only_confidence;
 	/* shared by worker threads; NULL when scanning alone */
 	_Atomic size_t *shared_findings;
 	_Atomic int *shared_stop;

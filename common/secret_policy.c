@@ -80,11 +80,54 @@ static int load_allow(struct sg_section *c, const struct sg_ynode *n)
 	return 0;
 }
 
+/*
+ * warn_only: {confidence: [generic], refs: [refs/heads/dev]}: such
+ * findings only warn on pushes to those refs (the gate still refuses
+ * them where they are promoted to any other ref).
+ */
+static int load_warn_only(struct sg_section *c, const struct sg_ynode *n)
+{
+	static const char *const keys[] = { "confidence", "refs", NULL };
+	struct sg_policy *pol = c->pol;
+	const struct sg_ynode *conf, *refs;
+
+	if (sg_section_want(c, n, SG_Y_MAP, "warn_only") < 0 ||
+	    sg_section_keys(c, n, keys, "warn_only") < 0)
+		return SG_ERROR;
+	conf = sg_yaml_get(n, "confidence");
+	refs = sg_yaml_get(n, "refs");
+	if (!conf || !refs)
+		return sg_section_fail(c, n, "warn_only needs 'confidence' "
+				       "(generic, shaped, verified) and "
+				       "'refs' (where such findings only "
+				       "warn)");
+	if (sg_section_want(c, conf, SG_Y_SEQ, "confidence") < 0)
+		return SG_ERROR;
+	if (!conf->nr)
+		return sg_section_fail(c, conf, "'confidence' lists at least "
+				       "one of generic, shaped, verified");
+	for (size_t i = 0; i < conf->nr; i++) {
+		const struct sg_ynode *v = conf->kids[i];
+		unsigned bit;
+
+		if (sg_section_want(c, v, SG_Y_SCALAR, "confidence") < 0)
+			return SG_ERROR;
+		bit = sg_confidence_bit(v->value);
+		if (!bit)
+			return sg_section_fail(c, v, "unknown confidence '%s' "
+					       "(generic, shaped or verified)",
+					       v->value);
+		pol->secrets_warn_confidence |= bit;
+	}
+	return sg_section_ref_patterns(c, refs, "refs",
+				       &pol->secrets_warn_refs);
+}
+
 int sg_secret_parse_section(struct sg_section *c, const struct sg_ynode *n)
 {
 	static const char *const keys[] = {
 		"rules", "refs", "deadline_ms", "max_blob_mb", "allow",
-		"inline_allow", NULL
+		"inline_allow", "warn_only", NULL
 	};
 	struct sg_policy *pol = c->pol;
 	const struct sg_ynode *v;
@@ -126,6 +169,9 @@ int sg_secret_parse_section(struct sg_section *c, const struct sg_ynode *n)
 		return SG_ERROR;
 	v = sg_yaml_get(n, "allow");
 	if (v && load_allow(c, v) < 0)
+		return SG_ERROR;
+	v = sg_yaml_get(n, "warn_only");
+	if (v && load_warn_only(c, v) < 0)
 		return SG_ERROR;
 	return 0;
 }

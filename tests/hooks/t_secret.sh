@@ -353,3 +353,45 @@ test_finding_limit_says_so() {
 	"$STAGEGATE_BIN/stagegate" scan --rules "$TOP/policies/secrets.yaml" --format json "$W/many.env.txt" >"$T/out"
 	check "scan lists all 1,100" [ "$(grep -c '"rule":"secret.stripe-key"' "$T/out")" -eq 1100 ]
 }
+
+# secrets.warn_only: generic findings (key = value guesses) only warn on
+# dev; any push of the commits that hold them to another ref, a
+# promotion included (the server already has the blob), is refused.
+test_warn_only_generic_on_dev() {
+	sed 's/^  syslog: false$/  syslog: false\nsecrets:\n  warn_only:\n    confidence: [generic]\n    refs: [refs\/heads\/dev, refs\/heads\/feature\/*]/' \
+		"$TOP/policies/default.yaml" >"$T/p.yaml"
+	new_repo "$T/p.yaml" || return
+	local base c d
+	base=$(commit solution/Solution.xml '<ImportExportXml version="1.0"/>')
+	expect_accept "a clean start" maker origin "$base:refs/heads/dev" "$base:refs/heads/test"
+	c=$(commit config/c.ini 'db_password = "Northwind@Falcon2024?"')
+	expect_accept "generic on dev" maker origin "$c:refs/heads/dev"
+	check "shown as a warning" out_has "warning \[secret.generic-json\]"
+	check "says why and what next" out_has "secrets.warn_only"
+	check "dev landed" [ "$(git --git-dir="$REPO" rev-parse refs/heads/dev)" = "$c" ]
+	expect_reject "promoted to test" maker secret.generic-json origin "$c:refs/heads/test"
+	check "test kept" [ "$(git --git-dir="$REPO" rev-parse refs/heads/test)" = "$base" ]
+	# a later commit on top, the value removed: the promotion still
+	# brings the commit that holds it
+	d=$(commit README.md "notes")
+	git -C "$W" rm -q config/c.ini; git -C "$W" commit -q -m "remove it"
+	d=$(git -C "$W" rev-parse HEAD)
+	expect_accept "the fix on dev" maker origin "$d:refs/heads/dev"
+	expect_reject "still in the history" maker secret.generic-json origin "$d:refs/heads/test"
+	expect_reject "a new branch outside dev" maker secret.generic-json origin "$d:refs/heads/release"
+	# dev and test in one push: refused for both
+	git -C "$W" reset -q --hard "$base"
+	c=$(commit config/d.ini 'api_secret = "Tailspin#Harbor2025!"')
+	expect_reject "dev and test at once" maker secret.generic-json origin "+$c:refs/heads/dev" "$c:refs/heads/test"
+	check "dev kept" [ "$(git --git-dir="$REPO" rev-parse refs/heads/dev)" = "$d" ]
+	# only generic: a provider's token still refuses on dev
+	git -C "$W" reset -q --hard "$base"
+	commit config/e.env "SLACK_BOT_TOKEN=xoxb-2291743651-6633119044027-Zq7Xw3Vb9Nm2Lk5Jh8Gf4Ds1" >/dev/null
+	expect_reject "shaped on dev" maker secret.slack-token origin +HEAD:refs/heads/dev
+	# the setting is checked like the rest of the policy
+	sed 's/^  syslog: false$/  syslog: false\nsecrets:\n  warn_only:\n    confidence: [maybe]\n    refs: [refs\/heads\/dev]/' \
+		"$TOP/policies/default.yaml" >"$T/bad.yaml"
+	"$STAGEGATE_BIN/stagegate" policy check "$T/bad.yaml" >"$T/out" 2>&1
+	check "bad confidence: an error" [ $? -ne 0 ]
+	check "names file, line, column" out_has "bad.yaml:[0-9]*:[0-9]*: .*unknown confidence 'maybe'"
+}
