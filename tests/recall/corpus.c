@@ -296,6 +296,14 @@ static const struct syntax {
 	/* a value that itself starts with = (not a Power Fx formula) */
 	{ "value-starts-with-equals", "[export]\n@E==@V\n", 'r' },
 	{ "log-line", "2026-11-02 10:14:07 DEBUG client: using @K=@V\n", 'r' },
+	/* Power Platform ALM: a solution's current value of an environment
+	 * variable, pac deployment settings, a Dataverse connection string,
+	 * an admin script's command line and secure string */
+	{ "envvar-value", "{\n  \"environmentvariablevalues\": {\n    \"environmentvariablevalue\": {\n      \"iscustomizable\": \"1\",\n      \"schemaname\": \"contoso_@P\",\n      \"statecode\": \"0\",\n      \"statuscode\": \"1\",\n      \"value\": \"@V\"\n    }\n  }\n}\n", 'c' },
+	{ "pac-deployment-settings", "{\n  \"EnvironmentVariables\": [\n    {\n      \"SchemaName\": \"contoso_@P\",\n      \"Value\": \"@V\"\n    }\n  ]\n}\n", 'c' },
+	{ "dataverse-connection-string", "var cs = \"AuthType=ClientSecret;Url=https://contoso.crm.dynamics.com;ClientId=3f2a9c1b-7d8e-4f60-a1b2-c3d4e5f60718;ClientSecret=@V\";\n", 'r' },
+	{ "pac-auth-create", "pac auth create --environment https://contoso.crm.dynamics.com --applicationId 3f2a9c1b-7d8e-4f60-a1b2-c3d4e5f60718 --clientSecret \"@V\" --tenant contoso.onmicrosoft.com\n", 'r' },
+	{ "ps-securestring", "$cred = New-Object PSCredential(\"svc\", (ConvertTo-SecureString \"@V\" -AsPlainText -Force))\n", 'r' },
 };
 
 static void put_b64(FILE *f, const char *s)
