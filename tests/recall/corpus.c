@@ -272,6 +272,8 @@ static const struct syntax {
 	{ "properties", "app.region=westeurope\napp.@K=@V\n", 'r' },
 	{ "json-escaped", "\"{\\n    \\\"@L\\\": \\\"@V\\\"\\n}\"\n", 'r' },
 	{ "json-kv-string", "{\n  \"files\": {\n    \"config.ini\": \"REGION=westeurope\\n@E=@V\\nNEXT=1\"\n  }\n}\n", 'r' },
+	/* the file's first line: the value right after the opening quote */
+	{ "json-kv-first-line", "{\"config.ini\": \"@E=@V\\nBACKUP_ENABLED=true\"}\n", 'r' },
 	{ "json-name-value", "[\n  { \"name\": \"@E\", \"value\": \"@V\" }\n]\n", 'c' },
 	{ "yaml-literal", "service:\n  @L: |\n@I\n", 'i' },
 	{ "yaml-folded", "service:\n  @L: >\n@I\n", 'i' },
@@ -287,6 +289,8 @@ static const struct syntax {
 	/* command lines and manifests */
 	{ "curl-header", "curl -s -H 'Authorization: Bearer @V' https://api.contoso.example/v1/sync\n", 'r' },
 	{ "curl-user", "curl -fsS -u 'deploy:@V' https://api.contoso.example/v1/sync\n", 'r' },
+	{ "curl-header-apikey", "curl -s -H 'X-Api-Key: @V' https://api.contoso.example/v1/sync\n", 'r' },
+	{ "curl-user-continued", "curl -fsS -X POST https://api.contoso.example/v1/sync \\\n  --user \"deploy@contoso.example:@V\"\n", 'r' },
 	{ "docker-run", "docker run -d -e @E=@V contoso/export:1.4\n", 'r' },
 	{ "helm-set", "helm upgrade --install export ./chart --set secrets.@K=@V\n", 'r' },
 	{ "k8s-secret", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: export\ntype: Opaque\ndata:\n  @L: @B\n", 'r' },
