@@ -296,6 +296,13 @@ static const struct syntax {
 	/* a value that itself starts with = (not a Power Fx formula) */
 	{ "value-starts-with-equals", "[export]\n@E==@V\n", 'r' },
 	{ "log-line", "2026-11-02 10:14:07 DEBUG client: using @K=@V\n", 'r' },
+	/* a Terraform variable's default, connection calls, admin commands */
+	{ "hcl-variable-default", "variable \"@L\" {\n  type      = string\n  sensitive = true\n  default   = \"@V\"\n}\n", 'c' },
+	{ "php-mysqli", "<?php\n$db = mysqli_connect('db.contoso.internal', 'crm', '@V', 'crm');\n", 'r' },
+	{ "perl-dbi", "my $dbh = DBI->connect(\"dbi:Pg:dbname=crm\", \"crm\", \"@V\");\n", 'r' },
+	{ "python-dbapi", "conn = pymysql.connect(host='db', user='crm', passwd='@V')\n", 'r' },
+	{ "psexec", "psexec \\\\srv01 -u CONTOSO\\svc-deploy -p @V cmd /c deploy.bat\n", 'r' },
+	{ "cisco-enable", "hostname edge01\n!\nenable secret 0 @V\n!\n", 'r' },
 };
 
 static void put_b64(FILE *f, const char *s)
