@@ -308,6 +308,13 @@ static const struct syntax {
 	{ "dataverse-connection-string", "var cs = \"AuthType=ClientSecret;Url=https://contoso.crm.dynamics.com;ClientId=3f2a9c1b-7d8e-4f60-a1b2-c3d4e5f60718;ClientSecret=@V\";\n", 'r' },
 	{ "pac-auth-create", "pac auth create --environment https://contoso.crm.dynamics.com --applicationId 3f2a9c1b-7d8e-4f60-a1b2-c3d4e5f60718 --clientSecret \"@V\" --tenant contoso.onmicrosoft.com\n", 'r' },
 	{ "ps-securestring", "$cred = New-Object PSCredential(\"svc\", (ConvertTo-SecureString \"@V\" -AsPlainText -Force))\n", 'r' },
+	/* a Terraform variable's default, connection calls, admin commands */
+	{ "hcl-variable-default", "variable \"@L\" {\n  type      = string\n  sensitive = true\n  default   = \"@V\"\n}\n", 'c' },
+	{ "php-mysqli", "<?php\n$db = mysqli_connect('db.contoso.internal', 'crm', '@V', 'crm');\n", 'r' },
+	{ "perl-dbi", "my $dbh = DBI->connect(\"dbi:Pg:dbname=crm\", \"crm\", \"@V\");\n", 'r' },
+	{ "python-dbapi", "conn = pymysql.connect(host='db', user='crm', passwd='@V')\n", 'r' },
+	{ "psexec", "psexec \\\\srv01 -u CONTOSO\\svc-deploy -p @V cmd /c deploy.bat\n", 'r' },
+	{ "cisco-enable", "hostname edge01\n!\nenable secret 0 @V\n!\n", 'r' },
 };
 
 static void put_b64(FILE *f, const char *s)
