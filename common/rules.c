@@ -49,22 +49,31 @@ struct sg_prefilter {
 
 /* ---- the prefilter ---------------------------------------------------- */
 
+/* The keyword trie over byte classes (pf->cls), built once per load. */
 struct trie {
-	int32_t (*next)[256];
+	int32_t *next;			/* [state * nclasses + class], -1: none */
+	size_t nclasses;
 	int32_t *fail;
 	struct { int32_t *v; size_t nr, alloc; } *out;
 	size_t nr, alloc;
 };
 
+static int32_t *trie_row(struct trie *t, int32_t state)
+{
+	return &t->next[(size_t)state * t->nclasses];
+}
+
 static int32_t trie_node(struct trie *t)
 {
 	if (t->nr == t->alloc) {
 		t->alloc = t->alloc ? t->alloc * 2 : 256;
-		t->next = sg_realloc(t->next, t->alloc * sizeof(*t->next));
+		t->next = sg_realloc(t->next, t->alloc * t->nclasses *
+				     sizeof(*t->next));
 		t->fail = sg_realloc(t->fail, t->alloc * sizeof(*t->fail));
 		t->out = sg_realloc(t->out, t->alloc * sizeof(*t->out));
 	}
-	memset(t->next[t->nr], 0xff, sizeof(t->next[t->nr]));	/* -1 */
+	memset(trie_row(t, (int32_t)t->nr), 0xff,
+	       t->nclasses * sizeof(*t->next));		/* -1 */
 	t->fail[t->nr] = 0;
 	memset(&t->out[t->nr], 0, sizeof(t->out[t->nr]));
 	return (int32_t)t->nr++;
@@ -92,6 +101,28 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 	pf->anchor = sg_calloc(rules->nr ? rules->nr : 1, sizeof(*pf->anchor));
 	for (size_t r = 0; r < rules->nr; r++)
 		sg_anchor_new(&pf->anchor[r], sg_regex_source(rules->v[r].re));
+	/*
+	 * Byte classes: each byte that occurs in a keyword is a class (an
+	 * upper-case letter shares its lower case's), every other byte is
+	 * class 0, on which every state goes back to the root. The trie is
+	 * built over classes: a row per state is tens of entries, not 256.
+	 */
+	pf->nclasses = 1;
+	for (size_t r = 0; r < rules->nr; r++) {
+		if (rules->v[r].longest_keyword > pf->depth)
+			pf->depth = rules->v[r].longest_keyword;
+		for (size_t k = 0; k < rules->v[r].keywords.nr; k++)
+			for (const unsigned char *p = (unsigned char *)
+				     rules->v[r].keywords.v[k]; *p; p++)
+				if (!pf->cls[*p])
+					pf->cls[*p] = (unsigned char)
+						      pf->nclasses++;
+	}
+	for (int c = 'A'; c <= 'Z'; c++)
+		pf->cls[c] = pf->cls[c + ('a' - 'A')];
+	if (pf->nclasses > 255)
+		SG_BUG("prefilter too large");
+	t.nclasses = pf->nclasses;
 	trie_node(&t);
 	for (size_t r = 0; r < rules->nr; r++) {
 		const struct sg_strlist *kw = &rules->v[r].keywords;
@@ -103,24 +134,27 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 
 			for (const unsigned char *p = (unsigned char *)kw->v[k];
 			     *p; p++) {
-				if (t.next[s][*p] < 0) {
+				if (trie_row(&t, s)[pf->cls[*p]] < 0) {
+					/* first: a new node may move the rows */
 					int32_t n = trie_node(&t);
 
-					t.next[s][*p] = n;
+					trie_row(&t, s)[pf->cls[*p]] = n;
 				}
-				s = t.next[s][*p];
+				s = trie_row(&t, s)[pf->cls[*p]];
 			}
 			out_add(&t, s, (int32_t)r);
 		}
 	}
 	/* breadth first: fail links, then complete the DFA */
 	queue = sg_malloc(t.nr * sizeof(*queue));
-	for (int c = 0; c < 256; c++) {
-		if (t.next[0][c] < 0) {
-			t.next[0][c] = 0;
+	for (size_t c = 0; c < t.nclasses; c++) {
+		int32_t *root = trie_row(&t, 0);
+
+		if (root[c] < 0) {
+			root[c] = 0;
 		} else {
-			t.fail[t.next[0][c]] = 0;
-			queue[tail++] = t.next[0][c];
+			t.fail[root[c]] = 0;
+			queue[tail++] = root[c];
 		}
 	}
 	while (head < tail) {
@@ -128,51 +162,29 @@ static struct sg_prefilter *build_prefilter(const struct sg_rules *rules)
 
 		for (size_t i = 0; i < t.out[t.fail[s]].nr; i++)
 			out_add(&t, s, t.out[t.fail[s]].v[i]);
-		for (int c = 0; c < 256; c++) {
-			int32_t n = t.next[s][c];
+		for (size_t c = 0; c < t.nclasses; c++) {
+			int32_t n = trie_row(&t, s)[c];
 
 			if (n < 0) {
-				t.next[s][c] = t.next[t.fail[s]][c];
+				trie_row(&t, s)[c] = trie_row(&t, t.fail[s])[c];
 				continue;
 			}
-			t.fail[n] = t.next[t.fail[s]][c];
+			t.fail[n] = trie_row(&t, t.fail[s])[c];
 			queue[tail++] = n;
 		}
 	}
 	free(queue);
-	/*
-	 * Byte classes: each byte that occurs in a keyword is a class (an
-	 * upper-case letter shares its lower case's), every other byte is
-	 * class 0, on which every state goes back to the root.
-	 */
-	pf->nclasses = 1;
-	for (size_t r = 0; r < rules->nr; r++)
-		if (rules->v[r].longest_keyword > pf->depth)
-			pf->depth = rules->v[r].longest_keyword;
-	for (size_t r = 0; r < rules->nr; r++)
-		for (size_t k = 0; k < rules->v[r].keywords.nr; k++)
-			for (const unsigned char *p = (unsigned char *)
-				     rules->v[r].keywords.v[k]; *p; p++)
-				if (!pf->cls[*p])
-					pf->cls[*p] = (unsigned char)
-						      pf->nclasses++;
-	for (int c = 'A'; c <= 'Z'; c++)
-		pf->cls[c] = pf->cls[c + ('a' - 'A')];
-	if (pf->nclasses > 255 || t.nr * pf->nclasses > INT32_MAX / 2)
+	if (t.nr * pf->nclasses > INT32_MAX / 2)
 		SG_BUG("prefilter too large");
 	pf->states = t.nr;
 	pf->delta = sg_malloc(t.nr * pf->nclasses * sizeof(int32_t));
 	pf->out_start = sg_malloc(t.nr * sizeof(int32_t));
 	for (size_t st = 0; st < t.nr; st++) {
-		for (int c = 0; c < 256; c++) {
-			int32_t to = t.next[st][c];
-
-			/* upper case takes its lower case's transitions */
-			if (c >= 'A' && c <= 'Z')
-				continue;
+		for (size_t c = 0; c < t.nclasses; c++) {
+			int32_t to = trie_row(&t, (int32_t)st)[c];
 			int32_t row = to * (int32_t)pf->nclasses;
 
-			pf->delta[st * pf->nclasses + pf->cls[c]] =
+			pf->delta[st * pf->nclasses + c] =
 				t.out[to].nr ? ~row : row;
 		}
 	}

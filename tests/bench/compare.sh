@@ -9,6 +9,8 @@
 #   tests/bench/compare.sh BEFORE_BIN AFTER_BIN
 #   CORPORA="name ..."  corpora (bundle names; default: all in ../shared/corpora)
 #   REPLAY_MAX=N        replay at most N commits of each (default 10)
+#   BEFORE_SECRETS=FILE AFTER_SECRETS=FILE  each build's secret rules
+#                       (default: this checkout's policies/secrets.yaml)
 set -uo pipefail
 BEFORE=${1:?usage: compare.sh BEFORE_BIN AFTER_BIN}
 AFTER=${2:?usage: compare.sh BEFORE_BIN AFTER_BIN}
@@ -37,7 +39,10 @@ server() { # MODE REPO: a bare repository whose pre-receive is timed
 		FLOOR
 		chmod +x "$repo/hooks/measured" ;;
 	*)
-		"$TOP/install.sh" --bin "$mode" --policy "$OUT/policy.yaml" "$repo" >/dev/null || exit 1
+		local rules=$TOP/policies/secrets.yaml
+		[ "$mode" = "$BEFORE" ] && rules=${BEFORE_SECRETS:-$rules}
+		[ "$mode" = "$AFTER" ] && rules=${AFTER_SECRETS:-$rules}
+		"$TOP/install.sh" --bin "$mode" --policy "$OUT/policy.yaml" --secrets "$rules" "$repo" >/dev/null || exit 1
 		mv "$repo/hooks/pre-receive" "$repo/hooks/measured" ;;
 	esac
 	printf '#!/bin/sh\nexec /usr/bin/time -f "%%e %%U %%S %%M" -o "%s.time" "%s/hooks/measured"\n' \
