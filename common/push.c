@@ -365,12 +365,16 @@ struct hide {
 	int want_first;			/* note the first hidden ref by name */
 	char *first;
 	git_oid first_commit;		/* its tip */
+	sg_ref_want_fn want;		/* non-NULL: it alone decides */
+	void *want_payload;
 };
 
 static int hide_wanted(const char *name, void *payload)
 {
 	struct hide *h = payload;
 
+	if (h->want)
+		return h->want(name, h->want_payload);
 	if (h->self && !strcmp(name, h->self))
 		return 0;
 	return !h->env || sg_policy_env_for(h->pol, name) == h->env;
@@ -871,6 +875,40 @@ int sg_push_walk_tree(struct sg_push *push, struct sg_oidset *seen,
 	return ret;
 }
 
+/*
+ * The blob walk over the commits of `tip`, oldest first, minus those of
+ * `hide` (may be NULL) and of the server's refs `refs` hides (may be
+ * NULL); releases the walk's seen-set and path.
+ */
+static int walk_history(struct blob_walk *w, const git_oid *tip,
+			const git_oid *hide, struct hide *refs,
+			struct sg_buf *err)
+{
+	git_revwalk *walk = NULL;
+	int ret = 0;
+
+	read_unverified();
+	if (git_revwalk_new(&walk, w->push->repo) < 0)
+		ret = sg_git_error(err, "cannot walk history");
+	else
+		git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+				    GIT_SORT_REVERSE);
+	if (ret == 0 && (git_revwalk_push(walk, tip) < 0 ||
+			 (hide && git_revwalk_hide(walk, hide) < 0)))
+		ret = sg_git_error(err, "cannot walk history");
+	if (ret == 0 && refs) {
+		refs->walk = walk;
+		ret = sg_push_each_ref(w->push->repo, hide_wanted, hide_one,
+				       refs, err);
+	}
+	if (ret == 0)
+		ret = walk_revs(w, walk, err);
+	git_revwalk_free(walk);
+	sg_oidset_release(w->seen);
+	sg_buf_release(&w->path);
+	return ret;
+}
+
 int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 		       const git_oid *hide, sg_commit_fn on_commit,
 		       sg_blob_fn fn, void *payload, struct sg_buf *err)
@@ -878,45 +916,8 @@ int sg_push_walk_range(struct sg_push *push, const git_oid *tip,
 	struct sg_oidset seen = SG_OIDSET_INIT;
 	struct blob_walk w = BLOB_WALK_INIT(push, &seen, on_commit, fn,
 					    payload);
-	git_revwalk *walk = NULL;
-	int ret = 0;
 
-	read_unverified();
-	if (git_revwalk_new(&walk, push->repo) < 0)
-		return sg_git_error(err, "cannot walk history");
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (git_revwalk_push(walk, tip) < 0 ||
-	    (hide && git_revwalk_hide(walk, hide) < 0))
-		ret = sg_git_error(err, "cannot walk history");
-	if (ret == 0)
-		ret = walk_revs(&w, walk, err);
-	git_revwalk_free(walk);
-	sg_oidset_release(&seen);
-	sg_buf_release(&w.path);
-	return ret;
-}
-
-struct hide_refs_of {
-	git_revwalk *walk;
-	sg_ref_want_fn want;
-	void *want_payload;
-};
-
-static int hide_ref_wanted(const char *name, void *payload)
-{
-	struct hide_refs_of *h = payload;
-
-	return h->want(name, h->want_payload);
-}
-
-static int hide_ref_commit(const char *name, const git_oid *commit,
-			   void *payload, struct sg_buf *err)
-{
-	struct hide_refs_of *h = payload;
-
-	(void)name;
-	return git_revwalk_hide(h->walk, commit) < 0 ?
-	       sg_git_error(err, "cannot walk history") : 0;
+	return walk_history(&w, tip, hide, NULL, err);
 }
 
 int sg_push_walk_promoted(struct sg_push *push, const git_oid *tip,
@@ -925,24 +926,12 @@ int sg_push_walk_promoted(struct sg_push *push, const git_oid *tip,
 {
 	struct sg_oidset seen = SG_OIDSET_INIT;
 	struct blob_walk w = BLOB_WALK_INIT(push, &seen, NULL, fn, payload);
-	struct hide_refs_of h = { NULL, hide, hide_payload };
-	int ret = 0;
+	struct hide refs = { 0 };
 
+	refs.want = hide;
+	refs.want_payload = hide_payload;
 	w.with_server = 1;
-	if (git_revwalk_new(&h.walk, push->repo) < 0)
-		return sg_git_error(err, "cannot walk history");
-	git_revwalk_sorting(h.walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (git_revwalk_push(h.walk, tip) < 0)
-		ret = sg_git_error(err, "cannot walk history");
-	if (ret == 0)
-		ret = sg_push_each_ref(push->repo, hide_ref_wanted,
-				       hide_ref_commit, &h, err);
-	if (ret == 0)
-		ret = walk_revs(&w, h.walk, err);
-	git_revwalk_free(h.walk);
-	sg_oidset_release(&seen);
-	sg_buf_release(&w.path);
-	return ret;
+	return walk_history(&w, tip, NULL, &refs, err);
 }
 
 void sg_push_release(struct sg_push *push)
