@@ -213,24 +213,33 @@ static void shown_path(struct sg_buf *out, const char *path, const char *v,
 }
 
 
+static const char *const confidence_names[] = {
+	[SG_CONFIDENCE_GENERIC] = "generic",
+	[SG_CONFIDENCE_SHAPED] = "shaped",
+	[SG_CONFIDENCE_VERIFIED] = "verified",
+};
+
 unsigned sg_confidence_bit(const char *name)
 {
-	return !strcmp(name, "generic") ? SG_CONFIDENCE_GENERIC
-	     : !strcmp(name, "shaped") ? SG_CONFIDENCE_SHAPED
-	     : !strcmp(name, "verified") ? SG_CONFIDENCE_VERIFIED : 0;
+	for (unsigned bit = 1; bit < SG_ARRAY_SIZE(confidence_names); bit++)
+		if (confidence_names[bit] &&
+		    !strcmp(name, confidence_names[bit]))
+			return bit;
+	return 0;
 }
 
 /* How sure a hit is (a finding's confidence, in JSON and SARIF). */
-static const char *confidence(const struct sg_secret_rule *rule,
-			      const char *value, size_t len)
+static unsigned confidence(const struct sg_secret_rule *rule,
+			   const char *value, size_t len)
 {
 	if (rule->generic)
-		return "generic";
+		return SG_CONFIDENCE_GENERIC;
 	if (rule->judge == SG_JUDGE_CHECKSUM &&
 	    sg_checksum_token(value, len) == 1)
-		return "verified";
-	return "shaped";
+		return SG_CONFIDENCE_VERIFIED;
+	return SG_CONFIDENCE_SHAPED;
 }
+
 static int on_hit(const struct sg_secret_rule *rule, const char *text,
 		  size_t len, size_t start, size_t end, void *payload,
 		  struct sg_buf *err)
@@ -243,7 +252,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	const struct sg_secret_allow *a;
 	struct sg_finding *f;
 	enum sg_verdict verdict;
-	const char *conf = confidence(rule, text + start, end - start);
+	unsigned conf;
 	char fp[65];
 	int line, col, ret;
 
@@ -251,8 +260,8 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	/* rules run specific first, generic last: keep the specific one */
 	if (seen_span(h, start, end))
 		return 0;
-	if (s->only_confidence &&
-	    !(s->only_confidence & sg_confidence_bit(conf)))
+	conf = confidence(rule, text + start, end - start);
+	if (s->only_confidence && !(s->only_confidence & conf))
 		return 0;
 	sg_fingerprint(fp, rule->id, text + start, end - start);
 	/* what the value grants: an expired read-only SAS grants nothing */
@@ -310,10 +319,10 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 				  s->ref, s->commit, "rotate this credential "
 				  "and remove it in a later commit", "%s",
 				  msg.buf);
-	} else if (s->warn_confidence & sg_confidence_bit(conf)) {
+	} else if (s->warn_confidence & conf) {
 		sg_buf_addf(&msg, "; a %s finding only warns on the refs this "
 			    "push updates (policy secrets.warn_only): not "
-			    "blocking here", conf);
+			    "blocking here", confidence_names[conf]);
 		f = sg_report_add(s->report, SG_SEV_WARNING, rule_id.buf,
 				  s->ref, s->commit, "before promoting, take "
 				  "it out of the commits that hold it (or ask "
@@ -327,7 +336,7 @@ static int on_hit(const struct sg_secret_rule *rule, const char *text,
 	shown_path(&rule_id, h->path, text + start, end - start);
 	sg_finding_set_path(f, rule_id.buf, line, col);
 	memcpy(f->fingerprint, fp, sizeof(fp));
-	f->confidence = conf;
+	f->confidence = confidence_names[conf];
 	sg_buf_reset(&msg);
 	sg_redact(&msg, text + start, end - start);
 	f->redacted = sg_buf_detach(&msg);

@@ -16,7 +16,6 @@ struct sg_buf;
 struct sg_rules;
 struct sg_policy;
 
-/* One scan: where the findings go and what the content is. */
 /* How sure a finding is, as bits (the policy's secrets.warn_only). */
 #define SG_CONFIDENCE_GENERIC	1u	/* a key = value guess */
 #define SG_CONFIDENCE_SHAPED	2u	/* a provider's token format */
@@ -25,6 +24,7 @@ struct sg_policy;
 /* The bit of a confidence name ("generic"...), 0 for an unknown one. */
 unsigned sg_confidence_bit(const char *name);
 
+/* One scan: where the findings go and what the content is. */
 struct sg_scan {
 	const struct sg_rules *rules;
 	const struct sg_policy *pol;	/* allowlists; may be NULL */
