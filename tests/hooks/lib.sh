@@ -103,6 +103,22 @@ tested_release() {
 	echo "$c"
 }
 
+# promoted_twice: releases 1.0 and 2.0, each tested and promoted to
+# main (2.0 by a merge); sets T1 and P1 to the first tested commit and
+# its promotion, P2 to the second promotion.
+promoted_twice() {
+	local t2
+	T1=$(tested_release solution/Solution.xml v1 1.0)
+	P1=$(promote "$T1" "$APPROVED")
+	expect_accept "promote 1" maker origin "$P1:refs/heads/main"
+	git -C "$W" checkout -q -b next "$T1"
+	t2=$(tested_release solution/Solution.xml v2 2.0)
+	git -C "$W" checkout -q -b p2 "$P1"
+	git -C "$W" merge -q --no-ff -m "$APPROVED" "$t2"
+	P2=$(git -C "$W" rev-parse HEAD)
+	expect_accept "promote 2" maker origin "$P2:refs/heads/main"
+}
+
 APPROVED='Promote Contoso Expenses to prod
 
 Ticket: CHG004211

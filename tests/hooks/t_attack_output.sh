@@ -112,16 +112,9 @@ test_hostile_identity() {
 
 test_hostile_push_option() {
 	new_repo || return
-	local t1 p1 t2 p2
-	t1=$(tested_release solution/Solution.xml v1 1.0)
-	p1=$(promote "$t1" "$APPROVED")
-	expect_accept "promote 1" maker origin "$p1:refs/heads/main"
-	git -C "$W" checkout -q -b next "$t1"
-	t2=$(tested_release solution/Solution.xml v2 2.0)
-	git -C "$W" checkout -q -b p2 "$p1"
-	git -C "$W" merge -q --no-ff -m "$APPROVED" "$t2"
-	p2=$(git -C "$W" rev-parse HEAD)
-	expect_accept "promote 2" maker origin "$p2:refs/heads/main"
+	local p1 p2
+	promoted_twice
+	p1=$P1 p2=$P2
 	expect_accept "rollback" admin -o "rollback=2.0 ${ESC}[2J"$'\r'"breaks${ESC}[8m totals" origin "+$p1:refs/heads/main"
 	check "rolled back" [ "$(git --git-dir="$REPO" rev-parse refs/heads/main)" = "$p1" ]
 	check "remote lines are clean" clean "$(remote_lines)"

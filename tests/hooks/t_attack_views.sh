@@ -134,16 +134,9 @@ Approved-by: Approver Two <approver2@example.com>")
 # payload: the rollbacks table, show and the exports
 test_hostile_rollback_reason() {
 	new_repo || return
-	local t1 p1 t2 p2
-	t1=$(tested_release solution/Solution.xml v1 1.0)
-	p1=$(promote "$t1" "$APPROVED")
-	expect_accept "promote 1" maker origin "$p1:refs/heads/main"
-	git -C "$W" checkout -q -b next "$t1"
-	t2=$(tested_release solution/Solution.xml v2 2.0)
-	git -C "$W" checkout -q -b p2 "$p1"
-	git -C "$W" merge -q --no-ff -m "$APPROVED" "$t2"
-	p2=$(git -C "$W" rev-parse HEAD)
-	expect_accept "promote 2" maker origin "$p2:refs/heads/main"
+	local t1 p1 p2
+	promoted_twice
+	t1=$T1 p1=$P1 p2=$P2
 	expect_accept "rollback" admin -o "rollback=${FORMULA} ${XSS}${FORGED1}${BIDI}${ZW}"$'\x9b'"2J" origin "+$p1:refs/heads/main"
 	check "remote lines are clean" hidden "$(remote_lines)"
 	views_safe "rollback" "$(last_push_id)"
